@@ -1,0 +1,80 @@
+//! Every command-line flag, as clap definitions.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Renders the Moving Cities city report PDFs from structured data.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cityreport",
+    version,
+    max_term_width = 80,
+    after_help = "Examples:\n  cityreport build                      every city in every language into out/\n  cityreport render milan --lang de     out/milan-de.pdf\n  cityreport check                      validate all data, exit 1 on errors"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options of every command.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The project folder (holding data/, templates/ and fonts/).
+    #[arg(long, global = true, default_value = ".", env = "CITYREPORT_ROOT")]
+    pub root: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render every city in every language (or a selection) into the output folder.
+    Build(BuildArgs),
+    /// Render one report: OUT/SLUG-LANG.pdf.
+    Render(RenderArgs),
+    /// Validate all data (or the given cities) and print every error with its location.
+    Check(CheckArgs),
+    /// Print the JSON a template receives for one report.
+    ExportData(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Output folder.
+    #[arg(short, long, default_value = "out")]
+    pub output: PathBuf,
+    /// Only these cities (slugs); repeat or separate with commas.
+    #[arg(long, value_delimiter = ',', num_args = 1..)]
+    pub city: Vec<String>,
+    /// Only these languages; repeat or separate with commas.
+    #[arg(long, value_delimiter = ',', num_args = 1..)]
+    pub lang: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// The city's slug (its folder under data/cities/).
+    pub slug: String,
+    /// The report's language.
+    #[arg(long, short)]
+    pub lang: String,
+    /// Output folder.
+    #[arg(short, long, default_value = "out")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Cities to check (default: all).
+    pub slugs: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The city's slug.
+    pub slug: String,
+    /// The report's language.
+    #[arg(long, short)]
+    pub lang: String,
+}

@@ -1,0 +1,124 @@
+//! The commands: each turns checked arguments into library calls and prints the outcome.
+//! Returns `Ok(false)` when the command ran but found errors (exit status 1).
+
+use std::io::{IsTerminal, Write};
+use std::time::Instant;
+
+use cityreport::build::{self, Options};
+use cityreport::diagnostics::Diagnostics;
+use cityreport::{OpenError, Project};
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+
+use crate::args::{Cli, Command};
+
+/// Runs the command; `Ok(false)` means errors were reported.
+pub fn run(cli: Cli) -> anyhow::Result<bool> {
+    let project = match Project::open(&cli.global.root) {
+        Ok(p) => p,
+        Err(OpenError::Data(d)) => {
+            emit(&d);
+            return Ok(false);
+        }
+        Err(OpenError::Other(e)) => return Err(e),
+    };
+    match cli.command {
+        Command::Build(a) => {
+            let options = Options { out: a.output, cities: a.city, langs: a.lang };
+            run_build(&project, &options)
+        }
+        Command::Render(a) => {
+            project.check_lang(&a.lang)?;
+            let options = Options { out: a.output, cities: vec![a.slug], langs: vec![a.lang] };
+            run_build(&project, &options)
+        }
+        Command::Check(a) => {
+            let slugs = if a.slugs.is_empty() { project.cities().to_vec() } else { a.slugs };
+            let mut ok = true;
+            for slug in &slugs {
+                match project.city(slug) {
+                    Ok(city) => {
+                        emit(&Diagnostics(city.warnings.clone()));
+                        let default = &project.data().site.default_language;
+                        for lang in project.languages() {
+                            let report = project.report(&city, lang);
+                            if lang != default {
+                                eprintln!("{slug} {lang}: {}", report.coverage.summary(default));
+                            }
+                        }
+                    }
+                    Err(d) => {
+                        emit(&d);
+                        ok &= !d.has_errors();
+                    }
+                }
+            }
+            if ok {
+                eprintln!("checked {} {}: no errors", slugs.len(), if slugs.len() == 1 { "city" } else { "cities" });
+            }
+            Ok(ok)
+        }
+        Command::ExportData(a) => {
+            project.check_lang(&a.lang)?;
+            let city = match project.city(&a.slug) {
+                Ok(c) => c,
+                Err(d) => {
+                    emit(&d);
+                    return Ok(false);
+                }
+            };
+            let report = project.report(&city, &a.lang);
+            std::io::stdout().write_all(&cityreport::render::report_json(&report))?;
+            Ok(true)
+        }
+    }
+}
+
+fn run_build(project: &Project, options: &Options) -> anyhow::Result<bool> {
+    let start = Instant::now();
+    let tty = std::io::stderr().is_terminal();
+    let mut progress = |slug: &str, lang: &str, ok: bool| {
+        let mark = if ok { "built " } else { "FAILED" };
+        if tty || !ok {
+            eprintln!("{mark} {slug} {lang}");
+        }
+    };
+    let summary = build::build(project, options, &mut progress)?;
+    let default = &project.data().site.default_language;
+    emit(&Diagnostics(summary.warnings.clone()));
+    for b in &summary.built {
+        for w in &b.warnings {
+            eprintln!("{w}");
+        }
+        let coverage = if &b.lang == default { String::new() } else { format!(", {}", b.coverage.summary(default)) };
+        println!("{} ({} pages, {} KB{coverage})", b.file.display(), b.pages, b.bytes.div_ceil(1000));
+    }
+    for f in &summary.failed {
+        match &f.lang {
+            Some(lang) => eprintln!("error: {} {lang} failed:", f.slug),
+            None => eprintln!("error: city {} could not be loaded:", f.slug),
+        }
+        emit(&f.diagnostics);
+    }
+    eprintln!(
+        "{} built, {} failed, {:.2} s",
+        summary.built.len(),
+        summary.failed.len(),
+        start.elapsed().as_secs_f64()
+    );
+    Ok(summary.failed.is_empty())
+}
+
+fn emit(d: &Diagnostics) {
+    let choice = if std::io::stderr().is_terminal() { ColorChoice::Auto } else { ColorChoice::Never };
+    let mut out = StandardStream::stderr(choice);
+    // If stderr is gone there is nobody to tell.
+    let _ = d.emit(&mut out);
+}
+
+/// Prints an application error with its causes.
+pub fn print_error(err: &anyhow::Error) {
+    eprintln!("error: {err}");
+    for cause in err.chain().skip(1) {
+        eprintln!("  caused by: {cause}");
+    }
+}

@@ -1,0 +1,223 @@
+//! Located errors: everything a person wrote (data files, templates) is reported with its
+//! file, line and column, a caret under the offending text, and a hint where one helps.
+//!
+//! Every stage reports problems in its input as [`Diagnostic`]s; a stage that finds several
+//! problems returns them all at once as [`Diagnostics`], so `check` can list every mistake in
+//! one run instead of one per run.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term::{self, termcolor};
+
+/// One problem in one file a person wrote.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    /// The file, as the user knows it (relative to the project root where possible).
+    pub path: PathBuf,
+    /// The file's whole text, to show the offending line; `None` for files that could not be
+    /// read or for problems with the file as a whole.
+    pub text: Option<Arc<str>>,
+    /// Byte range of the problem in `text`.
+    pub range: Range<usize>,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    pub hints: Vec<String>,
+    /// A warning does not stop a report from being made.
+    pub warning: bool,
+}
+
+impl Diagnostic {
+    /// A problem at `range` in the file `path` whose text is `text`.
+    pub fn at(
+        path: impl Into<PathBuf>,
+        text: &Arc<str>,
+        range: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        let len = text.len();
+        let start = range.start.min(len);
+        let end = range.end.clamp(start, len);
+        Self {
+            path: path.into(),
+            text: Some(text.clone()),
+            range: start..end,
+            message: message.into(),
+            hints: Vec::new(),
+            warning: false,
+        }
+    }
+
+    /// A problem with a file as a whole (it is missing, unreadable, …).
+    pub fn file(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            text: None,
+            range: 0..0,
+            message: message.into(),
+            hints: Vec::new(),
+            warning: false,
+        }
+    }
+
+    /// Adds a hint saying what to do.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hints.push(hint.into());
+        self
+    }
+
+    /// Turns the problem into a warning.
+    pub fn warning(mut self) -> Self {
+        self.warning = true;
+        self
+    }
+
+    /// 1-based line and column of the start of the problem (columns count characters).
+    pub fn line_column(&self) -> (usize, usize) {
+        match &self.text {
+            Some(text) => line_column(text, self.range.start),
+            None => (1, 1),
+        }
+    }
+
+    /// Writes the diagnostic in the human format: message, `file:line:col`, the line with a
+    /// caret, hints.
+    pub fn emit(&self, out: &mut dyn termcolor::WriteColor) -> std::io::Result<()> {
+        let name = self.path.display().to_string();
+        let cs = if self.warning { CsDiagnostic::warning() } else { CsDiagnostic::error() }
+            .with_message(&self.message)
+            .with_notes(self.hints.iter().map(|h| format!("hint: {h}")).collect());
+        match &self.text {
+            Some(text) => {
+                let file = SimpleFile::new(name, text.as_ref());
+                let cs = cs.with_labels(vec![Label::primary((), self.range.clone())]);
+                term::emit(out, &term::Config::default(), &file, &cs)
+                    .map_err(std::io::Error::other)
+            }
+            None => {
+                let file = SimpleFile::new(name.clone(), "");
+                let cs = cs.with_notes(
+                    std::iter::once(format!("in {name}"))
+                        .chain(self.hints.iter().map(|h| format!("hint: {h}")))
+                        .collect(),
+                );
+                term::emit(out, &term::Config::default(), &file, &cs)
+                    .map_err(std::io::Error::other)
+            }
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// The short format: `file:line:col: error: message (hint: …)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (line, col) = self.line_column();
+        let kind = if self.warning { "warning" } else { "error" };
+        write!(f, "{}:{line}:{col}: {kind}: {}", self.path.display(), self.message)?;
+        for hint in &self.hints {
+            write!(f, " (hint: {hint})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Several problems, found together.
+#[derive(Debug, Clone, Default)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// Whether any of them is an error (not a warning).
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(|d| !d.warning)
+    }
+
+    /// Writes all of them in the human format.
+    pub fn emit(&self, out: &mut dyn termcolor::WriteColor) -> std::io::Result<()> {
+        for d in &self.0 {
+            d.emit(out)?;
+        }
+        Ok(())
+    }
+
+    /// All of them in the human format, without colour.
+    pub fn to_human_string(&self) -> String {
+        let mut buf = termcolor::NoColor::new(Vec::new());
+        // Writing to a Vec cannot fail.
+        let _ = self.emit(&mut buf);
+        String::from_utf8_lossy(&buf.into_inner()).into_owned()
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Self(vec![d])
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// 1-based line and character column of byte `offset` in `text`.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// `path` relative to `base` when it lies inside it, for shorter messages.
+pub fn display_path(path: &Path, base: &Path) -> PathBuf {
+    path.strip_prefix(base).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// A TOML error from the `toml` crate, located in `text`.
+pub fn from_toml(path: &Path, text: &Arc<str>, offset: usize, err: &toml::de::Error) -> Diagnostic {
+    let range = err.span().map_or(offset..offset, |r| r.start + offset..r.end + offset);
+    Diagnostic::at(path, text, range, err.message().trim_end().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_are_one_based_and_count_characters() {
+        let text = "ab\nłód x\n";
+        assert_eq!(line_column(text, 0), (1, 1));
+        assert_eq!(line_column(text, 3), (2, 1));
+        // "łó" is 4 bytes, 2 characters.
+        assert_eq!(line_column(text, 3 + "łód ".len()), (2, 5));
+    }
+
+    #[test]
+    fn short_format_names_file_line_and_column() {
+        let text: Arc<str> = Arc::from("a = 1\nb = ?\n");
+        let d = Diagnostic::at("x.toml", &text, 10..11, "bad value").hint("write a number");
+        assert_eq!(d.to_string(), "x.toml:2:5: error: bad value (hint: write a number)");
+    }
+}

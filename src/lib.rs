@@ -1,0 +1,139 @@
+//! cityreport: the Moving Cities city report PDFs, from structured data, with Typst as a
+//! library.
+//!
+//! The pipeline runs one way, one module per stage:
+//!
+//! ```text
+//! data/ ─model─▶ validated data ─localize─▶ Report (one city, one language)
+//!       ─render (world, fonts, templates/)─▶ PDF ─build─▶ out/<slug>-<lang>.pdf
+//! ```
+//!
+//! [`Project`] is the public entry point: open a project folder, then render one report or
+//! build many.
+
+pub mod build;
+pub mod diagnostics;
+pub mod fonts;
+pub mod localize;
+pub mod markdown;
+pub mod model;
+pub mod render;
+pub mod world;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context;
+
+pub use diagnostics::{Diagnostic, Diagnostics};
+pub use localize::Report;
+pub use render::Rendered;
+
+use localize::Date;
+use model::{City, Data};
+use world::Shared;
+
+/// An open project: its data's shared parts, fonts and templates, loaded once.
+pub struct Project {
+    data: Data,
+    shared: Arc<Shared>,
+    date: Option<Date>,
+}
+
+/// Why a project could not be opened.
+#[derive(Debug)]
+pub enum OpenError {
+    /// Mistakes in `data/site.toml` or `data/i18n/`.
+    Data(Diagnostics),
+    /// Anything else (missing folders, unreadable fonts or templates).
+    Other(anyhow::Error),
+}
+
+impl std::fmt::Display for OpenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Data(d) => write!(f, "{d}"),
+            Self::Other(e) => write!(f, "{e:#}"),
+        }
+    }
+}
+
+impl std::error::Error for OpenError {}
+
+impl Project {
+    /// Opens the project in `root` (the folder holding `data/`, `templates/` and `fonts/`).
+    ///
+    /// The document date of every report is taken from `SOURCE_DATE_EPOCH` when it is set,
+    /// else from the city's data.
+    pub fn open(root: &Path) -> Result<Self, OpenError> {
+        let data = Data::load(root).map_err(OpenError::Data)?;
+        let fonts = fonts::Fonts::load(&root.join("fonts"))
+            .context("cannot load the project's fonts")
+            .map_err(OpenError::Other)?;
+        let shared = Shared::new(root, Arc::new(fonts)).map_err(OpenError::Other)?;
+        let date = match std::env::var("SOURCE_DATE_EPOCH") {
+            Ok(v) => Some(localize::date_from_epoch(v.trim().parse().map_err(|_| {
+                OpenError::Other(anyhow::anyhow!(
+                    "SOURCE_DATE_EPOCH must be a number of seconds since 1970, not `{v}`"
+                ))
+            })?)),
+            Err(_) => None,
+        };
+        Ok(Self { data, shared: Arc::new(shared), date })
+    }
+
+    /// The loaded site data.
+    pub fn data(&self) -> &Data {
+        &self.data
+    }
+
+    /// The shared World parts (fonts, templates).
+    pub fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
+    /// The city slugs in `data/cities/`, sorted.
+    pub fn cities(&self) -> &[String] {
+        &self.data.cities
+    }
+
+    /// The languages the site publishes.
+    pub fn languages(&self) -> &[String] {
+        &self.data.site.languages
+    }
+
+    /// Loads and validates one city.
+    pub fn city(&self, slug: &str) -> Result<City, Diagnostics> {
+        if !self.data.cities.iter().any(|c| c == slug) {
+            return Err(Diagnostic::file(
+                format!("data/cities/{slug}"),
+                format!("there is no city `{slug}`"),
+            )
+            .hint(format!("the cities are: {}", self.data.cities.join(", ")))
+            .into());
+        }
+        self.data.load_city(slug)
+    }
+
+    /// The data the templates receive for `city` in `lang`.
+    pub fn report(&self, city: &City, lang: &str) -> Report {
+        localize::localize(&self.data, city, lang, self.date)
+    }
+
+    /// Typesets one report.
+    pub fn render(&self, report: &Report) -> Result<Rendered, Diagnostics> {
+        render::render(&self.shared, report)
+    }
+
+    /// Checks that `lang` is a site language.
+    pub fn check_lang(&self, lang: &str) -> anyhow::Result<()> {
+        if self.languages().iter().any(|l| l == lang) {
+            Ok(())
+        } else {
+            anyhow::bail!(
+                "unknown language `{lang}`; the site's languages are: {}",
+                self.languages().join(", ")
+            )
+        }
+    }
+}

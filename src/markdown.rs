@@ -1,0 +1,717 @@
+//! Markdown prose → document tree (blocks, inlines, footnotes), as data.
+//!
+//! This stage owns the Markdown conventions of a city report (see the README, "Writing a
+//! city report"): `#` numbered sections and `##` numbered sub-sections, each with an id
+//! (`{#reception}`); `###` unnumbered sub-headings; a paragraph written entirely in `*…*`
+//! right after a numbered heading is that section's lead; footnotes are `[^label]` with
+//! `[^label]: text` definitions. The tree it produces is serialised to JSON and walked by the
+//! templates; no text ever becomes Typst source, so every character prints as typed.
+//!
+//! Anything the report cannot show (tables, images, code blocks, raw HTML blocks) is a located
+//! error rather than something silently dropped.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+/// A block of prose.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Block {
+    /// A paragraph.
+    Paragraph { content: Vec<Inline> },
+    /// An unnumbered sub-heading (`###`), not in the contents.
+    Heading { content: Vec<Inline> },
+    /// A bullet (or numbered) list; each item is a list of blocks.
+    List { ordered: bool, items: Vec<Vec<Block>> },
+    /// A block quotation.
+    Quote { content: Vec<Block> },
+}
+
+/// A piece of running text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Inline {
+    /// Literal text: printed exactly as written.
+    Text { text: String },
+    /// `*…*` or `_…_`.
+    Emph { content: Vec<Inline> },
+    /// `**…**`.
+    Strong { content: Vec<Inline> },
+    /// `` `…` ``, printed in a monospaced face.
+    Code { text: String },
+    /// A link or autolink (`<https://…>`).
+    Link { url: String, content: Vec<Inline> },
+    /// The first reference to a footnote: the footnote's text, placed here.
+    Footnote { label: String, content: Vec<Inline> },
+    /// A further reference to a footnote already placed: the same number again.
+    FootnoteRef { label: String },
+    /// A hard line break (two spaces or `\` at the end of a line).
+    Linebreak,
+}
+
+/// A numbered heading and the prose under it, up to the next numbered heading.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    /// The id written as `{#id}`.
+    pub id: String,
+    /// 1 for `#`, 2 for `##`.
+    pub level: u8,
+    /// The heading text (may be empty, e.g. for the update section titled by the template).
+    pub title: Vec<Inline>,
+    /// The italic lead paragraph, if the section starts with one.
+    pub lead: Option<Vec<Inline>>,
+    /// Everything else.
+    pub blocks: Vec<Block>,
+    /// Where the heading is, for later errors about this section.
+    pub span: Range<usize>,
+}
+
+/// Where a piece of Markdown sits: its file, the file's text and the byte offset of the piece.
+#[derive(Debug, Clone)]
+pub struct SourceRef {
+    /// The file, as shown to the user.
+    pub path: PathBuf,
+    /// The whole file.
+    pub text: Arc<str>,
+    /// Byte offset of the Markdown inside `text`.
+    pub offset: usize,
+}
+
+impl SourceRef {
+    /// An error at `range`, relative to this piece's offset.
+    pub fn error(&self, range: Range<usize>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::at(
+            self.path.clone(),
+            &self.text,
+            range.start + self.offset..range.end + self.offset,
+            message,
+        )
+    }
+}
+
+fn options() -> Options {
+    Options::ENABLE_FOOTNOTES | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Converts a report body into its numbered sections.
+///
+/// `footnote_prefix` makes footnote labels unique within one PDF, where parts from several
+/// files (languages) meet.
+pub fn convert_body(
+    src: &SourceRef,
+    body: &str,
+    footnote_prefix: &str,
+) -> Result<Vec<Section>, Diagnostics> {
+    let mut conv = Converter::new(src, footnote_prefix);
+    let blocks = conv.blocks(body);
+    let mut errors = std::mem::take(&mut conv.errors);
+
+    // Split the flat block list into sections at numbered headings.
+    let mut sections: Vec<Section> = Vec::new();
+    let mut ids: HashMap<String, Range<usize>> = HashMap::new();
+    for item in blocks {
+        match item {
+            Item::Numbered { level, id, title, span } => {
+                match id {
+                    None => errors.push(
+                        src.error(span.clone(), "numbered heading without an id")
+                            .hint("add an id in braces at the end of the heading, e.g. `## Milan’s reception approach {#reception}`; translations use the same id"),
+                    ),
+                    Some(id) => {
+                        if let Some(first) = ids.get(&id) {
+                            let (line, _) = crate::diagnostics::line_column(&src.text, first.start + src.offset);
+                            errors.push(src.error(span.clone(), format!("the section id `{id}` is used twice (first on line {line})")));
+                        }
+                        ids.insert(id.clone(), span.clone());
+                        sections.push(Section { id, level, title, lead: None, blocks: Vec::new(), span });
+                    }
+                }
+            }
+            Item::Block(block, span) => match sections.last_mut() {
+                Some(section) => {
+                    if section.blocks.is_empty() && section.lead.is_none() {
+                        if let Some(lead) = as_lead(&block) {
+                            section.lead = Some(lead);
+                            continue;
+                        }
+                    }
+                    section.blocks.push(block);
+                }
+                None => errors.push(
+                    src.error(span, "text before the first section heading")
+                        .hint("start the body with a numbered section, e.g. `# Abstract and Takeaways {#abstract}`; the cover, takeaways, quote and key figures go in the front matter"),
+                ),
+            },
+        }
+    }
+
+    // Footnotes: every reference defined, every definition used.
+    let defs = std::mem::take(&mut conv.footnotes);
+    let mut used: HashMap<String, bool> = HashMap::new();
+    for section in &mut sections {
+        let mut resolve = |inlines: &mut Vec<Inline>| {
+            resolve_footnotes(inlines, &defs, &mut used, &conv.refs, src, footnote_prefix, &mut errors)
+        };
+        resolve(&mut section.title);
+        if let Some(lead) = &mut section.lead {
+            resolve(lead);
+        }
+        for block in &mut section.blocks {
+            walk_block_inlines(block, &mut resolve);
+        }
+    }
+    for (label, def) in &defs {
+        if !used.contains_key(label) {
+            errors.push(
+                src.error(def.span.clone(), format!("footnote `[^{label}]` is defined but never cited"))
+                    .hint(format!("cite it with `[^{label}]` where it belongs, or delete the definition")),
+            );
+        }
+    }
+
+    if errors.is_empty() { Ok(sections) } else { Err(Diagnostics(errors)) }
+}
+
+/// Converts a short piece of Markdown (a front-matter field) into inlines: one paragraph,
+/// no headings, lists or footnotes.
+pub fn convert_inline(src: &SourceRef, text: &str) -> Result<Vec<Inline>, Diagnostics> {
+    let mut conv = Converter::new(src, "");
+    let blocks = conv.blocks(text);
+    let mut errors = std::mem::take(&mut conv.errors);
+    if !conv.footnotes.is_empty() || !conv.refs.is_empty() {
+        errors.push(src.error(0..text.len(), "footnotes are not allowed here")
+            .hint("footnotes belong in the Markdown body"));
+    }
+    let mut out = Vec::new();
+    for (i, item) in blocks.into_iter().enumerate() {
+        match item {
+            Item::Block(Block::Paragraph { content }, _) if i == 0 => out = content,
+            Item::Block(_, span) | Item::Numbered { span, .. } => errors.push(
+                src.error(span, "only one paragraph of text is allowed here")
+                    .hint("write this field as a single paragraph; emphasis, bold, links and `code` are fine"),
+            ),
+        }
+    }
+    if errors.is_empty() { Ok(out) } else { Err(Diagnostics(errors)) }
+}
+
+/// Converts Markdown with several paragraphs and lists (e.g. the closing note), no headings
+/// or footnotes.
+pub fn convert_blocks(src: &SourceRef, text: &str) -> Result<Vec<Block>, Diagnostics> {
+    let mut conv = Converter::new(src, "");
+    let items = conv.blocks(text);
+    let mut errors = std::mem::take(&mut conv.errors);
+    if !conv.footnotes.is_empty() || !conv.refs.is_empty() {
+        errors.push(src.error(0..text.len(), "footnotes are not allowed here"));
+    }
+    let mut out = Vec::new();
+    for item in items {
+        match item {
+            Item::Block(block, _) => out.push(block),
+            Item::Numbered { span, .. } => {
+                errors.push(src.error(span, "numbered headings are not allowed here"))
+            }
+        }
+    }
+    if errors.is_empty() { Ok(out) } else { Err(Diagnostics(errors)) }
+}
+
+/// The lead paragraph: a paragraph that is one emphasis (plus footnotes or spaces after it).
+fn as_lead(block: &Block) -> Option<Vec<Inline>> {
+    let Block::Paragraph { content } = block else { return None };
+    let mut lead = None;
+    let mut trailing = Vec::new();
+    for inline in content {
+        match inline {
+            Inline::Emph { content } if lead.is_none() => lead = Some(content.clone()),
+            Inline::Footnote { .. } | Inline::FootnoteRef { .. } if lead.is_some() => {
+                trailing.push(inline.clone())
+            }
+            Inline::Text { text } if text.trim().is_empty() => {}
+            _ => return None,
+        }
+    }
+    let mut lead = lead?;
+    lead.extend(trailing);
+    Some(lead)
+}
+
+fn walk_block_inlines(block: &mut Block, f: &mut dyn FnMut(&mut Vec<Inline>)) {
+    match block {
+        Block::Paragraph { content } | Block::Heading { content } => f(content),
+        Block::List { items, .. } => {
+            for item in items {
+                for b in item {
+                    walk_block_inlines(b, f);
+                }
+            }
+        }
+        Block::Quote { content } => {
+            for b in content {
+                walk_block_inlines(b, f);
+            }
+        }
+    }
+}
+
+fn resolve_footnotes(
+    inlines: &mut [Inline],
+    defs: &BTreeMap<String, FootnoteDef>,
+    used: &mut HashMap<String, bool>,
+    refs: &HashMap<String, Vec<Range<usize>>>,
+    src: &SourceRef,
+    prefix: &str,
+    errors: &mut Vec<Diagnostic>,
+) {
+    for inline in inlines.iter_mut() {
+        match inline {
+            Inline::FootnoteRef { label } => {
+                let raw = label.clone();
+                match defs.get(&raw) {
+                    Some(def) => {
+                        let full = format!("{prefix}{raw}");
+                        if used.insert(raw.clone(), true).is_none() {
+                            let mut content = def.content.clone();
+                            resolve_footnotes(&mut content, defs, used, refs, src, prefix, errors);
+                            *inline = Inline::Footnote { label: full, content };
+                        } else {
+                            *inline = Inline::FootnoteRef { label: full };
+                        }
+                    }
+                    None => {
+                        // Report each undefined label once, at its first reference.
+                        if used.insert(raw.clone(), false).is_none() {
+                            let span = refs.get(&raw).and_then(|r| r.first().cloned()).unwrap_or(0..0);
+                            errors.push(
+                                src.error(span, format!("footnote `[^{raw}]` is cited but not defined"))
+                                    .hint(format!("add a line `[^{raw}]: source` at the end of the file")),
+                            );
+                        }
+                    }
+                }
+            }
+            Inline::Emph { content } | Inline::Strong { content } | Inline::Link { content, .. } => {
+                resolve_footnotes(content, defs, used, refs, src, prefix, errors)
+            }
+            _ => {}
+        }
+    }
+}
+
+enum Item {
+    Numbered { level: u8, id: Option<String>, title: Vec<Inline>, span: Range<usize> },
+    Block(Block, Range<usize>),
+}
+
+struct FootnoteDef {
+    content: Vec<Inline>,
+    span: Range<usize>,
+}
+
+/// Builds the tree from pulldown-cmark's event stream.
+struct Converter<'s> {
+    src: &'s SourceRef,
+    prefix: &'s str,
+    errors: Vec<Diagnostic>,
+    footnotes: BTreeMap<String, FootnoteDef>,
+    refs: HashMap<String, Vec<Range<usize>>>,
+}
+
+/// One open container while walking the events.
+enum Frame {
+    Paragraph(Vec<Inline>),
+    Heading { level: HeadingLevel, id: Option<String>, content: Vec<Inline>, span: Range<usize> },
+    Emph(Vec<Inline>),
+    Strong(Vec<Inline>),
+    Link { url: String, content: Vec<Inline> },
+    List { ordered: bool, items: Vec<Vec<Block>> },
+    Item(Vec<Block>, Vec<Inline>),
+    Quote(Vec<Block>),
+    Footnote { label: String, blocks: Vec<Block>, span: Range<usize> },
+    /// Something unsupported whose content is skipped (an error has been reported).
+    Skip,
+}
+
+impl<'s> Converter<'s> {
+    fn new(src: &'s SourceRef, prefix: &'s str) -> Self {
+        Self { src, prefix, errors: Vec::new(), footnotes: BTreeMap::new(), refs: HashMap::new() }
+    }
+
+    fn blocks(&mut self, text: &str) -> Vec<Item> {
+        let _ = self.prefix;
+        let mut out: Vec<Item> = Vec::new();
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut skip_depth = 0usize;
+
+        for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+            if skip_depth > 0 {
+                match event {
+                    Event::Start(_) => skip_depth += 1,
+                    Event::End(_) => skip_depth -= 1,
+                    _ => {}
+                }
+                if skip_depth == 0 {
+                    stack.pop();
+                }
+                continue;
+            }
+            match event {
+                Event::Start(tag) => match tag {
+                    Tag::Paragraph => stack.push(Frame::Paragraph(Vec::new())),
+                    Tag::Heading { level, id, classes, attrs } => {
+                        if !classes.is_empty() || !attrs.is_empty() {
+                            self.errors.push(self.src.error(range.clone(), "only an id (`{#id}`) is allowed in a heading’s braces"));
+                        }
+                        stack.push(Frame::Heading { level, id: id.map(|s| s.to_string()), content: Vec::new(), span: range.clone() });
+                    }
+                    Tag::Emphasis => stack.push(Frame::Emph(Vec::new())),
+                    Tag::Strong => stack.push(Frame::Strong(Vec::new())),
+                    Tag::Link { link_type, dest_url, .. } => {
+                        let url = match link_type {
+                            LinkType::Email => format!("mailto:{dest_url}"),
+                            _ => dest_url.to_string(),
+                        };
+                        stack.push(Frame::Link { url, content: Vec::new() });
+                    }
+                    Tag::List(start) => stack.push(Frame::List { ordered: start.is_some(), items: Vec::new() }),
+                    Tag::Item => stack.push(Frame::Item(Vec::new(), Vec::new())),
+                    Tag::BlockQuote(_) => stack.push(Frame::Quote(Vec::new())),
+                    Tag::FootnoteDefinition(label) => {
+                        if stack.iter().any(|f| matches!(f, Frame::Footnote { .. })) {
+                            self.errors.push(self.src.error(range.clone(), "a footnote definition inside another footnote"));
+                        }
+                        stack.push(Frame::Footnote { label: label.to_string(), blocks: Vec::new(), span: range.clone() });
+                    }
+                    other => {
+                        let what = match other {
+                            Tag::CodeBlock(CodeBlockKind::Indented) => "an indented code block (a line indented by four spaces or a tab)",
+                            Tag::CodeBlock(_) => "a code block",
+                            Tag::HtmlBlock => "an HTML block",
+                            Tag::Table(_) | Tag::TableHead | Tag::TableRow | Tag::TableCell => "a table",
+                            Tag::Image { .. } => "an image",
+                            _ => "this Markdown construct",
+                        };
+                        self.errors.push(
+                            self.src.error(range.clone(), format!("{what} is not supported in a city report"))
+                                .hint("write prose, lists, emphasis, links and footnotes; remove leading indentation from paragraphs"),
+                        );
+                        stack.push(Frame::Skip);
+                        skip_depth = 1;
+                    }
+                },
+                Event::End(end) => {
+                    let Some(frame) = stack.pop() else { continue };
+                    self.close(frame, end, range, &mut stack, &mut out);
+                }
+                Event::Text(t) => self.push_inline(&mut stack, Inline::Text { text: t.to_string() }),
+                // Inline HTML such as `<b>` prints literally: nothing typed is lost or
+                // interpreted.
+                Event::InlineHtml(t) => self.push_inline(&mut stack, Inline::Text { text: t.to_string() }),
+                Event::Code(t) => self.push_inline(&mut stack, Inline::Code { text: t.to_string() }),
+                Event::SoftBreak => self.push_inline(&mut stack, Inline::Text { text: " ".into() }),
+                Event::HardBreak => self.push_inline(&mut stack, Inline::Linebreak),
+                Event::FootnoteReference(label) => {
+                    self.refs.entry(label.to_string()).or_default().push(range.clone());
+                    self.push_inline(&mut stack, Inline::FootnoteRef { label: label.to_string() });
+                }
+                Event::Html(_) => self.errors.push(
+                    self.src.error(range, "an HTML block is not supported in a city report")
+                        .hint("write the text as Markdown; an HTML comment also counts as HTML here"),
+                ),
+                Event::Rule => self.errors.push(
+                    self.src.error(range, "a horizontal rule is not supported in a city report")
+                        .hint("sections are separated by their headings; delete the `---` line"),
+                ),
+                Event::InlineMath(_) | Event::DisplayMath(_) | Event::TaskListMarker(_) => {
+                    self.errors.push(self.src.error(range, "this Markdown construct is not supported in a city report"))
+                }
+            }
+        }
+        out
+    }
+
+    fn close(&mut self, frame: Frame, end: TagEnd, range: Range<usize>, stack: &mut Vec<Frame>, out: &mut Vec<Item>) {
+        let _ = end;
+        match frame {
+            Frame::Paragraph(content) => {
+                let content = merge_text(content);
+                self.push_block(stack, out, Block::Paragraph { content }, range);
+            }
+            Frame::Heading { level, id, content, span } => {
+                let content = trim_inlines(merge_text(content));
+                match level {
+                    HeadingLevel::H1 | HeadingLevel::H2 if stack.is_empty() => out.push(Item::Numbered {
+                        level: if level == HeadingLevel::H1 { 1 } else { 2 },
+                        id,
+                        title: content,
+                        span,
+                    }),
+                    HeadingLevel::H3 => {
+                        if id.is_some() {
+                            self.errors.push(self.src.error(span.clone(), "unnumbered sub-headings (`###`) take no id").hint("remove the `{#…}`"));
+                        }
+                        self.push_block(stack, out, Block::Heading { content }, span);
+                    }
+                    HeadingLevel::H1 | HeadingLevel::H2 => self.errors.push(
+                        self.src.error(span, "a numbered heading inside a list, quote or footnote"),
+                    ),
+                    _ => self.errors.push(
+                        self.src.error(span, "headings go down to `###` only")
+                            .hint("use `#` for sections, `##` for sub-sections and `###` for unnumbered sub-headings"),
+                    ),
+                }
+            }
+            Frame::Emph(content) => self.push_inline(stack, Inline::Emph { content: merge_text(content) }),
+            Frame::Strong(content) => self.push_inline(stack, Inline::Strong { content: merge_text(content) }),
+            Frame::Link { url, content } => {
+                let content = merge_text(content);
+                self.push_inline(stack, Inline::Link { url, content });
+            }
+            Frame::List { ordered, items } => self.push_block(stack, out, Block::List { ordered, items }, range),
+            Frame::Item(mut blocks, loose) => {
+                // Tight list items hold their text directly, not in a paragraph.
+                if !loose.is_empty() {
+                    blocks.insert(0, Block::Paragraph { content: merge_text(loose) });
+                }
+                if let Some(Frame::List { items, .. }) = stack.last_mut() {
+                    items.push(blocks);
+                }
+            }
+            Frame::Quote(blocks) => self.push_block(stack, out, Block::Quote { content: blocks }, range),
+            Frame::Footnote { label, blocks, span } => {
+                // A footnote is a run of text; several paragraphs are joined by line breaks.
+                let mut content = Vec::new();
+                for block in blocks {
+                    match block {
+                        Block::Paragraph { content: c } => {
+                            if !content.is_empty() {
+                                content.push(Inline::Linebreak);
+                            }
+                            content.extend(c);
+                        }
+                        _ => self.errors.push(self.src.error(span.clone(), "footnotes may contain only text, not lists, quotes or headings")),
+                    }
+                }
+                if content.is_empty() {
+                    self.errors.push(self.src.error(span.clone(), format!("footnote `[^{label}]` is empty")));
+                }
+                if let Some(first) = self.footnotes.get(&label) {
+                    let (line, _) = crate::diagnostics::line_column(&self.src.text, first.span.start + self.src.offset);
+                    self.errors.push(self.src.error(span.clone(), format!("footnote `[^{label}]` is defined twice (first on line {line})")));
+                } else {
+                    self.footnotes.insert(label, FootnoteDef { content, span });
+                }
+            }
+            Frame::Skip => {}
+        }
+    }
+
+    fn push_inline(&mut self, stack: &mut [Frame], inline: Inline) {
+        match stack.last_mut() {
+            Some(Frame::Paragraph(c) | Frame::Emph(c) | Frame::Strong(c) | Frame::Item(_, c)) => c.push(inline),
+            Some(Frame::Heading { content, .. } | Frame::Link { content, .. }) => content.push(inline),
+            _ => {}
+        }
+    }
+
+    fn push_block(&mut self, stack: &mut [Frame], out: &mut Vec<Item>, block: Block, range: Range<usize>) {
+        match stack.last_mut() {
+            None => out.push(Item::Block(block, range)),
+            Some(Frame::Item(blocks, loose)) => {
+                if !loose.is_empty() {
+                    blocks.push(Block::Paragraph { content: merge_text(std::mem::take(loose)) });
+                }
+                blocks.push(block);
+            }
+            Some(Frame::Quote(blocks) | Frame::Footnote { blocks, .. }) => blocks.push(block),
+            _ => {}
+        }
+    }
+}
+
+/// Joins adjacent text runs (pulldown-cmark splits text at escapes and entities).
+fn merge_text(inlines: Vec<Inline>) -> Vec<Inline> {
+    let mut out: Vec<Inline> = Vec::with_capacity(inlines.len());
+    for inline in inlines {
+        if let (Some(Inline::Text { text: prev }), Inline::Text { text }) = (out.last_mut(), &inline) {
+            prev.push_str(text);
+            continue;
+        }
+        out.push(inline);
+    }
+    out
+}
+
+fn trim_inlines(mut inlines: Vec<Inline>) -> Vec<Inline> {
+    if let Some(Inline::Text { text }) = inlines.last_mut() {
+        let trimmed = text.trim_end().len();
+        text.truncate(trimmed);
+        if text.is_empty() {
+            inlines.pop();
+        }
+    }
+    inlines
+}
+
+/// The plain text of some inlines, without footnotes (for PDF metadata and messages).
+pub fn plain_text(inlines: &[Inline]) -> String {
+    let mut s = String::new();
+    for inline in inlines {
+        match inline {
+            Inline::Text { text } | Inline::Code { text } => s.push_str(text),
+            Inline::Emph { content } | Inline::Strong { content } | Inline::Link { content, .. } => {
+                s.push_str(&plain_text(content))
+            }
+            Inline::Linebreak => s.push(' '),
+            Inline::Footnote { .. } | Inline::FootnoteRef { .. } => {}
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(text: &str) -> SourceRef {
+        SourceRef { path: "t.md".into(), text: Arc::from(text), offset: 0 }
+    }
+
+    fn body(text: &str) -> Result<Vec<Section>, Diagnostics> {
+        convert_body(&src(text), text, "fn:")
+    }
+
+    fn t(s: &str) -> Inline {
+        Inline::Text { text: s.into() }
+    }
+
+    #[test]
+    fn sections_subsections_lead_and_subheadings() {
+        let s = body("# One {#one}\n\n*The lead.*\n\nText.\n\n### Sub\n\nMore.\n\n## Two {#two}\n\nBody.\n").unwrap();
+        assert_eq!(s.len(), 2);
+        assert_eq!((s[0].id.as_str(), s[0].level), ("one", 1));
+        assert_eq!(s[0].title, vec![t("One")]);
+        assert_eq!(s[0].lead, Some(vec![t("The lead.")]));
+        assert_eq!(s[0].blocks, vec![
+            Block::Paragraph { content: vec![t("Text.")] },
+            Block::Heading { content: vec![t("Sub")] },
+            Block::Paragraph { content: vec![t("More.")] },
+        ]);
+        assert_eq!((s[1].id.as_str(), s[1].level, s[1].lead.clone()), ("two", 2, None));
+    }
+
+    #[test]
+    fn italic_paragraph_later_in_a_section_is_not_a_lead() {
+        let s = body("# One {#one}\n\nFirst.\n\n*Second.*\n").unwrap();
+        assert_eq!(s[0].lead, None);
+        assert_eq!(s[0].blocks.len(), 2);
+    }
+
+    #[test]
+    fn heading_with_only_an_id_has_an_empty_title() {
+        let s = body("# {#update}\n\n- a\n- b\n").unwrap();
+        assert_eq!(s[0].id, "update");
+        assert!(s[0].title.is_empty());
+        assert_eq!(s[0].blocks, vec![Block::List {
+            ordered: false,
+            items: vec![
+                vec![Block::Paragraph { content: vec![t("a")] }],
+                vec![Block::Paragraph { content: vec![t("b")] }],
+            ],
+        }]);
+    }
+
+    #[test]
+    fn footnotes_are_placed_at_first_citation_and_referenced_after() {
+        let s = body("# A {#a}\n\nx[^1] y[^2][^3] z[^1]\n\n[^1]: One <https://e.org/a_b>.\n[^2]: *Two*.\n[^3]: Three.\n").unwrap();
+        let Block::Paragraph { content } = &s[0].blocks[0] else { panic!() };
+        assert_eq!(content[0], t("x"));
+        assert_eq!(content[1], Inline::Footnote {
+            label: "fn:1".into(),
+            content: vec![
+                t("One "),
+                Inline::Link { url: "https://e.org/a_b".into(), content: vec![t("https://e.org/a_b")] },
+                t("."),
+            ],
+        });
+        assert!(matches!(&content[3], Inline::Footnote { label, .. } if label == "fn:2"));
+        assert!(matches!(&content[4], Inline::Footnote { label, .. } if label == "fn:3"));
+        assert_eq!(content[6], Inline::FootnoteRef { label: "fn:1".into() });
+    }
+
+    #[test]
+    fn footnote_in_lead_stays_in_lead() {
+        let s = body("# A {#a}\n\n*Lead text.[^1]*\n\n[^1]: Src.\n").unwrap();
+        let lead = s[0].lead.as_ref().unwrap();
+        assert!(matches!(&lead[1], Inline::Footnote { .. }));
+    }
+
+    #[test]
+    fn typst_and_markdown_specials_print_literally() {
+        let md = "# A {#a}\n\n#read(\"/etc/passwd\") $x^2$ \\*a\\* \\_b\\_ @ref <lbl> [x] \\\\ // \"q\" ~\n";
+        let s = body(md).unwrap();
+        assert_eq!(s[0].blocks, vec![Block::Paragraph {
+            content: vec![t("#read(\"/etc/passwd\") $x^2$ *a* _b_ @ref <lbl> [x] \\ // \"q\" ~")],
+        }]);
+    }
+
+    #[test]
+    fn emphasis_strong_code_links() {
+        let inl = convert_inline(&src("x"), "**B** *i* `c` [l](https://a.b) <me@x.org>").unwrap();
+        assert_eq!(inl, vec![
+            Inline::Strong { content: vec![t("B")] },
+            t(" "),
+            Inline::Emph { content: vec![t("i")] },
+            t(" "),
+            Inline::Code { text: "c".into() },
+            t(" "),
+            Inline::Link { url: "https://a.b".into(), content: vec![t("l")] },
+            t(" "),
+            Inline::Link { url: "mailto:me@x.org".into(), content: vec![t("me@x.org")] },
+        ]);
+    }
+
+    fn messages(r: Result<Vec<Section>, Diagnostics>) -> Vec<String> {
+        r.unwrap_err().0.iter().map(|d| d.to_string()).collect()
+    }
+
+    #[test]
+    fn undefined_and_unused_footnotes_are_located_errors() {
+        let m = messages(body("# A {#a}\n\nx[^9]\n\n[^1]: unused\n"));
+        assert_eq!(m, vec![
+            "t.md:3:2: error: footnote `[^9]` is cited but not defined (hint: add a line `[^9]: source` at the end of the file)",
+            "t.md:5:1: error: footnote `[^1]` is defined but never cited (hint: cite it with `[^1]` where it belongs, or delete the definition)",
+        ]);
+    }
+
+    #[test]
+    fn missing_id_text_before_heading_and_tables_are_errors() {
+        let m = messages(body("Intro.\n\n# A\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n    code\n"));
+        assert!(m[0].starts_with("t.md:1:1: error: text before the first section heading"), "{m:?}");
+        assert!(m.iter().any(|x| x.starts_with("t.md:3:1: error: numbered heading without an id")), "{m:?}");
+        assert!(m.iter().any(|x| x.contains("a table is not supported")), "{m:?}");
+        assert!(m.iter().any(|x| x.starts_with("t.md:9:1") && x.contains("indented code block")), "{m:?}");
+    }
+
+    #[test]
+    fn duplicate_ids_and_footnotes_are_errors() {
+        let m = messages(body("# A {#a}\n\nx[^1]\n\n# B {#a}\n\n[^1]: one\n[^1]: two\n"));
+        assert!(m.iter().any(|x| x.starts_with("t.md:5:1: error: the section id `a` is used twice (first on line 1)")), "{m:?}");
+        assert!(m.iter().any(|x| x.contains("defined twice")), "{m:?}");
+    }
+
+    #[test]
+    fn errors_are_located_in_the_whole_file() {
+        let text = "+++\nx = 1\n+++\n# A\n";
+        let src = SourceRef { path: "f.md".into(), text: Arc::from(text), offset: 16 };
+        let m = convert_body(&src, &text[16..], "").unwrap_err().to_string();
+        assert!(m.starts_with("f.md:4:1:"), "{m}");
+    }
+}

@@ -1,0 +1,638 @@
+//! Loading and validating `data/`: the site, the fixed strings per language, and each city's
+//! facts and texts, into typed values with located errors.
+//!
+//! This stage owns the data layout of the README ("Writing a city report"). It reads files and
+//! checks them; it decides nothing about which language a part is shown in (that is
+//! [`crate::localize`]) and nothing about looks (that is the templates).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostics::{self, Diagnostic, Diagnostics};
+use crate::markdown::{self, Block, Inline, Section, SourceRef};
+
+/// `data/site.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    /// The project's name, e.g. "Moving Cities".
+    pub name: String,
+    /// The website, e.g. "https://moving-cities.eu".
+    pub url: String,
+    /// Who publishes the reports (PDF author).
+    pub publisher: String,
+    /// The languages the site publishes, in order.
+    pub languages: Vec<String>,
+    /// The language every missing part falls back to.
+    pub default_language: String,
+    /// PDF keywords shared by every report (the city's name is added).
+    #[serde(default)]
+    pub keywords: Vec<String>,
+}
+
+/// Every fixed string of the report in one language: `data/i18n/<lang>.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Strings {
+    /// The language's own name, e.g. "Deutsch".
+    pub language_name: String,
+    /// Typst region (e.g. "GB"), for regional hyphenation and quotes.
+    #[serde(default)]
+    pub region: Option<String>,
+    pub cover_label: String,
+    pub report_dates: String,
+    pub contents: String,
+    pub key_takeaways: String,
+    pub key_figures: String,
+    pub population: String,
+    pub location: String,
+    pub mayor: String,
+    pub networks: String,
+    pub update_title: String,
+    pub page: String,
+    pub fallback_note: String,
+    pub title: String,
+    pub closing: String,
+    pub number: NumberFormat,
+}
+
+/// How a language writes numbers.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NumberFormat {
+    /// Thousands separator, e.g. "," or "." or U+202F.
+    pub group: String,
+    /// The smallest number of digits before grouping starts (CLDR "minimumGroupingDigits"
+    /// plus 3): 4 groups 1,000; 5 leaves 1000 alone but groups 10 000.
+    #[serde(default = "default_min_digits")]
+    pub group_min_digits: usize,
+}
+
+fn default_min_digits() -> usize {
+    4
+}
+
+impl NumberFormat {
+    /// Formats a whole number with this language's grouping.
+    pub fn format(&self, n: u64) -> String {
+        let digits = n.to_string();
+        if digits.len() < self.group_min_digits {
+            return digits;
+        }
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push_str(&self.group);
+            }
+            out.push(c);
+        }
+        out
+    }
+}
+
+/// The placeholders each fixed string may use.
+const PLACEHOLDERS: &[(&str, &[&str])] = &[
+    ("report_dates", &["report", "updated"]),
+    ("update_title", &["year"]),
+    ("page", &["page", "pages"]),
+    ("title", &["city", "tagline"]),
+];
+
+/// Fills `{name}` placeholders; the names were checked when the file was loaded.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// A text that is the same in every language, or given per language.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Localized {
+    /// The same in every language (a proper name).
+    One(String),
+    /// Per language code.
+    PerLang(BTreeMap<String, String>),
+}
+
+impl Localized {
+    /// The text in `lang`, else in `fallback`.
+    pub fn get<'a>(&'a self, lang: &str, fallback: &str) -> &'a str {
+        match self {
+            Self::One(s) => s,
+            Self::PerLang(map) => map
+                .get(lang)
+                .or_else(|| map.get(fallback))
+                .map(String::as_str)
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// `data/cities/<slug>/city.toml`: facts that do not depend on the language.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Facts {
+    pub name: Spanned<Localized>,
+    pub country: Spanned<Localized>,
+    /// Inhabitants, as a number.
+    pub population: u64,
+    #[serde(default)]
+    pub population_year: Option<i32>,
+    pub report_year: i32,
+    pub update_year: i32,
+    /// The document date (PDF metadata); defaults to 1 January of `update_year`.
+    #[serde(default)]
+    pub date: Option<Spanned<toml::value::Datetime>>,
+    pub mayor: Mayor,
+    /// Networks the city is a member of (proper names).
+    #[serde(default)]
+    pub networks: Vec<String>,
+}
+
+/// The mayor and their party.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mayor {
+    pub name: String,
+    #[serde(default)]
+    pub party: Option<Spanned<Localized>>,
+}
+
+/// The front matter of `<lang>.md` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    tagline: Option<Spanned<String>>,
+    takeaways: Option<Vec<Spanned<String>>>,
+    quote: Option<QuoteMatter>,
+    figures: Option<FiguresMatter>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuoteMatter {
+    text: Spanned<String>,
+    attribution: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FiguresMatter {
+    location: Option<Spanned<String>>,
+}
+
+/// The mayor's quote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quote {
+    pub text: Vec<Inline>,
+    pub attribution: Vec<Inline>,
+}
+
+/// One `<lang>.md`, converted. Every part is optional: a translation may cover only some.
+#[derive(Debug, Clone)]
+pub struct Text {
+    pub path: PathBuf,
+    pub tagline: Option<Vec<Inline>>,
+    pub takeaways: Option<Vec<Vec<Inline>>>,
+    pub quote: Option<Quote>,
+    pub location: Option<Vec<Inline>>,
+    pub sections: Vec<Section>,
+    /// The file, for errors found later.
+    pub source: SourceRef,
+}
+
+/// A city: its facts and its texts by language.
+#[derive(Debug, Clone)]
+pub struct City {
+    pub slug: String,
+    pub dir: PathBuf,
+    pub facts: Facts,
+    pub texts: BTreeMap<String, Text>,
+    /// Problems that do not stop the reports from being made.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The whole `data/` folder's shared parts, plus the list of cities.
+#[derive(Debug, Clone)]
+pub struct Data {
+    /// The project root (the folder holding `data/` and `templates/`).
+    pub root: PathBuf,
+    pub site: Site,
+    pub strings: BTreeMap<String, Strings>,
+    /// The closing note per language, converted.
+    pub closing: BTreeMap<String, Vec<Block>>,
+    /// City slugs, sorted.
+    pub cities: Vec<String>,
+}
+
+fn read(path: &Path, root: &Path) -> Result<Arc<str>, Diagnostic> {
+    fs::read_to_string(path).map(Arc::from).map_err(|e| {
+        Diagnostic::file(diagnostics::display_path(path, root), format!("cannot read the file: {e}"))
+    })
+}
+
+fn parse_toml<T: serde::de::DeserializeOwned>(
+    shown: &Path,
+    text: &Arc<str>,
+    offset: usize,
+    toml_text: &str,
+) -> Result<T, Diagnostic> {
+    toml::from_str(toml_text).map_err(|e| diagnostics::from_toml(shown, text, offset, &e))
+}
+
+impl Data {
+    /// Loads `root/data/site.toml`, every `data/i18n/<lang>.toml` of the site's languages, and
+    /// lists `data/cities/*`.
+    pub fn load(root: &Path) -> Result<Self, Diagnostics> {
+        let data_dir = root.join("data");
+        let site_path = data_dir.join("site.toml");
+        let shown = diagnostics::display_path(&site_path, root);
+        let text = read(&site_path, root).map_err(|d| {
+            d.hint("run cityreport in the project folder (the one holding data/ and templates/), or pass --root")
+        })?;
+        let site: Site = parse_toml(&shown, &text, 0, &text)?;
+        let mut errors = Vec::new();
+        let whole = 0..text.len();
+        if site.languages.is_empty() {
+            errors.push(Diagnostic::at(&shown, &text, whole.clone(), "`languages` is empty"));
+        }
+        if !site.languages.contains(&site.default_language) {
+            errors.push(Diagnostic::at(&shown, &text, find(&text, "default_language"), format!(
+                "the default language `{}` is not one of `languages` ({})",
+                site.default_language,
+                site.languages.join(", ")
+            )));
+        }
+        let mut seen = BTreeSet::new();
+        for lang in &site.languages {
+            if !is_lang_code(lang) {
+                errors.push(Diagnostic::at(&shown, &text, find(&text, lang), format!("`{lang}` is not a language code")).hint("use a lower-case ISO 639-1 code such as `de`"));
+            }
+            if !seen.insert(lang) {
+                errors.push(Diagnostic::at(&shown, &text, find(&text, "languages"), format!("`{lang}` is listed twice")));
+            }
+        }
+
+        let mut strings = BTreeMap::new();
+        let mut closing = BTreeMap::new();
+        for lang in &site.languages {
+            let path = data_dir.join("i18n").join(format!("{lang}.toml"));
+            let shown_i18n = diagnostics::display_path(&path, root);
+            let text = match read(&path, root) {
+                Ok(t) => t,
+                Err(d) => {
+                    errors.push(d.hint(format!("every language in site.toml needs its fixed strings; copy data/i18n/{}.toml and translate it", site.default_language)));
+                    continue;
+                }
+            };
+            match parse_toml::<Strings>(&shown_i18n, &text, 0, &text) {
+                Ok(s) => {
+                    errors.extend(check_placeholders(&s, &shown_i18n, &text));
+                    let src = SourceRef { path: shown_i18n.clone(), text: text.clone(), offset: find(&text, "closing").start };
+                    match markdown::convert_blocks(&src, &s.closing) {
+                        Ok(blocks) => {
+                            closing.insert(lang.clone(), blocks);
+                        }
+                        Err(d) => errors.extend(d.0),
+                    }
+                    strings.insert(lang.clone(), s);
+                }
+                Err(d) => errors.push(d),
+            }
+        }
+
+        let cities_dir = data_dir.join("cities");
+        let mut cities = Vec::new();
+        match fs::read_dir(&cities_dir) {
+            Ok(entries) => {
+                for entry in entries.flatten() {
+                    if entry.path().is_dir() {
+                        let name = entry.file_name().to_string_lossy().into_owned();
+                        if is_slug(&name) {
+                            cities.push(name);
+                        } else {
+                            errors.push(Diagnostic::file(diagnostics::display_path(&entry.path(), root), "a city folder name must be a slug: lower-case letters, digits and hyphens").hint("it becomes the PDF's file name, e.g. `milan-en.pdf`"));
+                        }
+                    }
+                }
+            }
+            Err(e) => errors.push(Diagnostic::file(diagnostics::display_path(&cities_dir, root), format!("cannot list the cities: {e}"))),
+        }
+        cities.sort();
+
+        if errors.is_empty() {
+            Ok(Self { root: root.to_path_buf(), site, strings, closing, cities })
+        } else {
+            Err(Diagnostics(errors))
+        }
+    }
+
+    /// The fixed strings of a site language (present for every language after `load`).
+    pub fn strings(&self, lang: &str) -> &Strings {
+        &self.strings[lang]
+    }
+
+    /// Loads and validates one city: `city.toml` and every `<lang>.md` in its folder.
+    pub fn load_city(&self, slug: &str) -> Result<City, Diagnostics> {
+        let dir = self.root.join("data").join("cities").join(slug);
+        let mut errors = Vec::new();
+
+        let path = dir.join("city.toml");
+        let shown = diagnostics::display_path(&path, &self.root);
+        let text = read(&path, &self.root)?;
+        let facts: Facts = parse_toml(&shown, &text, 0, &text)?;
+        let default = &self.site.default_language;
+        for (what, loc) in [("name", Some(&facts.name)), ("country", Some(&facts.country)), ("mayor.party", facts.mayor.party.as_ref())] {
+            if let Some(loc) = loc {
+                if let Localized::PerLang(map) = loc.get_ref() {
+                    if !map.contains_key(default) {
+                        errors.push(Diagnostic::at(&shown, &text, loc.span(), format!("`{what}` has no text in the default language `{default}`")));
+                    }
+                    let unknown: Vec<&str> = map.keys().filter(|l| !self.site.languages.contains(l)).map(String::as_str).collect();
+                    if !unknown.is_empty() {
+                        errors.push(Diagnostic::at(&shown, &text, loc.span(), format!("`{what}` has texts in {}, which site.toml does not publish ({}); they are not used", unknown.join(", "), self.site.languages.join(", "))).warning());
+                    }
+                }
+            }
+        }
+        if facts.update_year < facts.report_year {
+            errors.push(Diagnostic::at(&shown, &text, find(&text, "update_year"), "`update_year` is before `report_year`"));
+        }
+        if let Some(date) = &facts.date {
+            if date.get_ref().date.is_none() {
+                errors.push(Diagnostic::at(&shown, &text, date.span(), "`date` must be a date such as 2023-06-30"));
+            }
+        }
+
+        let mut texts = BTreeMap::new();
+        let entries = fs::read_dir(&dir).map_err(|e| Diagnostic::file(diagnostics::display_path(&dir, &self.root), format!("cannot list the folder: {e}")))?;
+        let mut names: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        names.sort();
+        for path in names {
+            let Some(file) = path.file_name().and_then(|f| f.to_str()) else { continue };
+            if file == "city.toml" || file.starts_with('.') {
+                continue;
+            }
+            let Some(lang) = file.strip_suffix(".md") else {
+                errors.push(Diagnostic::file(diagnostics::display_path(&path, &self.root), "unexpected file in a city folder").hint("a city folder holds city.toml and one <lang>.md per language").warning());
+                continue;
+            };
+            if !self.site.languages.iter().any(|l| l == lang) {
+                errors.push(Diagnostic::file(diagnostics::display_path(&path, &self.root), format!("`{lang}` is not a language of site.toml ({})", self.site.languages.join(", "))).hint("name the file after a site language, e.g. de.md, or add the language to data/site.toml"));
+                continue;
+            }
+            match self.load_text(&path, lang) {
+                Ok(t) => {
+                    texts.insert(lang.to_string(), t);
+                }
+                Err(d) => errors.extend(d.0),
+            }
+        }
+
+        match texts.get(default) {
+            None if !errors.iter().any(|d: &Diagnostic| d.path.ends_with(format!("{default}.md"))) => {
+                errors.push(Diagnostic::file(diagnostics::display_path(&dir, &self.root), format!("the city has no text in the default language: `{default}.md` is missing")).hint("every city needs a complete report in the default language; the other languages fall back to it"));
+            }
+            Some(t) => errors.extend(check_complete(t)),
+            None => {}
+        }
+        // A translation may hold only sections the default language has, at the same level.
+        if let Some(base) = texts.get(default) {
+            for (lang, t) in &texts {
+                if lang == default {
+                    continue;
+                }
+                for s in &t.sections {
+                    match base.sections.iter().find(|b| b.id == s.id) {
+                        None => errors.push(t.source_error(s.span.clone(), format!("the section id `{}` is not in {default}.md", s.id)).hint(format!(
+                            "a translation uses the ids of {default}.md: {}",
+                            base.sections.iter().map(|b| b.id.as_str()).collect::<Vec<_>>().join(", ")
+                        ))),
+                        Some(b) if b.level != s.level => errors.push(t.source_error(s.span.clone(), format!(
+                            "`{}` is a level-{} heading in {default}.md; write it with {} here",
+                            s.id, b.level, "#".repeat(b.level as usize)
+                        ))),
+                        _ => {}
+                    }
+                }
+            }
+        }
+
+        if errors.iter().any(|d| !d.warning) {
+            Err(Diagnostics(errors))
+        } else {
+            Ok(City { slug: slug.to_string(), dir, facts, texts, warnings: errors })
+        }
+    }
+
+    fn load_text(&self, path: &Path, lang: &str) -> Result<Text, Diagnostics> {
+        let shown = diagnostics::display_path(path, &self.root);
+        let text = read(path, &self.root)?;
+        let (fm_range, body_start) = split_front_matter(&text).ok_or_else(|| {
+            Diagnostic::at(&shown, &text, 0..text.find('\n').unwrap_or(text.len()), "the file does not start with a `+++` front matter block")
+                .hint("start with a line `+++`, the TOML fields (tagline, takeaways, quote, figures), another `+++`, then the Markdown body; the block may be empty")
+        })?;
+        let fm: FrontMatter = parse_toml(&shown, &text, fm_range.start, &text[fm_range.clone()])?;
+        let mut errors = Vec::new();
+        let mut inline = |s: &Spanned<String>| -> Option<Vec<Inline>> {
+            let src = SourceRef { path: shown.clone(), text: text.clone(), offset: fm_range.start + s.span().start };
+            let value = s.get_ref();
+            if value.trim().is_empty() {
+                errors.push(src.error(0..1, "this field is empty").hint("delete the field to fall back to the default language, or write the text"));
+                return None;
+            }
+            match markdown::convert_inline(&src, value) {
+                Ok(v) => Some(v),
+                Err(d) => {
+                    // Positions inside a TOML string are approximate: point at the value.
+                    errors.extend(d.0.into_iter().map(|mut e| {
+                        e.range = src.offset..src.offset + 1;
+                        e
+                    }));
+                    None
+                }
+            }
+        };
+        let tagline = fm.tagline.as_ref().and_then(&mut inline);
+        let takeaways = fm.takeaways.as_ref().map(|v| v.iter().filter_map(&mut inline).collect::<Vec<_>>());
+        let quote = fm.quote.as_ref().and_then(|q| Some(Quote { text: inline(&q.text)?, attribution: inline(&q.attribution)? }));
+        let location = fm.figures.as_ref().and_then(|f| f.location.as_ref()).and_then(&mut inline);
+        let source = SourceRef { path: shown.clone(), text: text.clone(), offset: body_start };
+        let sections = match markdown::convert_body(&source, &text[body_start..], &format!("fn:{lang}:")) {
+            Ok(s) => s,
+            Err(d) => {
+                errors.extend(d.0);
+                Vec::new()
+            }
+        };
+        if let Some(t) = &fm.takeaways {
+            if t.is_empty() {
+                errors.push(Diagnostic::at(&shown, &text, find(&text, "takeaways"), "`takeaways` is empty").hint("write at least one takeaway, or delete the field to fall back to the default language"));
+            }
+        }
+        if errors.is_empty() {
+            Ok(Text { path: shown, tagline, takeaways, quote, location, sections, source })
+        } else {
+            Err(Diagnostics(errors))
+        }
+    }
+}
+
+impl Text {
+    fn source_error(&self, range: Range<usize>, message: String) -> Diagnostic {
+        self.source.error(range, message)
+    }
+}
+
+/// The default language's text must have every part.
+fn check_complete(t: &Text) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    let top = 0..t.source.offset.min(3);
+    let whole = |m: &str| Diagnostic::at(&t.path, &t.source.text, top.clone(), m.to_string());
+    if t.tagline.is_none() {
+        errors.push(whole("the default language must have a `tagline` in the front matter"));
+    }
+    if t.takeaways.is_none() {
+        errors.push(whole("the default language must have `takeaways` in the front matter"));
+    }
+    if t.quote.is_none() {
+        errors.push(whole("the default language must have a `[quote]` with `text` and `attribution` in the front matter"));
+    }
+    if t.location.is_none() {
+        errors.push(whole("the default language must have `[figures]` `location` in the front matter"));
+    }
+    if t.sections.is_empty() {
+        errors.push(whole("the default language has no sections").hint("write the report body under numbered headings such as `# Local background and context {#background}`"));
+    }
+    if let Some(first) = t.sections.first() {
+        if first.level != 1 {
+            errors.push(t.source_error(first.span.clone(), "the first numbered heading must be a section (`#`), not a sub-section (`##`)".into()));
+        }
+    }
+    errors
+}
+
+/// Finds the front matter: `+++\n…\n+++\n`. Returns the TOML's byte range and where the body
+/// starts.
+fn split_front_matter(text: &str) -> Option<(Range<usize>, usize)> {
+    let rest = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let bom = text.len() - rest.len();
+    let first_end = rest.find('\n')?;
+    if rest[..first_end].trim_end() != "+++" {
+        return None;
+    }
+    let start = bom + first_end + 1;
+    let mut pos = start;
+    for line in text[start..].split_inclusive('\n') {
+        if line.trim_end() == "+++" {
+            return Some((start..pos, pos + line.len()));
+        }
+        pos += line.len();
+    }
+    None
+}
+
+fn check_placeholders(s: &Strings, shown: &Path, text: &Arc<str>) -> Vec<Diagnostic> {
+    let fields: [(&str, &str); 4] = [
+        ("report_dates", &s.report_dates),
+        ("update_title", &s.update_title),
+        ("page", &s.page),
+        ("title", &s.title),
+    ];
+    let mut errors = Vec::new();
+    for (key, value) in fields {
+        let allowed = PLACEHOLDERS.iter().find(|(k, _)| *k == key).map(|(_, a)| *a).unwrap_or(&[]);
+        let mut rest = value;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}') else {
+                errors.push(Diagnostic::at(shown, text, find(text, key), format!("`{key}` has a `{{` without a closing `}}`")));
+                break;
+            };
+            let name = &rest[open + 1..open + close];
+            if !allowed.contains(&name) {
+                errors.push(Diagnostic::at(shown, text, find(text, key), format!("`{key}` uses the unknown placeholder `{{{name}}}`")).hint(format!(
+                    "`{key}` may use: {}",
+                    allowed.iter().map(|a| format!("{{{a}}}")).collect::<Vec<_>>().join(", ")
+                )));
+            }
+            rest = &rest[open + close + 1..];
+        }
+    }
+    errors
+}
+
+/// The byte range of the first line that starts with `key` (for errors about a field), or
+/// the file's start.
+fn find(text: &str, key: &str) -> Range<usize> {
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if t.starts_with(key) {
+            let start = pos + (line.len() - t.len());
+            return start..start + key.len();
+        }
+        pos += line.len();
+    }
+    0..0
+}
+
+/// A language code as used in file names: two or three lower-case letters.
+pub fn is_lang_code(s: &str) -> bool {
+    (2..=3).contains(&s.len()) && s.chars().all(|c| c.is_ascii_lowercase())
+}
+
+/// A city slug: lower-case ASCII letters, digits and inner hyphens.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_follow_each_languages_grouping() {
+        let en = NumberFormat { group: ",".into(), group_min_digits: 4 };
+        let pl = NumberFormat { group: "\u{a0}".into(), group_min_digits: 5 };
+        assert_eq!(en.format(1398765), "1,398,765");
+        assert_eq!(en.format(2398), "2,398");
+        assert_eq!(en.format(999), "999");
+        assert_eq!(pl.format(1398765), "1\u{a0}398\u{a0}765");
+        assert_eq!(pl.format(2398), "2398");
+        assert_eq!(pl.format(12398), "12\u{a0}398");
+    }
+
+    #[test]
+    fn front_matter_is_found_between_plus_lines() {
+        let text = "+++\na = 1\n+++\n# Body\n";
+        let (fm, body) = split_front_matter(text).unwrap();
+        assert_eq!(&text[fm], "a = 1\n");
+        assert_eq!(&text[body..], "# Body\n");
+        assert!(split_front_matter("# no front matter\n").is_none());
+        assert!(split_front_matter("+++\nunclosed\n").is_none());
+    }
+
+    #[test]
+    fn fill_replaces_placeholders() {
+        assert_eq!(fill("Update: What is new in {year}?", &[("year", "2023")]), "Update: What is new in 2023?");
+    }
+
+    #[test]
+    fn slugs_and_codes() {
+        assert!(is_slug("milan") && is_slug("la-coruna-2"));
+        assert!(!is_slug("Milan") && !is_slug("-x") && !is_slug("a b") && !is_slug(""));
+        assert!(is_lang_code("el") && !is_lang_code("EN") && !is_lang_code("english"));
+    }
+}

@@ -1,0 +1,107 @@
+//! Typesetting and export: a [`Report`] through the templates to PDF bytes.
+//!
+//! Typst's own errors and warnings (in templates, or data the templates could not use) become
+//! located [`Diagnostic`]s like every other error. Output is deterministic: the document date
+//! and the PDF identifier come from the report, never from the clock.
+
+use std::sync::Arc;
+
+use typst::WorldExt;
+use typst::diag::{Severity, SourceDiagnostic, Warned};
+use typst::foundations::{Datetime, Smart};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, Timestamp};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::localize::Report;
+use crate::world::{ReportWorld, Shared};
+
+/// A typeset report.
+pub struct Rendered {
+    /// The PDF file.
+    pub pdf: Vec<u8>,
+    /// Number of pages.
+    pub pages: usize,
+    /// Typst's warnings (the PDF was made all the same).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The JSON the templates receive for `report` (what `export-data` prints).
+pub fn report_json(report: &Report) -> Vec<u8> {
+    // Serialising plain data structures cannot fail.
+    let mut json = serde_json::to_vec_pretty(report).expect("report serialises to JSON");
+    json.push(b'\n');
+    json
+}
+
+/// Typesets `report` and exports it as PDF.
+pub fn render(shared: &Arc<Shared>, report: &Report) -> Result<Rendered, Diagnostics> {
+    let date = report.meta.date;
+    let today = Datetime::from_ymd(date.year, date.month, date.day).ok_or_else(|| {
+        Diagnostics::from(Diagnostic::file(
+            format!("data/cities/{}/city.toml", report.slug),
+            format!("{}-{}-{} is not a valid date", date.year, date.month, date.day),
+        ))
+    })?;
+    let world = ReportWorld::new(shared.clone(), report_json(report), today);
+
+    let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
+    let mut warnings = convert(&world, &warnings);
+    let document = match output {
+        Ok(doc) => doc,
+        Err(errors) => {
+            let mut all = convert(&world, &errors);
+            all.append(&mut warnings);
+            return Err(Diagnostics(all));
+        }
+    };
+
+    let options = PdfOptions {
+        ident: Smart::Custom(format!("cityreport/{}/{}", report.slug, report.lang)),
+        creator: Smart::Custom(Some(format!("cityreport {}", env!("CARGO_PKG_VERSION")))),
+        timestamp: Some(Timestamp::new_utc(today)),
+        ..PdfOptions::default()
+    };
+    let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| Diagnostics(convert(&world, &errors)))?;
+    Ok(Rendered { pdf, pages: document.pages().len(), warnings })
+}
+
+/// Typst diagnostics as ours: file (relative to the project), text and range.
+fn convert(world: &ReportWorld, diags: &[SourceDiagnostic]) -> Vec<Diagnostic> {
+    diags
+        .iter()
+        .map(|d| {
+            let mut out = match d.span.id() {
+                Some(id) => {
+                    let name = id.get().vpath().get_without_slash().to_string();
+                    let text: Option<Arc<str>> = typst::World::source(world, id)
+                        .ok()
+                        .map(|s| Arc::from(s.text()));
+                    match (text, world.range(d.span)) {
+                        (Some(text), Some(range)) => Diagnostic::at(name, &text, range, d.message.to_string()),
+                        _ => Diagnostic::file(name, d.message.to_string()),
+                    }
+                }
+                None => Diagnostic::file("templates/report.typ", d.message.to_string()),
+            };
+            for hint in &d.hints {
+                out = out.hint(hint.v.to_string());
+            }
+            for point in &d.trace {
+                if let Some(id) = point.span.id() {
+                    let name = id.get().vpath().get_without_slash().to_string();
+                    let line = typst::World::source(world, id)
+                        .ok()
+                        .and_then(|s| world.range(point.span).map(|r| crate::diagnostics::line_column(s.text(), r.start)));
+                    if let Some((l, c)) = line {
+                        out = out.hint(format!("{} ({name}:{l}:{c})", point.v));
+                    }
+                }
+            }
+            if d.severity == Severity::Warning {
+                out = out.warning();
+            }
+            out
+        })
+        .collect()
+}

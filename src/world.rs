@@ -1,0 +1,204 @@
+//! The Typst World a report is compiled in: a sandbox holding the templates, the report's
+//! data as a virtual file `/report.json`, the files under `data/` and the project's fonts.
+//!
+//! Everything that does not change between reports ([`Shared`]: the standard library, the
+//! fonts, the parsed templates) is built once and shared by all Worlds of a batch through an
+//! `Arc`. A [`ReportWorld`] adds only the report's JSON and date, so Typst's caches (comemo)
+//! carry over from one report to the next: the data reaches Typst as a file, never through
+//! `sys.inputs` (which would change the library's hash) and never as Typst source.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context;
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_kit::diagnostics::DiagnosticWorld;
+
+use crate::fonts::Fonts;
+
+/// The virtual path of the report's data.
+pub const DATA_PATH: &str = "/report.json";
+/// The virtual path of the entry template.
+pub const MAIN_PATH: &str = "/templates/report.typ";
+
+/// What every report of a project shares: library, fonts, templates.
+pub struct Shared {
+    /// The project root, canonical.
+    root: PathBuf,
+    library: LazyHash<Library>,
+    fonts: Arc<Fonts>,
+    /// Every `.typ` file under `templates/`, parsed once.
+    templates: HashMap<FileId, Source>,
+    main: FileId,
+    data_id: FileId,
+}
+
+impl Shared {
+    /// Reads the templates of `root/templates/` and takes the given fonts.
+    pub fn new(root: &Path, fonts: Arc<Fonts>) -> anyhow::Result<Self> {
+        let root = root
+            .canonicalize()
+            .with_context(|| format!("cannot open the project folder {}", root.display()))?;
+        let dir = root.join("templates");
+        let mut templates = HashMap::new();
+        let mut stack = vec![dir.clone()];
+        while let Some(d) = stack.pop() {
+            let entries = fs::read_dir(&d)
+                .with_context(|| format!("cannot read the template folder {}", d.display()))?;
+            for entry in entries {
+                let path = entry?.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "typ") {
+                    let text = fs::read_to_string(&path)
+                        .with_context(|| format!("cannot read the template {}", path.display()))?;
+                    let id = id_for(&root, &path)?;
+                    templates.insert(id, Source::new(id, text));
+                }
+            }
+        }
+        let main = file_id(MAIN_PATH);
+        if !templates.contains_key(&main) {
+            anyhow::bail!("the entry template {} is missing", root.join("templates/report.typ").display());
+        }
+        Ok(Self {
+            root,
+            library: LazyHash::new(Library::builder().build()),
+            fonts,
+            templates,
+            main,
+            data_id: file_id(DATA_PATH),
+        })
+    }
+
+    /// The template sources, for the inputs hash of incremental builds.
+    pub fn template_texts(&self) -> Vec<(String, &str)> {
+        let mut v: Vec<(String, &str)> = self
+            .templates
+            .iter()
+            .map(|(id, s)| (id.get().vpath().get_with_slash().to_string(), s.text()))
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// The fonts.
+    pub fn fonts(&self) -> &Fonts {
+        &self.fonts
+    }
+
+    /// The project root.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+}
+
+/// One report's World.
+pub struct ReportWorld {
+    shared: Arc<Shared>,
+    data: Bytes,
+    today: Datetime,
+}
+
+impl ReportWorld {
+    /// A World for one report: `data` is the JSON served at `/report.json`, `today` the date
+    /// that `datetime.today()` returns.
+    pub fn new(shared: Arc<Shared>, data: Vec<u8>, today: Datetime) -> Self {
+        Self { shared, data: Bytes::new(data), today }
+    }
+
+    /// Reads a real file under the project root; anything that leads outside `data/` or
+    /// `templates/` (through `..`, an absolute path or a symlink) is refused.
+    fn read_sandboxed(&self, id: FileId) -> FileResult<Vec<u8>> {
+        let rooted = id.get();
+        if !matches!(rooted.root(), VirtualRoot::Project) {
+            return Err(FileError::Other(Some(
+                "packages are not available: cityreport works offline with the project's own templates".into(),
+            )));
+        }
+        let vpath = rooted.vpath();
+        let path = vpath.realize(&self.shared.root).map_err(FileError::Realize)?;
+        let allowed = [self.shared.root.join("data"), self.shared.root.join("templates")];
+        let real = path.canonicalize().map_err(|e| FileError::from_io(e, &path))?;
+        if !allowed.iter().any(|a| real.starts_with(a)) {
+            return Err(FileError::Other(Some(
+                format!(
+                    "{} is outside the files a template may read (data/ and templates/)",
+                    vpath.get_with_slash()
+                )
+                .into(),
+            )));
+        }
+        if real.is_dir() {
+            return Err(FileError::IsDirectory);
+        }
+        fs::read(&real).map_err(|e| FileError::from_io(e, &path))
+    }
+}
+
+impl World for ReportWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.shared.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.shared.fonts.book
+    }
+
+    fn main(&self) -> FileId {
+        self.shared.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if let Some(source) = self.shared.templates.get(&id) {
+            return Ok(source.clone());
+        }
+        let bytes = self.file(id)?;
+        let text = std::str::from_utf8(&bytes).map_err(|_| FileError::InvalidUtf8)?;
+        Ok(Source::new(id, text.to_string()))
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.shared.data_id {
+            return Ok(self.data.clone());
+        }
+        if let Some(source) = self.shared.templates.get(&id) {
+            return Ok(Bytes::from_string(source.clone()));
+        }
+        self.read_sandboxed(id).map(Bytes::new)
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.shared.fonts.font(index)
+    }
+
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        Some(self.today)
+    }
+}
+
+impl DiagnosticWorld for ReportWorld {
+    fn name(&self, id: FileId) -> String {
+        id.get().vpath().get_without_slash().to_string()
+    }
+}
+
+/// The file id of a project path such as `/templates/report.typ`.
+pub fn file_id(path: &str) -> FileId {
+    // Only called with the constant paths above, which are valid.
+    let vpath = VirtualPath::new(path).expect("valid virtual path");
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+fn id_for(root: &Path, path: &Path) -> anyhow::Result<FileId> {
+    let vpath = VirtualPath::virtualize(root, path)
+        .map_err(|e| anyhow::anyhow!("template path {}: {e:?}", path.display()))?;
+    Ok(RootedPath::new(VirtualRoot::Project, vpath).intern())
+}
