@@ -101,11 +101,7 @@ impl Diagnostic {
             }
             None => {
                 let file = SimpleFile::new(name.clone(), "");
-                let cs = cs.with_notes(
-                    std::iter::once(format!("in {name}"))
-                        .chain(self.hints.iter().map(|h| format!("hint: {h}")))
-                        .collect(),
-                );
+                let cs = cs.with_message(format!("{name}: {}", self.message));
                 term::emit(out, &term::Config::default(), &file, &cs)
                     .map_err(std::io::Error::other)
             }

@@ -513,6 +513,11 @@ fn check_complete(t: &Text) -> Vec<Diagnostic> {
     if t.sections.is_empty() {
         errors.push(whole("the default language has no sections").hint("write the report body under numbered headings such as `# Local background and context {#background}`"));
     }
+    if !t.sections.is_empty() && !t.sections.iter().any(|s| s.id == "abstract") {
+        errors.push(whole("the default language has no section with the id `abstract`").hint(
+            "the section `# Abstract and Takeaways {#abstract}` is where the takeaways, the quote and the key figures are printed",
+        ));
+    }
     if let Some(first) = t.sections.first() {
         if first.level != 1 {
             errors.push(t.source_error(first.span.clone(), "the first numbered heading must be a section (`#`), not a sub-section (`##`)".into()));

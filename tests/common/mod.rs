@@ -1,0 +1,218 @@
+//! Helpers for the black-box tests: run the real binary on a project folder and read the
+//! PDF it produced (text per page, metadata, fonts, links, bookmarks).
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use lopdf::{Document, Object};
+
+/// The repository root: the real project with Milan's data.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fixture project under tests/fixtures/.
+pub fn fixture(name: &str) -> PathBuf {
+    repo().join("tests").join("fixtures").join(name)
+}
+
+/// Runs `cityreport` with `args` in `root`; SOURCE_DATE_EPOCH is cleared so the data's date
+/// is used.
+pub fn run(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cityreport"))
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env_remove("CITYREPORT_ROOT")
+        .output()
+        .expect("run cityreport")
+}
+
+#[track_caller]
+pub fn must_succeed(out: &Output) {
+    assert!(
+        out.status.success(),
+        "cityreport failed with {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Asserts exit status 1 and returns stderr.
+#[track_caller]
+pub fn must_fail(out: &Output) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "expected exit status 1\nstderr:\n{stderr}");
+    assert!(!stderr.contains("panicked"), "cityreport panicked:\n{stderr}");
+    stderr
+}
+
+/// Renders `slug` in `lang` from the project at `root` into a fresh temporary folder and
+/// returns the PDF's bytes.
+pub fn render(root: &Path, slug: &str, lang: &str) -> Vec<u8> {
+    let out = tempfile::tempdir().unwrap();
+    let o = run(root, &["render", slug, "--lang", lang, "-o", out.path().to_str().unwrap()]);
+    must_succeed(&o);
+    std::fs::read(out.path().join(format!("{slug}-{lang}.pdf"))).expect("the PDF was written")
+}
+
+/// A produced PDF, parsed.
+pub struct Pdf {
+    pub bytes: Vec<u8>,
+    pub doc: Document,
+    /// Extracted text of each page.
+    pub pages: Vec<String>,
+}
+
+impl Pdf {
+    pub fn new(bytes: Vec<u8>) -> Self {
+        let doc = Document::load_mem(&bytes).expect("a valid PDF");
+        let pages = pdf_extract::extract_text_from_mem_by_pages(&bytes).expect("text extraction");
+        Self { bytes, doc, pages }
+    }
+
+    /// All text, pages joined.
+    pub fn text(&self) -> String {
+        self.pages.join("\n")
+    }
+
+    /// Whether `needle` occurs in the text, ignoring whitespace and line-end hyphenation
+    /// (the extraction breaks lines where the PDF does).
+    pub fn has(&self, needle: &str) -> bool {
+        contains_loose(&self.text(), needle)
+    }
+
+    /// The page indices (0-based) whose text contains `needle`, loosely.
+    pub fn pages_with(&self, needle: &str) -> Vec<usize> {
+        (0..self.pages.len()).filter(|&i| contains_loose(&self.pages[i], needle)).collect()
+    }
+
+    #[track_caller]
+    pub fn assert_has(&self, needle: &str) {
+        assert!(self.has(needle), "the PDF text lacks {needle:?}\n--- text ---\n{}", self.text());
+    }
+
+    /// A string from the document information dictionary, e.g. "Title".
+    pub fn info(&self, key: &str) -> Option<String> {
+        let info = self.doc.trailer.get(b"Info").ok()?;
+        let dict = self.doc.dereference(info).ok()?.1.as_dict().ok()?;
+        string(&self.doc, dict.get(key.as_bytes()).ok()?)
+    }
+
+    /// The catalog's /Lang.
+    pub fn lang(&self) -> Option<String> {
+        let catalog = self.doc.catalog().ok()?;
+        string(&self.doc, catalog.get(b"Lang").ok()?)
+    }
+
+    /// Every font dictionary used by a page: (BaseFont, embedded?).
+    pub fn fonts(&self) -> Vec<(String, bool)> {
+        let mut out = Vec::new();
+        for (_, obj) in self.doc.objects.iter() {
+            let Ok(dict) = obj.as_dict() else { continue };
+            if dict.get(b"Type").and_then(|t| t.as_name()).ok() != Some(b"FontDescriptor".as_slice()) {
+                continue;
+            }
+            let name = dict.get(b"FontName").and_then(|n| n.as_name()).map(|n| String::from_utf8_lossy(n).into_owned()).unwrap_or_default();
+            let embedded = [b"FontFile".as_slice(), b"FontFile2", b"FontFile3"].iter().any(|k| dict.has(k));
+            out.push((name, embedded));
+        }
+        out.sort();
+        out
+    }
+
+    /// The URIs of all link annotations.
+    pub fn link_uris(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (_, obj) in self.doc.objects.iter() {
+            let Ok(dict) = obj.as_dict() else { continue };
+            if dict.get(b"Subtype").and_then(|t| t.as_name()).ok() != Some(b"Link".as_slice()) {
+                continue;
+            }
+            let Ok(action) = dict.get(b"A") else { continue };
+            let Ok((_, action)) = self.doc.dereference(action) else { continue };
+            if let Ok(uri) = action.as_dict().and_then(|a| a.get(b"URI")) {
+                if let Some(s) = string(&self.doc, uri) {
+                    out.push(s);
+                }
+            }
+        }
+        out
+    }
+
+    /// The titles of the top-level and nested bookmarks, depth-first.
+    pub fn bookmarks(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let Ok(catalog) = self.doc.catalog() else { return out };
+        let Ok(outlines) = catalog.get(b"Outlines") else { return out };
+        let Ok((_, outlines)) = self.doc.dereference(outlines) else { return out };
+        let first = outlines.as_dict().ok().and_then(|d| d.get(b"First").ok()).cloned();
+        self.walk_outline(first, &mut out);
+        out
+    }
+
+    fn walk_outline(&self, mut item: Option<Object>, out: &mut Vec<String>) {
+        while let Some(obj) = item {
+            let Ok((_, node)) = self.doc.dereference(&obj) else { return };
+            let Ok(dict) = node.as_dict() else { return };
+            if let Some(title) = dict.get(b"Title").ok().and_then(|t| string(&self.doc, t)) {
+                out.push(title);
+            }
+            self.walk_outline(dict.get(b"First").ok().cloned(), out);
+            item = dict.get(b"Next").ok().cloned();
+        }
+    }
+}
+
+/// Decodes a PDF text string (UTF-16BE with BOM, or PDFDocEncoding ≈ Latin-1).
+fn string(doc: &Document, obj: &Object) -> Option<String> {
+    let obj = doc.dereference(obj).ok()?.1;
+    let bytes = obj.as_str().ok()?;
+    if bytes.starts_with(&[0xFE, 0xFF]) {
+        let units: Vec<u16> = bytes[2..].chunks(2).map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)])).collect();
+        Some(String::from_utf16_lossy(&units))
+    } else {
+        Some(bytes.iter().map(|&b| b as char).collect())
+    }
+}
+
+/// `text` without whitespace (and, in a second variant, without line-end hyphens) contains
+/// `needle` without whitespace.
+pub fn contains_loose(text: &str, needle: &str) -> bool {
+    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let n = squash(needle);
+    squash(text).contains(&n) || squash(&text.replace("-\n", "")).contains(&n)
+}
+
+/// A temporary project made of the fixture's `data/` files laid over the repository's
+/// `data/site.toml` and `data/i18n/` (when the fixture has none), with the repository's
+/// templates and fonts linked in.
+pub fn project_from(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(data.join("cities")).unwrap();
+    copy_dir(&repo().join("data/i18n"), &data.join("i18n"));
+    std::fs::copy(repo().join("data/site.toml"), data.join("site.toml")).unwrap();
+    copy_dir(&fixture(name), &data);
+    for link in ["templates", "fonts"] {
+        std::os::unix::fs::symlink(repo().join(link), dir.path().join(link)).unwrap();
+    }
+    dir
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
