@@ -7,6 +7,8 @@
 //! text, and each numbered section or sub-section (its title, lead and prose, without its
 //! sub-sections).
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::markdown::{self, Block, Inline, Section};
@@ -29,6 +31,8 @@ pub struct Report {
     /// The report's language.
     pub lang: String,
     pub region: Option<String>,
+    /// The region of every site language that has one, for parts in another language.
+    pub regions: BTreeMap<String, String>,
     pub meta: Meta,
     /// The fixed strings, already filled in.
     pub strings: Chrome,
@@ -102,10 +106,17 @@ pub struct SectionOut {
     /// `abstract` (gets the takeaways, quote and key figures), `update`, or `section`.
     pub role: &'static str,
     pub title: Vec<Inline>,
+    /// The language of the title: the report's when the template's fixed string titles the
+    /// section (the update section), else the section's.
+    pub title_lang: String,
     pub lead: Option<Vec<Inline>>,
     pub blocks: Vec<Block>,
     pub lang: String,
     pub fallback: bool,
+    /// Whether to print the fallback note here: on every fallback section, and on a fallback
+    /// sub-section unless the part just before it (its section or previous sub-section)
+    /// already fell back.
+    pub note: bool,
     pub subsections: Vec<SectionOut>,
 }
 
@@ -171,6 +182,7 @@ pub fn localize(data: &Data, city: &City, lang: &str, date: Option<Date>) -> Rep
 
     let mut sections: Vec<SectionOut> = Vec::new();
     let (mut major, mut minor) = (0, 0);
+    let mut previous_fallback = false;
     for s in &base.sections {
         let number = if s.level == 1 {
             major += 1;
@@ -187,25 +199,26 @@ pub fn localize(data: &Data, city: &City, lang: &str, date: Option<Date>) -> Rep
             "update" => "update",
             _ => "section",
         };
-        let title = if chosen.title.is_empty() && role == "update" {
+        let (title, title_lang) = if chosen.title.is_empty() && role == "update" {
             let year = city.facts.update_year.to_string();
-            vec![Inline::Text { text: model::fill(&strings.update_title, &[("year", &year)]) }]
+            (vec![Inline::Text { text: model::fill(&strings.update_title, &[("year", &year)]) }], lang.to_string())
         } else {
-            chosen.title.clone()
+            (chosen.title.clone(), l.clone())
         };
-        // An update section titled by the template is in the report's language even when
-        // its items fall back.
         let out = SectionOut {
             id: s.id.clone(),
             number,
             role,
             title,
+            title_lang,
             lead: chosen.lead.clone(),
             blocks: chosen.blocks.clone(),
             lang: l,
             fallback: fb,
+            note: fb && (s.level == 1 || !previous_fallback),
             subsections: Vec::new(),
         };
+        previous_fallback = fb;
         match (s.level, sections.last_mut()) {
             (2, Some(parent)) => parent.subsections.push(out),
             _ => sections.push(out),
@@ -242,6 +255,11 @@ pub fn localize(data: &Data, city: &City, lang: &str, date: Option<Date>) -> Rep
         slug: city.slug.clone(),
         lang: lang.to_string(),
         region: strings.region.clone(),
+        regions: data
+            .strings
+            .iter()
+            .filter_map(|(l, s)| Some((l.clone(), s.region.clone()?)))
+            .collect(),
         meta: Meta {
             title: model::fill(&strings.title, &[("city", &name), ("tagline", &tagline_text)]),
             author: data.site.publisher.clone(),

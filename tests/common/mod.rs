@@ -183,7 +183,8 @@ fn string(doc: &Document, obj: &Object) -> Option<String> {
 /// `text` without whitespace (and, in a second variant, without line-end hyphens) contains
 /// `needle` without whitespace.
 pub fn contains_loose(text: &str, needle: &str) -> bool {
-    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    // U+00AD: a soft hyphen where Typst hyphenated a word.
+    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace() && *c != '\u{ad}').collect::<String>();
     let n = squash(needle);
     squash(text).contains(&n) || squash(&text.replace("-\n", "")).contains(&n)
 }
