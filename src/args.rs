@@ -50,6 +50,25 @@ pub struct BuildArgs {
     /// Only these languages; repeat or separate with commas.
     #[arg(long, value_delimiter = ',', num_args = 1..)]
     pub lang: Vec<String>,
+    /// Reports rendered at once (default: the number of cores).
+    #[arg(long, short)]
+    pub jobs: Option<usize>,
+    /// Rebuild every selected report, even when its inputs are unchanged.
+    #[arg(long)]
+    pub force: bool,
+    /// Build only share K of N (e.g. 2/4): a deterministic split for several machines.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<(usize, usize)>,
+}
+
+fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let (k, n) = s.split_once('/').ok_or("write the shard as K/N, e.g. 1/4")?;
+    let k: usize = k.trim().parse().map_err(|_| format!("`{k}` is not a number"))?;
+    let n: usize = n.trim().parse().map_err(|_| format!("`{n}` is not a number"))?;
+    if n == 0 || k == 0 || k > n {
+        return Err(format!("{k}/{n}: K must be between 1 and N"));
+    }
+    Ok((k, n))
 }
 
 #[derive(Debug, Args)]

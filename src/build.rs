@@ -1,17 +1,28 @@
-//! Building many reports: select cities and languages, render each, write each PDF
-//! atomically, and collect what was built and what failed.
+//! Building many reports: select cities and languages (and a shard), skip what is
+//! unchanged, render the rest in parallel, write each PDF atomically, and keep
+//! `manifest.json` describing exactly the complete PDFs in the output folder.
 //!
 //! One broken city or language does not stop the others: its errors are collected and the
 //! batch goes on; the caller decides the exit status.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Instant;
 
 use anyhow::Context;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::Project;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::localize::Coverage;
+use crate::model::City;
+
+/// The manifest's file name in the output folder.
+pub const MANIFEST: &str = "manifest.json";
 
 /// What to build.
 #[derive(Debug, Clone)]
@@ -22,19 +33,44 @@ pub struct Options {
     pub cities: Vec<String>,
     /// Languages to build; empty means all of the site's.
     pub langs: Vec<String>,
+    /// Reports rendered at once.
+    pub jobs: usize,
+    /// Rebuild even what is unchanged.
+    pub force: bool,
+    /// Only the `k`-th of `n` shares of the reports (1-based), for spreading a batch over
+    /// several machines.
+    pub shard: Option<(usize, usize)>,
 }
 
-/// One report that was written.
-#[derive(Debug, Clone)]
-pub struct Built {
-    pub slug: String,
+/// What happened to one report, reported as it happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    Built,
+    Unchanged,
+    Failed,
+}
+
+/// The manifest entry of one complete PDF: what the website needs to link to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    pub city: String,
     pub lang: String,
-    pub file: PathBuf,
     pub title: String,
+    pub file: String,
+    pub bytes: u64,
     pub pages: usize,
-    pub bytes: usize,
+    pub sha256: String,
+    /// Hash of everything the report was made from; unchanged inputs mean an unchanged PDF.
+    pub inputs: String,
     pub coverage: Coverage,
-    pub warnings: Vec<Diagnostic>,
+}
+
+/// `manifest.json`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Manifest {
+    pub generator: String,
+    /// Sorted by city, then language.
+    pub reports: Vec<Entry>,
 }
 
 /// A city or report that could not be built.
@@ -49,10 +85,14 @@ pub struct Failure {
 /// The outcome of a build.
 #[derive(Debug, Default)]
 pub struct Summary {
-    pub built: Vec<Built>,
+    /// Reports written in this run.
+    pub built: Vec<Entry>,
+    /// Reports whose inputs had not changed.
+    pub unchanged: Vec<Entry>,
     pub failed: Vec<Failure>,
-    /// Problems in the data that did not stop any report.
+    /// Problems in the data or templates that did not stop any report.
     pub warnings: Vec<Diagnostic>,
+    pub seconds: f64,
 }
 
 /// The file name of a report: `<slug>-<lang>.pdf`.
@@ -60,14 +100,28 @@ pub fn file_name(slug: &str, lang: &str) -> String {
     format!("{slug}-{lang}.pdf")
 }
 
-/// Builds the selected reports into `options.out`, calling `progress` after each.
+/// One report to make.
+struct Job<'a> {
+    city: &'a City,
+    lang: String,
+    json: Vec<u8>,
+    report: crate::Report,
+    inputs: String,
+}
+
+/// Builds the selected reports into `options.out`. `progress` is called (from any thread)
+/// with the total number of reports first, then once per report.
 pub fn build(
     project: &Project,
     options: &Options,
-    progress: &mut dyn FnMut(&str, &str, bool),
+    progress: &(dyn Fn(Progress<'_>) + Sync),
 ) -> anyhow::Result<Summary> {
+    let start = Instant::now();
     for lang in &options.langs {
         project.check_lang(lang)?;
+    }
+    if let Some((k, n)) = options.shard {
+        anyhow::ensure!(n >= 1 && (1..=n).contains(&k), "--shard {k}/{n}: K must be between 1 and N");
     }
     let cities: Vec<String> =
         if options.cities.is_empty() { project.cities().to_vec() } else { options.cities.clone() };
@@ -75,50 +129,215 @@ pub fn build(
         if options.langs.is_empty() { project.languages().to_vec() } else { options.langs.clone() };
     std::fs::create_dir_all(&options.out)
         .with_context(|| format!("cannot create the output folder {}", options.out.display()))?;
+    remove_stale_temporaries(&options.out);
 
-    let mut summary = Summary::default();
+    // Every (city, language) pair in a fixed order; a shard takes every n-th.
+    let mut pairs: Vec<(String, String)> = Vec::new();
     for slug in &cities {
-        let city = match project.city(slug) {
-            Ok(c) => {
-                summary.warnings.extend(c.warnings.iter().cloned());
-                c
-            }
-            Err(diagnostics) => {
-                progress(slug, "*", false);
-                summary.failed.push(Failure { slug: slug.clone(), lang: None, diagnostics });
-                continue;
-            }
-        };
         for lang in &langs {
-            let report = project.report(&city, lang);
-            let result = project.render(&report).and_then(|rendered| {
-                let file = options.out.join(file_name(slug, lang));
-                write_atomic(&file, &rendered.pdf).map_err(|e| {
-                    Diagnostics::from(Diagnostic::file(&file, format!("cannot write the PDF: {e:#}")))
-                })?;
-                Ok(Built {
-                    slug: slug.clone(),
-                    lang: lang.clone(),
-                    file,
-                    title: report.meta.title.clone(),
-                    pages: rendered.pages,
-                    bytes: rendered.pdf.len(),
-                    coverage: report.coverage.clone(),
-                    warnings: rendered.warnings,
-                })
-            });
-            progress(slug, lang, result.is_ok());
-            match result {
-                Ok(b) => summary.built.push(b),
-                Err(diagnostics) => summary.failed.push(Failure {
-                    slug: slug.clone(),
-                    lang: Some(lang.clone()),
-                    diagnostics,
-                }),
-            }
+            pairs.push((slug.clone(), lang.clone()));
         }
     }
+    if let Some((k, n)) = options.shard {
+        pairs = pairs.into_iter().enumerate().filter(|(i, _)| i % n == k - 1).map(|(_, p)| p).collect();
+    }
+
+    let mut summary = Summary::default();
+    let mut loaded: BTreeMap<String, City> = BTreeMap::new();
+    for (slug, _) in &pairs {
+        if loaded.contains_key(slug) || summary.failed.iter().any(|f| &f.slug == slug) {
+            continue;
+        }
+        match project.city(slug) {
+            Ok(city) => {
+                summary.warnings.extend(city.warnings.iter().cloned());
+                loaded.insert(slug.clone(), city);
+            }
+            Err(diagnostics) => summary.failed.push(Failure { slug: slug.clone(), lang: None, diagnostics }),
+        }
+    }
+
+    let old = read_manifest(&options.out);
+    let shared = shared_digest(project);
+    let mut jobs = Vec::new();
+    for (slug, lang) in &pairs {
+        let Some(city) = loaded.get(slug) else { continue };
+        let report = project.report(city, lang);
+        let json = crate::render::report_json(&report);
+        let inputs = inputs_hash(&shared, &json, city);
+        jobs.push(Job { city, lang: lang.clone(), json, report, inputs });
+    }
+    progress(Progress::Start { total: jobs.len() + summary.failed.len() });
+    for f in &summary.failed {
+        progress(Progress::Done { slug: &f.slug, lang: "*", event: Event::Failed });
+    }
+
+    // Unchanged: same inputs as the manifest says, and the file is still there, whole.
+    let mut todo = Vec::new();
+    for job in jobs {
+        let file = file_name(&job.city.slug, &job.lang);
+        let previous = old.reports.iter().find(|e| e.file == file);
+        match previous {
+            Some(e) if !options.force && e.inputs == job.inputs && file_size(&options.out.join(&file)) == Some(e.bytes) => {
+                progress(Progress::Done { slug: &job.city.slug, lang: &job.lang, event: Event::Unchanged });
+                summary.unchanged.push(e.clone());
+            }
+            _ => todo.push(job),
+        }
+    }
+
+    let results: Mutex<Vec<Result<(Entry, Vec<Diagnostic>), Failure>>> = Mutex::new(Vec::new());
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs.max(1))
+        .build()
+        .context("cannot start the worker threads")?;
+    pool.install(|| {
+        todo.par_iter().for_each(|job| {
+            let result = make(project, &options.out, job);
+            let event = if result.is_ok() { Event::Built } else { Event::Failed };
+            // Keep Typst's caches bounded: results not used in the last few reports go.
+            typst::comemo::evict(8);
+            progress(Progress::Done { slug: &job.city.slug, lang: &job.lang, event });
+            results.lock().unwrap_or_else(|e| e.into_inner()).push(result);
+        })
+    });
+    for result in results.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        match result {
+            Ok((entry, warnings)) => {
+                summary.warnings.extend(warnings);
+                summary.built.push(entry);
+            }
+            Err(failure) => summary.failed.push(failure),
+        }
+    }
+    summary.built.sort_by(|a, b| (&a.city, &a.lang).cmp(&(&b.city, &b.lang)));
+    summary.failed.sort_by(|a, b| (&a.slug, &a.lang).cmp(&(&b.slug, &b.lang)));
+
+    // The manifest: this run's reports, plus earlier entries whose PDFs are still there.
+    let mut entries: BTreeMap<(String, String), Entry> = BTreeMap::new();
+    for e in old.reports {
+        if file_size(&options.out.join(&e.file)) == Some(e.bytes) {
+            entries.insert((e.city.clone(), e.lang.clone()), e);
+        }
+    }
+    for e in summary.built.iter().chain(&summary.unchanged) {
+        entries.insert((e.city.clone(), e.lang.clone()), e.clone());
+    }
+    let manifest = Manifest { generator: generator(), reports: entries.into_values().collect() };
+    write_manifest(&options.out.join(MANIFEST), &manifest)?;
+    summary.seconds = start.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// Progress of a build.
+#[derive(Debug, Clone, Copy)]
+pub enum Progress<'a> {
+    /// The number of reports the build will go through.
+    Start { total: usize },
+    /// One report is done.
+    Done { slug: &'a str, lang: &'a str, event: Event },
+}
+
+/// Renders and writes one report.
+fn make(project: &Project, out: &Path, job: &Job) -> Result<(Entry, Vec<Diagnostic>), Failure> {
+    let fail = |diagnostics| Failure { slug: job.city.slug.clone(), lang: Some(job.lang.clone()), diagnostics };
+    let rendered = crate::render::render_json(project.shared(), &job.report, job.json.clone()).map_err(fail)?;
+    let file = file_name(&job.city.slug, &job.lang);
+    let path = out.join(&file);
+    write_atomic(&path, &rendered.pdf)
+        .map_err(|e| fail(Diagnostic::file(&path, format!("cannot write the PDF: {e:#}")).into()))?;
+    let entry = Entry {
+        city: job.city.slug.clone(),
+        lang: job.lang.clone(),
+        title: job.report.meta.title.clone(),
+        file,
+        bytes: rendered.pdf.len() as u64,
+        pages: rendered.pages,
+        sha256: hex(&Sha256::digest(&rendered.pdf)),
+        inputs: job.inputs.clone(),
+        coverage: job.report.coverage.clone(),
+    };
+    Ok((entry, rendered.warnings))
+}
+
+/// What every report shares: the tool's version, the output profile, the templates and the
+/// fonts.
+fn shared_digest(project: &Project) -> Vec<u8> {
+    let mut h = Sha256::new();
+    h.update(generator().as_bytes());
+    h.update(b"\0profile=web\0");
+    for (path, text) in project.shared().template_texts() {
+        h.update(path.as_bytes());
+        h.update((text.len() as u64).to_le_bytes());
+        h.update(text.as_bytes());
+    }
+    for path in project.shared().fonts().files() {
+        h.update(path.file_name().map(|f| f.as_encoded_bytes()).unwrap_or_default());
+        // An unreadable font fails the render anyway; hash what can be read.
+        let bytes = std::fs::read(path).unwrap_or_default();
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(&bytes);
+    }
+    h.finalize().to_vec()
+}
+
+/// The inputs hash of one report: the shared digest, the data the templates receive (which
+/// is everything taken from the city's files in its language and the fallback language, the
+/// site and the fixed strings), and the city's other files (images a template may read).
+fn inputs_hash(shared: &[u8], json: &[u8], city: &City) -> String {
+    let mut h = Sha256::new();
+    h.update(shared);
+    h.update((json.len() as u64).to_le_bytes());
+    h.update(json);
+    let mut assets: Vec<PathBuf> = std::fs::read_dir(&city.dir)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    assets.retain(|p| p.is_file() && !p.extension().is_some_and(|e| e == "md" || e == "toml"));
+    assets.sort();
+    for p in assets {
+        h.update(p.file_name().map(|f| f.as_encoded_bytes()).unwrap_or_default());
+        h.update(std::fs::read(&p).unwrap_or_default());
+    }
+    hex(&h.finalize())
+}
+
+fn generator() -> String {
+    format!("cityreport {}", env!("CARGO_PKG_VERSION"))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn file_size(path: &Path) -> Option<u64> {
+    std::fs::metadata(path).ok().filter(|m| m.is_file()).map(|m| m.len())
+}
+
+/// The manifest in `out`, or an empty one if there is none or it cannot be read (then every
+/// report is rebuilt, which is always safe).
+pub fn read_manifest(out: &Path) -> Manifest {
+    std::fs::read(out.join(MANIFEST))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}
+
+fn write_manifest(path: &Path, manifest: &Manifest) -> anyhow::Result<()> {
+    let mut json = serde_json::to_vec_pretty(manifest)?;
+    json.push(b'\n');
+    write_atomic(path, &json)
+}
+
+/// Temporary files left by a build that was killed.
+fn remove_stale_temporaries(out: &Path) {
+    let Ok(entries) = std::fs::read_dir(out) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(".cityreport-") && name.ends_with(".tmp") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so

@@ -2,12 +2,11 @@
 //! Returns `Ok(false)` when the command ran but found errors (exit status 1).
 
 use std::io::{IsTerminal, Write};
-use std::time::Instant;
-
-use cityreport::build::{self, Options};
+use cityreport::build::{self, Event, Options, Progress};
 use cityreport::diagnostics::Diagnostics;
 use cityreport::{OpenError, Project};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::args::{Cli, Command};
 
@@ -23,12 +22,26 @@ pub fn run(cli: Cli) -> anyhow::Result<bool> {
     };
     match cli.command {
         Command::Build(a) => {
-            let options = Options { out: a.output, cities: a.city, langs: a.lang };
+            let options = Options {
+                out: a.output,
+                cities: a.city,
+                langs: a.lang,
+                jobs: a.jobs.unwrap_or_else(default_jobs),
+                force: a.force,
+                shard: a.shard,
+            };
             run_build(&project, &options)
         }
         Command::Render(a) => {
             project.check_lang(&a.lang)?;
-            let options = Options { out: a.output, cities: vec![a.slug], langs: vec![a.lang] };
+            let options = Options {
+                out: a.output,
+                cities: vec![a.slug],
+                langs: vec![a.lang],
+                jobs: 1,
+                force: true,
+                shard: None,
+            };
             run_build(&project, &options)
         }
         Command::Check(a) => {
@@ -73,24 +86,55 @@ pub fn run(cli: Cli) -> anyhow::Result<bool> {
     }
 }
 
+fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 fn run_build(project: &Project, options: &Options) -> anyhow::Result<bool> {
-    let start = Instant::now();
-    let tty = std::io::stderr().is_terminal();
-    let mut progress = |slug: &str, lang: &str, ok: bool| {
-        let mark = if ok { "built " } else { "FAILED" };
-        if tty || !ok {
-            eprintln!("{mark} {slug} {lang}");
+    // A progress bar on a terminal; a line per report otherwise (logs, CI).
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let progress = |p: Progress<'_>| match p {
+        Progress::Start { total } => {
+            if let Some(bar) = &bar {
+                bar.set_length(total as u64);
+            }
+        }
+        Progress::Done { slug, lang, event } => {
+            let word = match event {
+                Event::Built => "built",
+                Event::Unchanged => "unchanged",
+                Event::Failed => "FAILED",
+            };
+            match &bar {
+                Some(bar) => {
+                    bar.set_message(format!("{word} {slug} {lang}"));
+                    bar.inc(1);
+                }
+                None => eprintln!("{word} {slug} {lang}"),
+            }
         }
     };
-    let summary = build::build(project, options, &mut progress)?;
+    let summary = build::build(project, options, &progress)?;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
     let default = &project.data().site.default_language;
     emit(&Diagnostics(summary.warnings.clone()));
     for b in &summary.built {
-        for w in &b.warnings {
-            eprintln!("{w}");
-        }
         let coverage = if &b.lang == default { String::new() } else { format!(", {}", b.coverage.summary(default)) };
-        println!("{} ({} pages, {} KB{coverage})", b.file.display(), b.pages, b.bytes.div_ceil(1000));
+        println!(
+            "{} ({} pages, {} KB{coverage})",
+            options.out.join(&b.file).display(),
+            b.pages,
+            b.bytes.div_ceil(1000)
+        );
     }
     for f in &summary.failed {
         match &f.lang {
@@ -100,10 +144,11 @@ fn run_build(project: &Project, options: &Options) -> anyhow::Result<bool> {
         emit(&f.diagnostics);
     }
     eprintln!(
-        "{} built, {} failed, {:.2} s",
+        "{} built, {} unchanged, {} failed, {:.2} s",
         summary.built.len(),
+        summary.unchanged.len(),
         summary.failed.len(),
-        start.elapsed().as_secs_f64()
+        summary.seconds
     );
     Ok(summary.failed.is_empty())
 }

@@ -121,7 +121,7 @@ pub struct SectionOut {
 }
 
 /// Translation coverage of one report.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct Coverage {
     pub translated: usize,
     pub total: usize,

@@ -36,6 +36,11 @@ pub fn report_json(report: &Report) -> Vec<u8> {
 
 /// Typesets `report` and exports it as PDF.
 pub fn render(shared: &Arc<Shared>, report: &Report) -> Result<Rendered, Diagnostics> {
+    render_json(shared, report, report_json(report))
+}
+
+/// Typesets `report`, whose JSON (from [`report_json`]) is `json`.
+pub fn render_json(shared: &Arc<Shared>, report: &Report, json: Vec<u8>) -> Result<Rendered, Diagnostics> {
     let date = report.meta.date;
     let today = Datetime::from_ymd(date.year, date.month, date.day).ok_or_else(|| {
         Diagnostics::from(Diagnostic::file(
@@ -43,7 +48,7 @@ pub fn render(shared: &Arc<Shared>, report: &Report) -> Result<Rendered, Diagnos
             format!("{}-{}-{} is not a valid date", date.year, date.month, date.day),
         ))
     })?;
-    let world = ReportWorld::new(shared.clone(), report_json(report), today);
+    let world = ReportWorld::new(shared.clone(), json, today);
 
     let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
     let mut warnings = convert(&world, &warnings);
