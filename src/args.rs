@@ -37,6 +37,21 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the JSON a template receives for one report.
     ExportData(ExportArgs),
+    /// Write a project of synthetic cities shaped like Milan (for benchmarks and tests).
+    #[command(hide = true)]
+    Synth(SynthArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// The folder to write the project into.
+    pub dir: PathBuf,
+    /// Number of cities.
+    #[arg(long, default_value_t = 40)]
+    pub cities: usize,
+    /// Languages, the default first.
+    #[arg(long, value_delimiter = ',', default_value = "en,de,fr,pl,it")]
+    pub langs: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -196,7 +196,7 @@ pub fn build(
             let result = make(project, &options.out, job);
             let event = if result.is_ok() { Event::Built } else { Event::Failed };
             // Keep Typst's caches bounded: results not used in the last few reports go.
-            typst::comemo::evict(8);
+            typst::comemo::evict(std::env::var("CR_EVICT").ok().and_then(|v| v.parse().ok()).unwrap_or(8));
             progress(Progress::Done { slug: &job.city.slug, lang: &job.lang, event });
             results.lock().unwrap_or_else(|e| e.into_inner()).push(result);
         })

@@ -12,6 +12,11 @@ use crate::args::{Cli, Command};
 
 /// Runs the command; `Ok(false)` means errors were reported.
 pub fn run(cli: Cli) -> anyhow::Result<bool> {
+    if let Command::Synth(a) = &cli.command {
+        cityreport::synth::generate(&a.dir, a.cities, &a.langs, &cli.global.root)?;
+        eprintln!("wrote {} synthetic cities in {} to {}", a.cities, a.langs.join(", "), a.dir.display());
+        return Ok(true);
+    }
     let project = match Project::open(&cli.global.root) {
         Ok(p) => p,
         Err(OpenError::Data(d)) => {
@@ -83,6 +88,7 @@ pub fn run(cli: Cli) -> anyhow::Result<bool> {
             std::io::stdout().write_all(&cityreport::render::report_json(&report))?;
             Ok(true)
         }
+        Command::Synth(_) => unreachable!("handled above"),
     }
 }
 

@@ -18,6 +18,7 @@ pub mod localize;
 pub mod markdown;
 pub mod model;
 pub mod render;
+pub mod synth;
 pub mod world;
 
 use std::path::Path;

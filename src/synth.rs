@@ -1,0 +1,183 @@
+//! Synthetic cities shaped like Milan, for tests and benchmarks of large batches.
+//!
+//! [`generate`] writes a complete project folder: `data/` with N cities (five sections,
+//! four sub-sections, unnumbered sub-headings, leads, about 30 footnotes, lists, key figures
+//! and an update section in the default language; section 1 and the front matter translated
+//! in every other language), the site's fixed strings copied from a real project, and links
+//! to that project's templates and fonts. The text is pseudo-random but deterministic: the
+//! same arguments give the same files.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::Context;
+
+/// Words for the synthetic prose, per language (enough to exercise each script's glyphs and
+/// hyphenation).
+fn vocabulary(lang: &str) -> &'static [&'static str] {
+    match lang {
+        "de" => &["Stadt", "Verwaltung", "Zivilgesellschaft", "Aufnahme", "Geflüchtete", "Integration", "Wohnungen", "Beratung", "Förderung", "Netzwerke", "Bürgerschaft", "Unterstützung", "langfristig", "gemeinsam", "öffentlich", "Maßnahmen", "für", "und", "mit", "die", "der"],
+        "fr" => &["ville", "administration", "société", "accueil", "réfugiés", "intégration", "logement", "conseil", "réseaux", "coopération", "publique", "à", "long", "terme", "et", "des", "pour", "les", "élus", "œuvre"],
+        "pl" => &["miasto", "administracja", "społeczeństwo", "przyjęcie", "uchodźców", "integracja", "mieszkania", "doradztwo", "sieci", "współpraca", "publiczne", "długoterminowe", "wsparcie", "żłobek", "źródło", "ośrodek", "łączenie", "i", "w", "dla"],
+        "it" => &["città", "amministrazione", "società", "accoglienza", "rifugiati", "integrazione", "alloggi", "consulenza", "reti", "cooperazione", "pubblica", "lungo", "termine", "e", "dei", "per", "perché", "più"],
+        "es" => &["ciudad", "administración", "sociedad", "acogida", "refugiados", "integración", "vivienda", "asesoría", "redes", "cooperación", "pública", "largo", "plazo", "y", "de", "para", "niños", "año"],
+        "el" => &["πόλη", "διοίκηση", "κοινωνία", "υποδοχή", "πρόσφυγες", "ένταξη", "στέγαση", "συμβουλευτική", "δίκτυα", "συνεργασία", "δημόσια", "μακροπρόθεσμα", "και", "για", "της", "των"],
+        _ => &["city", "administration", "civil", "society", "reception", "refugees", "integration", "housing", "counselling", "networks", "cooperation", "public", "long-term", "solutions", "inclusion", "municipality", "services", "and", "the", "of", "for", "with", "migrants", "policy"],
+    }
+}
+
+/// A small deterministic random number generator (xorshift), so the fixture needs no crate.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+struct Writer<'a> {
+    rng: Rng,
+    words: &'a [&'a str],
+    footnotes: usize,
+}
+
+impl Writer<'_> {
+    fn sentence(&mut self, min: usize) -> String {
+        let n = min + self.rng.below(10);
+        let mut s = String::new();
+        for i in 0..n {
+            let w = self.words[self.rng.below(self.words.len())];
+            if i == 0 {
+                let mut c = w.chars();
+                if let Some(first) = c.next() {
+                    s.extend(first.to_uppercase());
+                    s.push_str(c.as_str());
+                }
+            } else {
+                s.push(' ');
+                s.push_str(w);
+            }
+        }
+        s.push('.');
+        s
+    }
+
+    fn paragraph(&mut self, sentences: usize) -> String {
+        let mut p = (0..sentences).map(|_| self.sentence(8)).collect::<Vec<_>>().join(" ");
+        // Three paragraphs in four cite a source.
+        if self.rng.below(4) != 0 {
+            self.footnotes += 1;
+            write!(p, "[^{}]", self.footnotes).ok();
+        }
+        p
+    }
+
+    fn heading(&mut self) -> String {
+        self.sentence(3).trim_end_matches('.').to_string()
+    }
+}
+
+/// The text of one city in one language; `full` for the default language.
+fn city_text(seed: u64, lang: &str, full: bool) -> String {
+    let mut w = Writer { rng: Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1), words: vocabulary(lang), footnotes: 0 };
+    let mut s = String::from("+++\n");
+    writeln!(s, "tagline = \"{}\"", w.heading()).ok();
+    writeln!(s, "takeaways = [\"{}\", \"{}\"]", w.sentence(12), w.sentence(14)).ok();
+    writeln!(s, "\n[quote]\ntext = \"{}\"\nattribution = \"{}\"", w.sentence(18), w.heading()).ok();
+    if full {
+        writeln!(s, "\n[figures]\nlocation = \"{}\"", w.sentence(8)).ok();
+    }
+    s.push_str("+++\n\n");
+    writeln!(s, "# {} {{#abstract}}\n", w.heading()).ok();
+    for _ in 0..5 {
+        writeln!(s, "### {}?\n\n**{}:** {}\n", w.heading(), w.heading(), w.paragraph(5)).ok();
+    }
+    if full {
+        writeln!(s, "# {} {{#background}}\n\n*{}*\n", w.heading(), w.paragraph(4)).ok();
+        for _ in 0..3 {
+            writeln!(s, "{}\n", w.paragraph(6)).ok();
+        }
+        writeln!(s, "### {}\n\n{}\n\n{}\n", w.heading(), w.paragraph(7), w.paragraph(5)).ok();
+        writeln!(s, "# {} {{#approaches}}\n\n*{}*\n", w.heading(), w.paragraph(3)).ok();
+        for id in ["reception", "labour", "family", "services"] {
+            writeln!(s, "## {} {{#{id}}}\n\n*{}*\n", w.heading(), w.paragraph(3)).ok();
+            for _ in 0..2 {
+                writeln!(s, "{}\n", w.paragraph(6)).ok();
+            }
+            writeln!(s, "### {}\n\n{}\n", w.heading(), w.paragraph(6)).ok();
+        }
+        writeln!(s, "# {} {{#advocacy}}\n\n*{}*\n\n{}\n", w.heading(), w.paragraph(3), w.paragraph(6)).ok();
+        writeln!(s, "**{}:**\n", w.heading()).ok();
+        for _ in 0..5 {
+            writeln!(s, "- {}", w.paragraph(2)).ok();
+        }
+        writeln!(s, "\n{}\n\n# {{#update}}\n", w.paragraph(5)).ok();
+        for _ in 0..4 {
+            writeln!(s, "- {}", w.paragraph(3)).ok();
+        }
+        s.push('\n');
+    }
+    for n in 1..=w.footnotes {
+        if n % 2 == 0 {
+            writeln!(s, "[^{n}]: <https://example.org/{lang}/{seed}/source-{n}/a-long-path-to-a-document.pdf>").ok();
+        } else {
+            writeln!(s, "[^{n}]: Author, A. ({}) ‘{}’, *Journal*, {n}.", 2000 + n, w.heading()).ok();
+        }
+    }
+    s
+}
+
+/// Writes a project with `cities` synthetic cities in `langs` (the first is the default)
+/// into `dir`, taking fixed strings, templates and fonts from the project at `from`.
+pub fn generate(dir: &Path, cities: usize, langs: &[String], from: &Path) -> anyhow::Result<()> {
+    anyhow::ensure!(!langs.is_empty(), "give at least one language");
+    let data = dir.join("data");
+    std::fs::create_dir_all(data.join("i18n"))
+        .with_context(|| format!("cannot create {}", data.display()))?;
+    let quoted: Vec<String> = langs.iter().map(|l| format!("\"{l}\"")).collect();
+    std::fs::write(
+        data.join("site.toml"),
+        format!(
+            "name = \"Moving Cities\"\nurl = \"https://moving-cities.eu\"\npublisher = \"Moving Cities\"\nlanguages = [{}]\ndefault_language = \"{}\"\nkeywords = [\"synthetic\"]\n",
+            quoted.join(", "),
+            langs[0]
+        ),
+    )?;
+    for lang in langs {
+        let src = from.join("data/i18n").join(format!("{lang}.toml"));
+        std::fs::copy(&src, data.join("i18n").join(format!("{lang}.toml")))
+            .with_context(|| format!("cannot copy {}", src.display()))?;
+    }
+    for link in ["templates", "fonts"] {
+        let target = dir.join(link);
+        if !target.exists() {
+            let source = from.join(link).canonicalize()?;
+            std::os::unix::fs::symlink(&source, &target)
+                .with_context(|| format!("cannot link {}", target.display()))?;
+        }
+    }
+    for i in 1..=cities {
+        let slug = format!("synth-{i:03}");
+        let city = data.join("cities").join(&slug);
+        std::fs::create_dir_all(&city)?;
+        std::fs::write(
+            city.join("city.toml"),
+            format!(
+                "name = \"Synthcity {i}\"\ncountry = \"Europe\"\npopulation = {}\nreport_year = 2021\nupdate_year = 2023\nnetworks = [\"Solidarity Cities\", \"Eurocities\"]\n\n[mayor]\nname = \"Mayor {i}\"\nparty = \"Party {i}\"\n",
+                50_000 + i * 7_919
+            ),
+        )?;
+        for (j, lang) in langs.iter().enumerate() {
+            let text = city_text((i * 31 + j) as u64, lang, j == 0);
+            std::fs::write(city.join(format!("{lang}.md")), text)?;
+        }
+    }
+    Ok(())
+}

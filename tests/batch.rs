@@ -1,0 +1,260 @@
+//! `build` for the website: parallel, incremental, byte-identical, atomic, failures isolated,
+//! with a manifest that describes exactly the complete PDFs.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, SystemTime};
+
+use cityreport::build::Manifest;
+use common::*;
+use sha2::{Digest, Sha256};
+
+/// A synthetic project with `cities` cities in en, de, fr.
+fn synth(cities: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_cityreport"))
+        .args(["--root", repo().to_str().unwrap(), "synth", dir.path().to_str().unwrap()])
+        .args(["--cities", &cities.to_string(), "--langs", "en,de,fr"])
+        .output()
+        .unwrap();
+    must_succeed(&o);
+    dir
+}
+
+fn build(root: &Path, extra: &[&str]) -> (std::process::Output, String) {
+    let out = root.join("out");
+    let mut args = vec!["build", "-o", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let o = run(root, &args);
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    (o, stderr)
+}
+
+fn manifest(root: &Path) -> Manifest {
+    serde_json::from_slice(&std::fs::read(root.join("out/manifest.json")).unwrap()).unwrap()
+}
+
+fn mtime(path: &Path) -> SystemTime {
+    std::fs::metadata(path).unwrap().modified().unwrap()
+}
+
+fn pdfs(dir: &Path) -> BTreeSet<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".pdf"))
+        .collect()
+}
+
+#[test]
+fn manifest_describes_every_pdf_exactly() {
+    let p = synth(2);
+    let (o, _) = build(p.path(), &["--jobs", "2"]);
+    must_succeed(&o);
+    let m = manifest(p.path());
+    assert_eq!(m.reports.len(), 6);
+    let keys: Vec<(String, String)> = m.reports.iter().map(|e| (e.city.clone(), e.lang.clone())).collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted, "manifest order is not stable");
+    for e in &m.reports {
+        let bytes = std::fs::read(p.path().join("out").join(&e.file)).unwrap();
+        assert_eq!(e.file, format!("{}-{}.pdf", e.city, e.lang));
+        assert_eq!(e.bytes, bytes.len() as u64);
+        let sha: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(e.sha256, sha);
+        let pdf = Pdf::new(bytes);
+        assert_eq!(e.pages, pdf.doc.get_pages().len());
+        assert_eq!(Some(e.title.clone()), pdf.info("Title"));
+        assert_eq!(e.inputs.len(), 64);
+        assert_eq!(e.coverage.total, 13);
+    }
+    assert_eq!(pdfs(&p.path().join("out")).len(), 6);
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let p = synth(2);
+    let a = p.path().join("a");
+    let b = p.path().join("b");
+    must_succeed(&run(p.path(), &["build", "-o", a.to_str().unwrap(), "--jobs", "2"]));
+    must_succeed(&run(p.path(), &["build", "-o", b.to_str().unwrap(), "--jobs", "1"]));
+    for name in pdfs(&a).iter().chain(std::iter::once(&"manifest.json".to_string())) {
+        assert!(std::fs::read(a.join(name)).unwrap() == std::fs::read(b.join(name)).unwrap(), "{name} differs");
+    }
+}
+
+#[test]
+fn unchanged_reports_are_skipped_and_edits_rebuild_only_what_they_touch() {
+    let p = synth(3);
+    let (o, stderr) = build(p.path(), &[]);
+    must_succeed(&o);
+    assert!(stderr.contains("9 built, 0 unchanged, 0 failed"), "{stderr}");
+    let out = p.path().join("out");
+    let before = mtime(&out.join("synth-001-en.pdf"));
+    std::thread::sleep(Duration::from_millis(20));
+
+    // Nothing changed: nothing is written.
+    let (o, stderr) = build(p.path(), &[]);
+    must_succeed(&o);
+    assert!(stderr.contains("0 built, 9 unchanged, 0 failed"), "{stderr}");
+    assert_eq!(mtime(&out.join("synth-001-en.pdf")), before);
+
+    // One city's German text: only its German report.
+    let de = p.path().join("data/cities/synth-002/de.md");
+    let text = std::fs::read_to_string(&de).unwrap();
+    std::fs::write(&de, text.replacen("### ", "### Neu ", 1)).unwrap();
+    let (o, stderr) = build(p.path(), &[]);
+    must_succeed(&o);
+    assert!(stderr.contains("1 built, 8 unchanged, 0 failed"), "{stderr}");
+    assert!(stderr.contains("built synth-002 de"), "{stderr}");
+
+    // The default language's text: every language of that city (they fall back to it).
+    let en = p.path().join("data/cities/synth-003/en.md");
+    let text = std::fs::read_to_string(&en).unwrap();
+    std::fs::write(&en, text.replacen("# {#update}", "# {#update}\n\n- An added item.", 1)).unwrap();
+    let (o, stderr) = build(p.path(), &[]);
+    must_succeed(&o);
+    assert!(stderr.contains("3 built, 6 unchanged, 0 failed"), "{stderr}");
+
+    // French fixed strings: every French report.
+    let fr = p.path().join("data/i18n/fr.toml");
+    let text = std::fs::read_to_string(&fr).unwrap();
+    std::fs::write(&fr, text.replacen("Sommaire", "Table des matières", 1)).unwrap();
+    let (o, stderr) = build(p.path(), &[]);
+    must_succeed(&o);
+    assert!(stderr.contains("3 built, 6 unchanged, 0 failed"), "{stderr}");
+
+    // A deleted PDF is made again; --force remakes everything.
+    std::fs::remove_file(out.join("synth-001-en.pdf")).unwrap();
+    let (o, stderr) = build(p.path(), &[]);
+    must_succeed(&o);
+    assert!(stderr.contains("1 built, 8 unchanged"), "{stderr}");
+    let (o, stderr) = build(p.path(), &["--force"]);
+    must_succeed(&o);
+    assert!(stderr.contains("9 built, 0 unchanged"), "{stderr}");
+}
+
+#[test]
+fn a_template_change_rebuilds_everything() {
+    let p = synth(1);
+    let templates = p.path().join("templates");
+    std::fs::remove_file(&templates).unwrap();
+    copy_dir(&repo().join("templates"), &templates);
+    must_succeed(&build(p.path(), &[]).0);
+    let theme = templates.join("theme.typ");
+    let text = std::fs::read_to_string(&theme).unwrap();
+    std::fs::write(&theme, text.replace("#FAF11A", "#FAF11B")).unwrap();
+    let (o, stderr) = build(p.path(), &[]);
+    must_succeed(&o);
+    assert!(stderr.contains("3 built, 0 unchanged"), "{stderr}");
+}
+
+#[test]
+fn a_broken_city_fails_alone_and_keeps_its_previous_pdf() {
+    let p = synth(3);
+    must_succeed(&build(p.path(), &[]).0);
+    let out = p.path().join("out");
+    let good = std::fs::read(out.join("synth-002-en.pdf")).unwrap();
+
+    // Break synth-002 (a footnote cited but not defined) and change synth-001.
+    let en = p.path().join("data/cities/synth-002/en.md");
+    let text = std::fs::read_to_string(&en).unwrap();
+    std::fs::write(&en, text.replacen("[^1]", "[^999]", 1)).unwrap();
+    let en1 = p.path().join("data/cities/synth-001/en.md");
+    let text = std::fs::read_to_string(&en1).unwrap();
+    std::fs::write(&en1, text.replacen("# {#update}", "# {#update}\n\n- New.", 1)).unwrap();
+
+    let (o, stderr) = build(p.path(), &[]);
+    let stderr2 = must_fail(&o);
+    assert_eq!(stderr, stderr2);
+    assert!(stderr.contains("data/cities/synth-002/en.md:"), "{stderr}");
+    assert!(stderr.contains("footnote `[^999]` is cited but not defined"), "{stderr}");
+    assert!(stderr.contains("3 built, 3 unchanged, 1 failed"), "{stderr}");
+    // The previous good PDF is untouched and still listed.
+    assert!(std::fs::read(out.join("synth-002-en.pdf")).unwrap() == good);
+    let m = manifest(p.path());
+    assert_eq!(m.reports.len(), 9);
+    let entry = m.reports.iter().find(|e| e.file == "synth-002-en.pdf").unwrap();
+    assert_eq!(entry.bytes, good.len() as u64);
+    // No temporary files are left.
+    assert!(std::fs::read_dir(&out).unwrap().flatten().all(|e| !e.file_name().to_string_lossy().ends_with(".tmp")));
+}
+
+#[test]
+fn a_killed_build_leaves_no_truncated_pdf() {
+    let p = synth(8);
+    let out = p.path().join("out");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cityreport"))
+        .args(["--root", p.path().to_str().unwrap(), "build", "--jobs", "2", "-o", out.to_str().unwrap()])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it once the first PDFs are there, in the middle of the batch.
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    while std::time::Instant::now() < deadline {
+        if out.exists() && pdfs(&out).len() >= 3 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let written = pdfs(&out);
+    assert!(written.len() < 24, "the build finished before it could be killed");
+    for name in &written {
+        let bytes = std::fs::read(out.join(name)).unwrap();
+        let pdf = lopdf::Document::load_mem(&bytes).unwrap_or_else(|e| panic!("{name} is not a complete PDF: {e}"));
+        assert!(!pdf.get_pages().is_empty(), "{name} has no pages");
+    }
+    // The next build cleans up and completes; the manifest lists every report.
+    must_succeed(&build(p.path(), &[]).0);
+    assert_eq!(manifest(p.path()).reports.len(), 24);
+    assert!(std::fs::read_dir(&out).unwrap().flatten().all(|e| !e.file_name().to_string_lossy().ends_with(".tmp")));
+}
+
+#[test]
+fn shards_split_the_batch_without_overlap() {
+    let p = synth(3);
+    let mut seen = BTreeSet::new();
+    for k in 1..=4 {
+        let dir = p.path().join(format!("shard{k}"));
+        let shard = format!("{k}/4");
+        must_succeed(&run(p.path(), &["build", "--shard", &shard, "-o", dir.to_str().unwrap()]));
+        for name in pdfs(&dir) {
+            assert!(seen.insert(name.clone()), "{name} is in two shards");
+        }
+    }
+    assert_eq!(seen.len(), 9);
+    let stderr = must_fail(&run(p.path(), &["build", "--shard", "5/4"]));
+    assert!(stderr.contains("K must be between 1 and N"), "{stderr}");
+}
+
+#[test]
+fn selection_by_city_and_language() {
+    let p = synth(3);
+    let (o, stderr) = build(p.path(), &["--city", "synth-002", "--lang", "de,fr"]);
+    must_succeed(&o);
+    assert!(stderr.contains("2 built"), "{stderr}");
+    assert_eq!(pdfs(&p.path().join("out")), BTreeSet::from(["synth-002-de.pdf".to_string(), "synth-002-fr.pdf".to_string()]));
+    // A later full build keeps their manifest entries and adds the rest.
+    must_succeed(&build(p.path(), &[]).0);
+    assert_eq!(manifest(p.path()).reports.len(), 9);
+}
+
+#[test]
+fn export_data_prints_what_the_template_receives() {
+    let o = run(&repo(), &["export-data", "milan", "--lang", "de"]);
+    must_succeed(&o);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["lang"], "de");
+    assert_eq!(v["city"], "Mailand");
+    assert_eq!(v["sections"][0]["id"], "abstract");
+    assert_eq!(v["sections"][0]["lang"], "de");
+    assert_eq!(v["sections"][1]["fallback"], true);
+    assert_eq!(v["figures"][0]["value"]["content"][0]["text"], "1.398.765");
+}
