@@ -48,8 +48,10 @@ pub enum Inline {
     Code { text: String },
     /// A link or autolink (`<https://…>`).
     Link { url: String, content: Vec<Inline> },
-    /// The first reference to a footnote: the footnote's text, placed here.
-    Footnote { label: String, content: Vec<Inline> },
+    /// The first reference to a footnote: the footnote's text, placed here. `again` when a
+    /// [`Inline::FootnoteRef`] cites it later (only then does the template label it: labels
+    /// cost Typst an introspection pass).
+    Footnote { label: String, content: Vec<Inline>, again: bool },
     /// A further reference to a footnote already placed: the same number again.
     FootnoteRef { label: String },
     /// A hard line break (two spaces or `\` at the end of a line).
@@ -291,7 +293,8 @@ fn resolve_footnotes(
                         if used.insert(raw.clone(), true).is_none() {
                             let mut content = def.content.clone();
                             resolve_footnotes(&mut content, defs, used, refs, src, prefix, errors);
-                            *inline = Inline::Footnote { label: full, content };
+                            let again = refs.get(&raw).is_some_and(|r| r.len() > 1);
+                            *inline = Inline::Footnote { label: full, content, again };
                         } else {
                             *inline = Inline::FootnoteRef { label: full };
                         }
@@ -646,6 +649,7 @@ mod tests {
         assert_eq!(content[0], t("x"));
         assert_eq!(content[1], Inline::Footnote {
             label: "fn:1".into(),
+            again: true,
             content: vec![
                 t("One "),
                 Inline::Link { url: "https://e.org/a_b".into(), content: vec![t("https://e.org/a_b")] },

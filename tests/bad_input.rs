@@ -58,7 +58,14 @@ const CASES: &[Case] = &[
         file: "cities/tiny/en.md",
         find: "background.[^2]",
         replace: "background.[^9]",
-        expect: &["data/cities/tiny/en.md:23:29", "footnote `[^9]` is cited but not defined", "never cited"],
+        expect: &["data/cities/tiny/en.md:23:29", "footnote `[^9]` is cited but not defined"],
+    },
+    Case {
+        name: "footnote defined but never cited",
+        file: "cities/tiny/en.md",
+        find: "[^3]: Third source.",
+        replace: "[^3]: Third source.\n[^4]: Unused source.",
+        expect: &["data/cities/tiny/en.md:36:1", "footnote `[^4]` is defined but never cited"],
     },
     Case {
         name: "numbered heading without id",
@@ -70,14 +77,14 @@ const CASES: &[Case] = &[
     Case {
         name: "table",
         file: "cities/tiny/en.md",
-        find: "Text of the first approach.",
+        find: "Text of the first approach, citing again.[^2]",
         replace: "| a | b |\n|---|---|\n| 1 | 2 |",
         expect: &["data/cities/tiny/en.md:27:1", "a table is not supported"],
     },
     Case {
         name: "raw html block",
         file: "cities/tiny/en.md",
-        find: "Text of the first approach.",
+        find: "Text of the first approach, citing again.[^2]",
         replace: "<div>Text</div>",
         expect: &["data/cities/tiny/en.md:27:1", "HTML block is not supported"],
     },
@@ -133,6 +140,11 @@ fn apply(root: &Path, case: &Case) {
 fn the_tiny_fixture_itself_is_valid() {
     let project = project_from("tiny");
     must_succeed(&run(project.path(), &["check"]));
+    // A footnote cited twice: one entry, its number printed at both places.
+    let pdf = Pdf::new(render(project.path(), "tiny", "en"));
+    pdf.assert_has("Body text of the background.2");
+    pdf.assert_has("Text of the first approach, citing again.2");
+    assert_eq!(pdf.text().matches("https://example.org/second").count(), 1, "{}", pdf.text());
 }
 
 #[test]
