@@ -22,9 +22,9 @@ use crate::localize::Coverage;
 use crate::model::City;
 
 /// How many reports a cached Typst result may go unused before it is evicted. Measured on
-/// 200 synthetic reports with 2 jobs: 0 → 100 MB peak, 8 → 200 MB, 16 → 314 MB; larger ages
-/// reuse more across the languages of a city (see the README's benchmark).
-const EVICT_AGE: usize = 8;
+/// 200 synthetic reports with 2 jobs: age 0 → 100 MB peak RSS, 8 → 200 MB, 16 → 314 MB, with
+/// no measurable gain in speed above 2 (`examples/profile_stages.rs`).
+const EVICT_AGE: usize = 4;
 
 /// The manifest's file name in the output folder.
 pub const MANIFEST: &str = "manifest.json";
