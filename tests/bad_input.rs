@@ -192,11 +192,7 @@ fn unknown_city_lists_the_available_ones() {
 #[test]
 fn a_template_error_is_located_in_the_template() {
     let project = project_from("tiny");
-    // Replace the linked templates by a copy with a mistake.
-    let templates = project.path().join("templates");
-    std::fs::remove_file(&templates).unwrap();
-    copy_dir(&repo().join("templates"), &templates);
-    let path = templates.join("quote.typ");
+    let path = own_templates(project.path()).join("quote.typ");
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, text.replacen("let q = data.quote", "let q = data.qoute", 1)).unwrap();
     let stderr = must_fail(&run(project.path(), &["render", "tiny", "--lang", "en"]));
@@ -208,10 +204,7 @@ fn a_template_error_is_located_in_the_template() {
 #[test]
 fn a_template_may_not_read_outside_the_project() {
     let project = project_from("tiny");
-    let templates = project.path().join("templates");
-    std::fs::remove_file(&templates).unwrap();
-    copy_dir(&repo().join("templates"), &templates);
-    let path = templates.join("closing.typ");
+    let path = own_templates(project.path()).join("closing.typ");
     let text = std::fs::read_to_string(&path).unwrap();
     // A symlink inside data/ that leads out of the project, and a plain absolute path.
     std::os::unix::fs::symlink("/etc/hostname", project.path().join("data/escape.txt")).unwrap();

@@ -37,6 +37,13 @@ fn manifest(root: &Path) -> Manifest {
     serde_json::from_slice(&std::fs::read(root.join("out/manifest.json")).unwrap()).unwrap()
 }
 
+/// Replaces the first `from` in the file at `path` by `to`.
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} lacks {from:?}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
 fn mtime(path: &Path) -> SystemTime {
     std::fs::metadata(path).unwrap().modified().unwrap()
 }
@@ -105,26 +112,20 @@ fn unchanged_reports_are_skipped_and_edits_rebuild_only_what_they_touch() {
     assert_eq!(mtime(&out.join("synth-001-en.pdf")), before);
 
     // One city's German text: only its German report.
-    let de = p.path().join("data/cities/synth-002/de.md");
-    let text = std::fs::read_to_string(&de).unwrap();
-    std::fs::write(&de, text.replacen("### ", "### Neu ", 1)).unwrap();
+    edit(&p.path().join("data/cities/synth-002/de.md"), "### ", "### Neu ");
     let (o, stderr) = build(p.path(), &[]);
     must_succeed(&o);
     assert!(stderr.contains("1 built, 8 unchanged, 0 failed"), "{stderr}");
     assert!(stderr.contains("built synth-002 de"), "{stderr}");
 
     // The default language's text: every language of that city (they fall back to it).
-    let en = p.path().join("data/cities/synth-003/en.md");
-    let text = std::fs::read_to_string(&en).unwrap();
-    std::fs::write(&en, text.replacen("# {#update}", "# {#update}\n\n- An added item.", 1)).unwrap();
+    edit(&p.path().join("data/cities/synth-003/en.md"), "# {#update}", "# {#update}\n\n- An added item.");
     let (o, stderr) = build(p.path(), &[]);
     must_succeed(&o);
     assert!(stderr.contains("3 built, 6 unchanged, 0 failed"), "{stderr}");
 
     // French fixed strings: every French report.
-    let fr = p.path().join("data/i18n/fr.toml");
-    let text = std::fs::read_to_string(&fr).unwrap();
-    std::fs::write(&fr, text.replacen("Sommaire", "Table des matières", 1)).unwrap();
+    edit(&p.path().join("data/i18n/fr.toml"), "Sommaire", "Table des matières");
     let (o, stderr) = build(p.path(), &[]);
     must_succeed(&o);
     assert!(stderr.contains("3 built, 6 unchanged, 0 failed"), "{stderr}");
@@ -142,13 +143,9 @@ fn unchanged_reports_are_skipped_and_edits_rebuild_only_what_they_touch() {
 #[test]
 fn a_template_change_rebuilds_everything() {
     let p = synth(1);
-    let templates = p.path().join("templates");
-    std::fs::remove_file(&templates).unwrap();
-    copy_dir(&repo().join("templates"), &templates);
+    let templates = own_templates(p.path());
     must_succeed(&build(p.path(), &[]).0);
-    let theme = templates.join("theme.typ");
-    let text = std::fs::read_to_string(&theme).unwrap();
-    std::fs::write(&theme, text.replace("#FAF11A", "#FAF11B")).unwrap();
+    edit(&templates.join("theme.typ"), "#FAF11A", "#FAF11B");
     let (o, stderr) = build(p.path(), &[]);
     must_succeed(&o);
     assert!(stderr.contains("3 built, 0 unchanged"), "{stderr}");
@@ -162,12 +159,8 @@ fn a_broken_city_fails_alone_and_keeps_its_previous_pdf() {
     let good = std::fs::read(out.join("synth-002-en.pdf")).unwrap();
 
     // Break synth-002 (a footnote cited but not defined) and change synth-001.
-    let en = p.path().join("data/cities/synth-002/en.md");
-    let text = std::fs::read_to_string(&en).unwrap();
-    std::fs::write(&en, text.replacen("[^1]", "[^999]", 1)).unwrap();
-    let en1 = p.path().join("data/cities/synth-001/en.md");
-    let text = std::fs::read_to_string(&en1).unwrap();
-    std::fs::write(&en1, text.replacen("# {#update}", "# {#update}\n\n- New.", 1)).unwrap();
+    edit(&p.path().join("data/cities/synth-002/en.md"), "[^1]", "[^999]");
+    edit(&p.path().join("data/cities/synth-001/en.md"), "# {#update}", "# {#update}\n\n- New.");
 
     let (o, stderr) = build(p.path(), &[]);
     let stderr2 = must_fail(&o);

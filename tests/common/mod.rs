@@ -217,3 +217,12 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Replaces the project's link to the repository's templates by a copy it may change, and
+/// returns the copy's folder.
+pub fn own_templates(root: &Path) -> PathBuf {
+    let templates = root.join("templates");
+    std::fs::remove_file(&templates).unwrap();
+    copy_dir(&repo().join("templates"), &templates);
+    templates
+}
