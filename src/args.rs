@@ -96,6 +96,10 @@ pub struct RenderArgs {
     /// Output folder.
     #[arg(short, long, default_value = "out")]
     pub output: PathBuf,
+    /// Also write each page as a PNG picture (SLUG-LANG-01.png, …), at PPP pixels per point
+    /// (default 2).
+    #[arg(long, value_name = "PPP", num_args = 0..=1, default_missing_value = "2")]
+    pub png: Option<f64>,
 }
 
 #[derive(Debug, Args)]

@@ -45,6 +45,8 @@ pub struct Options {
     /// Only the `k`-th of `n` shares of the reports (1-based), for spreading a batch over
     /// several machines.
     pub shard: Option<(usize, usize)>,
+    /// Also write every page as `<slug>-<lang>-<page>.png` at this many pixels per point.
+    pub png: Option<f64>,
 }
 
 /// What happened to one report, reported as it happens.
@@ -204,7 +206,7 @@ pub fn build(
     let next = AtomicUsize::new(0);
     pool.broadcast(|_| {
         while let Some(job) = todo.get(next.fetch_add(1, Ordering::Relaxed)) {
-            let result = make(project, &options.out, job);
+            let result = make(project, options, job);
             let event = if result.is_ok() { Event::Built } else { Event::Failed };
             // Keep Typst's caches bounded: results not used in the last few reports go.
             typst::comemo::evict(EVICT_AGE);
@@ -250,13 +252,22 @@ pub enum Progress<'a> {
 }
 
 /// Renders and writes one report.
-fn make(project: &Project, out: &Path, job: &Job) -> Result<(Entry, Vec<Diagnostic>), Failure> {
+fn make(project: &Project, options: &Options, job: &Job) -> Result<(Entry, Vec<Diagnostic>), Failure> {
     let fail = |diagnostics| Failure { slug: job.city.slug.clone(), lang: Some(job.lang.clone()), diagnostics };
     let rendered = crate::render::render_json(project.shared(), &job.report, job.json.clone()).map_err(fail)?;
     let file = file_name(&job.city.slug, &job.lang);
-    let path = out.join(&file);
-    write_atomic(&path, &rendered.pdf)
-        .map_err(|e| fail(Diagnostic::file(&path, format!("cannot write the PDF: {e:#}")).into()))?;
+    let path = options.out.join(&file);
+    let write = |path: &Path, bytes: &[u8]| {
+        write_atomic(path, bytes)
+            .map_err(|e| fail(Diagnostic::file(path, format!("cannot write the file: {e:#}")).into()))
+    };
+    if let Some(ppp) = options.png {
+        for i in 0..rendered.pages {
+            let png = crate::render::page_png(&rendered.document, i, ppp).unwrap_or_default();
+            write(&options.out.join(format!("{}-{}-{:02}.png", job.city.slug, job.lang, i + 1)), &png)?;
+        }
+    }
+    write(&path, &rendered.pdf)?;
     let entry = Entry {
         city: job.city.slug.clone(),
         lang: job.lang.clone(),
@@ -361,6 +372,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     tmp.write_all(bytes)?;
+    // Temporary files are private (0600); the published file is readable by the web server.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
     tmp.as_file().sync_all()?;
     tmp.persist(path).with_context(|| format!("cannot rename onto {}", path.display()))?;
     Ok(())

@@ -35,6 +35,7 @@ pub fn run(cli: Cli) -> anyhow::Result<bool> {
                 jobs: a.jobs.unwrap_or_else(default_jobs),
                 force: a.force,
                 shard: a.shard,
+                png: None,
             };
             run_build(&project, &options)
         }
@@ -47,6 +48,7 @@ pub fn run(cli: Cli) -> anyhow::Result<bool> {
                 jobs: 1,
                 force: true,
                 shard: None,
+                png: a.png,
             };
             run_build(&project, &options)
         }

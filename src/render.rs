@@ -24,6 +24,19 @@ pub struct Rendered {
     pub pages: usize,
     /// Typst's warnings (the PDF was made all the same).
     pub warnings: Vec<Diagnostic>,
+    /// The laid-out pages, for pictures of them ([`page_png`]).
+    pub document: PagedDocument,
+}
+
+/// A PNG picture of page `index` (0-based) at `pixel_per_pt` pixels per point, for looking
+/// at a report and for visual tests. Deterministic: the same page gives the same bytes.
+pub fn page_png(document: &PagedDocument, index: usize, pixel_per_pt: f64) -> Option<Vec<u8>> {
+    let page = document.pages().get(index)?;
+    let options = typst_render::RenderOptions {
+        pixel_per_pt: typst::utils::Scalar::new(pixel_per_pt),
+        render_bleed: false,
+    };
+    typst_render::render(page, &options).encode_png().ok()
 }
 
 /// The JSON the templates receive for `report` (what `export-data` prints).
@@ -68,7 +81,7 @@ pub fn render_json(shared: &Arc<Shared>, report: &Report, json: Vec<u8>) -> Resu
         ..PdfOptions::default()
     };
     let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| Diagnostics(convert(&world, &errors)))?;
-    Ok(Rendered { pdf, pages: document.pages().len(), warnings })
+    Ok(Rendered { pdf, pages: document.pages().len(), warnings, document })
 }
 
 /// Typst diagnostics as ours: file (relative to the project), text and range.

@@ -81,6 +81,12 @@ fn manifest_describes_every_pdf_exactly() {
         assert_eq!(e.coverage.total, 13);
     }
     assert_eq!(pdfs(&p.path().join("out")).len(), 6);
+    // The web server may read what was published.
+    use std::os::unix::fs::PermissionsExt;
+    for name in pdfs(&p.path().join("out")).iter().chain(["manifest.json".to_string()].iter()) {
+        let mode = std::fs::metadata(p.path().join("out").join(name)).unwrap().permissions().mode();
+        assert_eq!(mode & 0o644, 0o644, "{name} has mode {mode:o}");
+    }
 }
 
 #[test]
