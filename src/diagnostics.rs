@@ -139,14 +139,6 @@ impl Diagnostics {
         }
         Ok(())
     }
-
-    /// All of them in the human format, without colour.
-    pub fn to_human_string(&self) -> String {
-        let mut buf = termcolor::NoColor::new(Vec::new());
-        // Writing to a Vec cannot fail.
-        let _ = self.emit(&mut buf);
-        String::from_utf8_lossy(&buf.into_inner()).into_owned()
-    }
 }
 
 impl From<Diagnostic> for Diagnostics {

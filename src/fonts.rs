@@ -81,11 +81,4 @@ impl Fonts {
             }
         })
     }
-
-    /// The family names, sorted.
-    pub fn families(&self) -> Vec<String> {
-        let mut f: Vec<String> = self.book.families().map(|(name, _)| name.to_string()).collect();
-        f.sort();
-        f
-    }
 }

@@ -159,13 +159,9 @@ pub fn localize(data: &Data, city: &City, lang: &str, date: Option<Date>) -> Rep
             coverage.translated += 1;
             (lang.to_string(), false)
         } else {
-            if lang != default {
-                coverage.fallback.push(name.to_string());
-            }
-            if lang == default {
-                coverage.translated += 1;
-            }
-            (default.to_string(), lang != default)
+            // Only a translation can lack a part: the default language has them all.
+            coverage.fallback.push(name.to_string());
+            (default.to_string(), true)
         }
     };
     let text_of = |l: &str| -> &model::Text { city.texts.get(l).unwrap_or(base) };

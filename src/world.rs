@@ -93,11 +93,6 @@ impl Shared {
     pub fn fonts(&self) -> &Fonts {
         &self.fonts
     }
-
-    /// The project root.
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
 }
 
 /// One report's World.
