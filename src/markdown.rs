@@ -15,7 +15,7 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag};
 use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -113,7 +113,7 @@ pub fn convert_body(
     body: &str,
     footnote_prefix: &str,
 ) -> Result<Vec<Section>, Diagnostics> {
-    let mut conv = Converter::new(src, footnote_prefix);
+    let mut conv = Converter::new(src);
     let blocks = conv.blocks(body);
     let mut errors = std::mem::take(&mut conv.errors);
 
@@ -195,7 +195,7 @@ pub fn convert_body(
 /// Converts a short piece of Markdown (a front-matter field) into inlines: one paragraph,
 /// no headings, lists or footnotes.
 pub fn convert_inline(src: &SourceRef, text: &str) -> Result<Vec<Inline>, Diagnostics> {
-    let mut conv = Converter::new(src, "");
+    let mut conv = Converter::new(src);
     let blocks = conv.blocks(text);
     let mut errors = std::mem::take(&mut conv.errors);
     if !conv.footnotes.is_empty() || !conv.refs.is_empty() {
@@ -218,7 +218,7 @@ pub fn convert_inline(src: &SourceRef, text: &str) -> Result<Vec<Inline>, Diagno
 /// Converts Markdown with several paragraphs and lists (e.g. the closing note), no headings
 /// or footnotes.
 pub fn convert_blocks(src: &SourceRef, text: &str) -> Result<Vec<Block>, Diagnostics> {
-    let mut conv = Converter::new(src, "");
+    let mut conv = Converter::new(src);
     let items = conv.blocks(text);
     let mut errors = std::mem::take(&mut conv.errors);
     if !conv.footnotes.is_empty() || !conv.refs.is_empty() {
@@ -332,7 +332,6 @@ struct FootnoteDef {
 /// Builds the tree from pulldown-cmark's event stream.
 struct Converter<'s> {
     src: &'s SourceRef,
-    prefix: &'s str,
     errors: Vec<Diagnostic>,
     footnotes: BTreeMap<String, FootnoteDef>,
     refs: HashMap<String, Vec<Range<usize>>>,
@@ -354,12 +353,11 @@ enum Frame {
 }
 
 impl<'s> Converter<'s> {
-    fn new(src: &'s SourceRef, prefix: &'s str) -> Self {
-        Self { src, prefix, errors: Vec::new(), footnotes: BTreeMap::new(), refs: HashMap::new() }
+    fn new(src: &'s SourceRef) -> Self {
+        Self { src, errors: Vec::new(), footnotes: BTreeMap::new(), refs: HashMap::new() }
     }
 
     fn blocks(&mut self, text: &str) -> Vec<Item> {
-        let _ = self.prefix;
         let mut out: Vec<Item> = Vec::new();
         let mut stack: Vec<Frame> = Vec::new();
         let mut skip_depth = 0usize;
@@ -420,9 +418,9 @@ impl<'s> Converter<'s> {
                         skip_depth = 1;
                     }
                 },
-                Event::End(end) => {
+                Event::End(_) => {
                     let Some(frame) = stack.pop() else { continue };
-                    self.close(frame, end, range, &mut stack, &mut out);
+                    self.close(frame, range, &mut stack, &mut out);
                 }
                 Event::Text(t) => self.push_inline(&mut stack, Inline::Text { text: t.to_string() }),
                 // Inline HTML such as `<b>` prints literally: nothing typed is lost or
@@ -451,8 +449,7 @@ impl<'s> Converter<'s> {
         out
     }
 
-    fn close(&mut self, frame: Frame, end: TagEnd, range: Range<usize>, stack: &mut Vec<Frame>, out: &mut Vec<Item>) {
-        let _ = end;
+    fn close(&mut self, frame: Frame, range: Range<usize>, stack: &mut Vec<Frame>, out: &mut Vec<Item>) {
         match frame {
             Frame::Paragraph(content) => {
                 let content = merge_text(content);

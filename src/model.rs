@@ -200,7 +200,6 @@ pub struct Quote {
 /// One `<lang>.md`, converted. Every part is optional: a translation may cover only some.
 #[derive(Debug, Clone)]
 pub struct Text {
-    pub path: PathBuf,
     pub tagline: Option<Vec<Inline>>,
     pub takeaways: Option<Vec<Vec<Inline>>>,
     pub quote: Option<Quote>,
@@ -399,7 +398,8 @@ impl Data {
         }
 
         match texts.get(default) {
-            None if !errors.iter().any(|d: &Diagnostic| d.path.ends_with(format!("{default}.md"))) => {
+            // A default-language file that exists but is broken has been reported already.
+            None if !dir.join(format!("{default}.md")).exists() => {
                 errors.push(Diagnostic::file(diagnostics::display_path(&dir, &self.root), format!("the city has no text in the default language: `{default}.md` is missing")).hint("every city needs a complete report in the default language; the other languages fall back to it"));
             }
             Some(t) => errors.extend(check_complete(t)),
@@ -413,11 +413,11 @@ impl Data {
                 }
                 for s in &t.sections {
                     match base.sections.iter().find(|b| b.id == s.id) {
-                        None => errors.push(t.source_error(s.span.clone(), format!("the section id `{}` is not in {default}.md", s.id)).hint(format!(
+                        None => errors.push(t.source.error(s.span.clone(), format!("the section id `{}` is not in {default}.md", s.id)).hint(format!(
                             "a translation uses the ids of {default}.md: {}",
                             base.sections.iter().map(|b| b.id.as_str()).collect::<Vec<_>>().join(", ")
                         ))),
-                        Some(b) if b.level != s.level => errors.push(t.source_error(s.span.clone(), format!(
+                        Some(b) if b.level != s.level => errors.push(t.source.error(s.span.clone(), format!(
                             "`{}` is a level-{} heading in {default}.md; write it with {} here",
                             s.id, b.level, "#".repeat(b.level as usize)
                         ))),
@@ -480,16 +480,10 @@ impl Data {
             }
         }
         if errors.is_empty() {
-            Ok(Text { path: shown, tagline, takeaways, quote, location, sections, source })
+            Ok(Text { tagline, takeaways, quote, location, sections, source })
         } else {
             Err(Diagnostics(errors))
         }
-    }
-}
-
-impl Text {
-    fn source_error(&self, range: Range<usize>, message: String) -> Diagnostic {
-        self.source.error(range, message)
     }
 }
 
@@ -497,7 +491,7 @@ impl Text {
 fn check_complete(t: &Text) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     let top = 0..t.source.offset.min(3);
-    let whole = |m: &str| Diagnostic::at(&t.path, &t.source.text, top.clone(), m.to_string());
+    let whole = |m: &str| Diagnostic::at(&t.source.path, &t.source.text, top.clone(), m.to_string());
     if t.tagline.is_none() {
         errors.push(whole("the default language must have a `tagline` in the front matter"));
     }
@@ -520,7 +514,7 @@ fn check_complete(t: &Text) -> Vec<Diagnostic> {
     }
     if let Some(first) = t.sections.first() {
         if first.level != 1 {
-            errors.push(t.source_error(first.span.clone(), "the first numbered heading must be a section (`#`), not a sub-section (`##`)".into()));
+            errors.push(t.source.error(first.span.clone(), "the first numbered heading must be a section (`#`), not a sub-section (`##`)"));
         }
     }
     errors

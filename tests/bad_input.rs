@@ -117,6 +117,13 @@ const CASES: &[Case] = &[
         expect: &["data/i18n/en.toml", "unknown placeholder `{yaer}`", "{year}"],
     },
     Case {
+        name: "default language file missing",
+        file: "cities/tiny/en.md",
+        find: "",
+        replace: "",
+        expect: &["data/cities/tiny: the city has no text in the default language: `en.md` is missing"],
+    },
+    Case {
         name: "language file not in site.toml",
         file: "cities/tiny/de.md",
         find: "",
@@ -127,6 +134,10 @@ const CASES: &[Case] = &[
 
 fn apply(root: &Path, case: &Case) {
     let path = root.join("data").join(case.file);
+    if case.name == "default language file missing" {
+        std::fs::remove_file(&path).unwrap();
+        return;
+    }
     if case.name == "language file not in site.toml" {
         std::fs::rename(&path, path.with_file_name("xx.md")).unwrap();
         return;
