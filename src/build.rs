@@ -185,7 +185,11 @@ pub fn build(
         let file = file_name(&job.city.slug, &job.lang);
         let previous = old.reports.iter().find(|e| e.file == file);
         match previous {
-            Some(e) if !options.force && e.inputs == job.inputs && file_size(&options.out.join(&file)) == Some(e.bytes) => {
+            Some(e)
+                if !options.force
+                    && e.inputs == job.inputs
+                    && file_size(&options.out.join(&file)) == Some(e.bytes) =>
+            {
                 progress(Progress::Done { slug: &job.city.slug, lang: &job.lang, event: Event::Unchanged });
                 summary.unchanged.push(e.clone());
             }
@@ -253,8 +257,10 @@ pub enum Progress<'a> {
 
 /// Renders and writes one report.
 fn make(project: &Project, options: &Options, job: &Job) -> Result<(Entry, Vec<Diagnostic>), Failure> {
-    let fail = |diagnostics| Failure { slug: job.city.slug.clone(), lang: Some(job.lang.clone()), diagnostics };
-    let rendered = crate::render::render_json(project.shared(), &job.report, job.json.clone()).map_err(fail)?;
+    let fail =
+        |diagnostics| Failure { slug: job.city.slug.clone(), lang: Some(job.lang.clone()), diagnostics };
+    let rendered =
+        crate::render::render_json(project.shared(), &job.report, job.json.clone()).map_err(fail)?;
     let file = file_name(&job.city.slug, &job.lang);
     let path = options.out.join(&file);
     let write = |path: &Path, bytes: &[u8]| {
@@ -311,9 +317,8 @@ fn inputs_hash(shared: &[u8], json: &[u8], city: &City) -> String {
     h.update(shared);
     h.update((json.len() as u64).to_le_bytes());
     h.update(json);
-    let mut assets: Vec<PathBuf> = std::fs::read_dir(&city.dir)
-        .map(|d| d.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
+    let mut assets: Vec<PathBuf> =
+        std::fs::read_dir(&city.dir).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
     assets.retain(|p| p.is_file() && !p.extension().is_some_and(|e| e == "md" || e == "toml"));
     assets.sort();
     for p in assets {
@@ -338,10 +343,7 @@ fn file_size(path: &Path) -> Option<u64> {
 /// The manifest in `out`, or an empty one if there is none or it cannot be read (then every
 /// report is rebuilt, which is always safe).
 pub fn read_manifest(out: &Path) -> Manifest {
-    std::fs::read(out.join(MANIFEST))
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default()
+    std::fs::read(out.join(MANIFEST)).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
 }
 
 fn write_manifest(path: &Path, manifest: &Manifest) -> anyhow::Result<()> {

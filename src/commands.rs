@@ -1,12 +1,12 @@
 //! The commands: each turns checked arguments into library calls and prints the outcome.
 //! Returns `Ok(false)` when the command ran but found errors (exit status 1).
 
-use std::io::{IsTerminal, Write};
 use cityreport::build::{self, Event, Options, Progress};
 use cityreport::diagnostics::Diagnostics;
 use cityreport::{OpenError, Project};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use indicatif::{ProgressBar, ProgressStyle};
+use std::io::{IsTerminal, Write};
 
 use crate::args::{Cli, Command};
 
@@ -74,7 +74,11 @@ pub fn run(cli: Cli) -> anyhow::Result<bool> {
                 }
             }
             if ok {
-                eprintln!("checked {} {}: no errors", slugs.len(), if slugs.len() == 1 { "city" } else { "cities" });
+                eprintln!(
+                    "checked {} {}: no errors",
+                    slugs.len(),
+                    if slugs.len() == 1 { "city" } else { "cities" }
+                );
             }
             Ok(ok)
         }
@@ -137,7 +141,8 @@ fn run_build(project: &Project, options: &Options) -> anyhow::Result<bool> {
     let default = &project.data().site.default_language;
     emit(&Diagnostics(summary.warnings.clone()));
     for b in &summary.built {
-        let coverage = if &b.lang == default { String::new() } else { format!(", {}", b.coverage.summary(default)) };
+        let coverage =
+            if &b.lang == default { String::new() } else { format!(", {}", b.coverage.summary(default)) };
         println!(
             "{} ({} pages, {} KB{coverage})",
             options.out.join(&b.file).display(),

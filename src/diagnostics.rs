@@ -96,14 +96,12 @@ impl Diagnostic {
             Some(text) => {
                 let file = SimpleFile::new(name, text.as_ref());
                 let cs = cs.with_labels(vec![Label::primary((), self.range.clone())]);
-                term::emit(out, &term::Config::default(), &file, &cs)
-                    .map_err(std::io::Error::other)
+                term::emit(out, &term::Config::default(), &file, &cs).map_err(std::io::Error::other)
             }
             None => {
                 let file = SimpleFile::new(name.clone(), "");
                 let cs = cs.with_message(format!("{name}: {}", self.message));
-                term::emit(out, &term::Config::default(), &file, &cs)
-                    .map_err(std::io::Error::other)
+                term::emit(out, &term::Config::default(), &file, &cs).map_err(std::io::Error::other)
             }
         }
     }

@@ -169,9 +169,11 @@ pub fn localize(data: &Data, city: &City, lang: &str, date: Option<Date>) -> Rep
     let (l, fb) = pick("tagline", &|t| t.tagline.is_some());
     let tagline = Part { content: text_of(&l).tagline.clone().unwrap_or_default(), lang: l, fallback: fb };
     let (l, fb) = pick("takeaways", &|t| t.takeaways.is_some());
-    let takeaways = Part { content: text_of(&l).takeaways.clone().unwrap_or_default(), lang: l, fallback: fb };
+    let takeaways =
+        Part { content: text_of(&l).takeaways.clone().unwrap_or_default(), lang: l, fallback: fb };
     let (l, fb) = pick("quote", &|t| t.quote.is_some());
-    let Quote { text, attribution } = text_of(&l).quote.clone().unwrap_or(Quote { text: vec![], attribution: vec![] });
+    let Quote { text, attribution } =
+        text_of(&l).quote.clone().unwrap_or(Quote { text: vec![], attribution: vec![] });
     let quote = Part { content: QuoteOut { text, attribution }, lang: l, fallback: fb };
     let (l, fb) = pick("location", &|t| t.location.is_some());
     let location = Part { content: text_of(&l).location.clone().unwrap_or_default(), lang: l, fallback: fb };
@@ -197,7 +199,10 @@ pub fn localize(data: &Data, city: &City, lang: &str, date: Option<Date>) -> Rep
         };
         let (title, title_lang) = if chosen.title.is_empty() && role == "update" {
             let year = city.facts.update_year.to_string();
-            (vec![Inline::Text { text: model::fill(&strings.update_title, &[("year", &year)]) }], lang.to_string())
+            (
+                vec![Inline::Text { text: model::fill(&strings.update_title, &[("year", &year)]) }],
+                lang.to_string(),
+            )
         } else {
             (chosen.title.clone(), l.clone())
         };
@@ -230,7 +235,8 @@ pub fn localize(data: &Data, city: &City, lang: &str, date: Option<Date>) -> Rep
     if let Some(year) = city.facts.population_year {
         population.push_str(&format!(" ({year})"));
     }
-    let plain = |s: String| Part { lang: lang.to_string(), fallback: false, content: vec![Inline::Text { text: s }] };
+    let plain =
+        |s: String| Part { lang: lang.to_string(), fallback: false, content: vec![Inline::Text { text: s }] };
     let figures = vec![
         Figure { label: strings.population.clone(), value: plain(population) },
         Figure { label: strings.location.clone(), value: location },
@@ -251,11 +257,7 @@ pub fn localize(data: &Data, city: &City, lang: &str, date: Option<Date>) -> Rep
         slug: city.slug.clone(),
         lang: lang.to_string(),
         region: strings.region.clone(),
-        regions: data
-            .strings
-            .iter()
-            .filter_map(|(l, s)| Some((l.clone(), s.region.clone()?)))
-            .collect(),
+        regions: data.strings.iter().filter_map(|(l, s)| Some((l.clone(), s.region.clone()?))).collect(),
         meta: Meta {
             title: model::fill(&strings.title, &[("city", &name), ("tagline", &tagline_text)]),
             author: data.site.publisher.clone(),
@@ -264,10 +266,13 @@ pub fn localize(data: &Data, city: &City, lang: &str, date: Option<Date>) -> Rep
         },
         strings: Chrome {
             cover_label: strings.cover_label.clone(),
-            report_dates: model::fill(&strings.report_dates, &[
-                ("report", &city.facts.report_year.to_string()),
-                ("updated", &city.facts.update_year.to_string()),
-            ]),
+            report_dates: model::fill(
+                &strings.report_dates,
+                &[
+                    ("report", &city.facts.report_year.to_string()),
+                    ("updated", &city.facts.update_year.to_string()),
+                ],
+            ),
             contents: strings.contents.clone(),
             key_takeaways: strings.key_takeaways.clone(),
             key_figures: strings.key_figures.clone(),

@@ -108,11 +108,7 @@ fn options() -> Options {
 ///
 /// `footnote_prefix` makes footnote labels unique within one PDF, where parts from several
 /// files (languages) meet.
-pub fn convert_body(
-    src: &SourceRef,
-    body: &str,
-    footnote_prefix: &str,
-) -> Result<Vec<Section>, Diagnostics> {
+pub fn convert_body(src: &SourceRef, body: &str, footnote_prefix: &str) -> Result<Vec<Section>, Diagnostics> {
     let mut conv = Converter::new(src);
     let blocks = conv.blocks(body);
     let mut errors = std::mem::take(&mut conv.errors);
@@ -199,17 +195,20 @@ pub fn convert_inline(src: &SourceRef, text: &str) -> Result<Vec<Inline>, Diagno
     let blocks = conv.blocks(text);
     let mut errors = std::mem::take(&mut conv.errors);
     if !conv.footnotes.is_empty() || !conv.refs.is_empty() {
-        errors.push(src.error(0..text.len(), "footnotes are not allowed here")
-            .hint("footnotes belong in the Markdown body"));
+        errors.push(
+            src.error(0..text.len(), "footnotes are not allowed here")
+                .hint("footnotes belong in the Markdown body"),
+        );
     }
     let mut out = Vec::new();
     for (i, item) in blocks.into_iter().enumerate() {
         match item {
             Item::Block(Block::Paragraph { content }, _) if i == 0 => out = content,
-            Item::Block(_, span) | Item::Numbered { span, .. } => errors.push(
-                src.error(span, "only one paragraph of text is allowed here")
-                    .hint("write this field as a single paragraph; emphasis, bold, links and `code` are fine"),
-            ),
+            Item::Block(_, span) | Item::Numbered { span, .. } => {
+                errors.push(src.error(span, "only one paragraph of text is allowed here").hint(
+                    "write this field as a single paragraph; emphasis, bold, links and `code` are fine",
+                ))
+            }
         }
     }
     if errors.is_empty() { Ok(out) } else { Err(Diagnostics(errors)) }
@@ -340,14 +339,29 @@ struct Converter<'s> {
 /// One open container while walking the events.
 enum Frame {
     Paragraph(Vec<Inline>),
-    Heading { level: HeadingLevel, id: Option<String>, content: Vec<Inline>, span: Range<usize> },
+    Heading {
+        level: HeadingLevel,
+        id: Option<String>,
+        content: Vec<Inline>,
+        span: Range<usize>,
+    },
     Emph(Vec<Inline>),
     Strong(Vec<Inline>),
-    Link { url: String, content: Vec<Inline> },
-    List { ordered: bool, items: Vec<Vec<Block>> },
+    Link {
+        url: String,
+        content: Vec<Inline>,
+    },
+    List {
+        ordered: bool,
+        items: Vec<Vec<Block>>,
+    },
     Item(Vec<Block>, Vec<Inline>),
     Quote(Vec<Block>),
-    Footnote { label: String, blocks: Vec<Block>, span: Range<usize> },
+    Footnote {
+        label: String,
+        blocks: Vec<Block>,
+        span: Range<usize>,
+    },
     /// Something unsupported whose content is skipped (an error has been reported).
     Skip,
 }
@@ -379,9 +393,17 @@ impl<'s> Converter<'s> {
                     Tag::Paragraph => stack.push(Frame::Paragraph(Vec::new())),
                     Tag::Heading { level, id, classes, attrs } => {
                         if !classes.is_empty() || !attrs.is_empty() {
-                            self.errors.push(self.src.error(range.clone(), "only an id (`{#id}`) is allowed in a heading’s braces"));
+                            self.errors.push(self.src.error(
+                                range.clone(),
+                                "only an id (`{#id}`) is allowed in a heading’s braces",
+                            ));
                         }
-                        stack.push(Frame::Heading { level, id: id.map(|s| s.to_string()), content: Vec::new(), span: range.clone() });
+                        stack.push(Frame::Heading {
+                            level,
+                            id: id.map(|s| s.to_string()),
+                            content: Vec::new(),
+                            span: range.clone(),
+                        });
                     }
                     Tag::Emphasis => stack.push(Frame::Emph(Vec::new())),
                     Tag::Strong => stack.push(Frame::Strong(Vec::new())),
@@ -392,18 +414,29 @@ impl<'s> Converter<'s> {
                         };
                         stack.push(Frame::Link { url, content: Vec::new() });
                     }
-                    Tag::List(start) => stack.push(Frame::List { ordered: start.is_some(), items: Vec::new() }),
+                    Tag::List(start) => {
+                        stack.push(Frame::List { ordered: start.is_some(), items: Vec::new() })
+                    }
                     Tag::Item => stack.push(Frame::Item(Vec::new(), Vec::new())),
                     Tag::BlockQuote(_) => stack.push(Frame::Quote(Vec::new())),
                     Tag::FootnoteDefinition(label) => {
                         if stack.iter().any(|f| matches!(f, Frame::Footnote { .. })) {
-                            self.errors.push(self.src.error(range.clone(), "a footnote definition inside another footnote"));
+                            self.errors.push(
+                                self.src
+                                    .error(range.clone(), "a footnote definition inside another footnote"),
+                            );
                         }
-                        stack.push(Frame::Footnote { label: label.to_string(), blocks: Vec::new(), span: range.clone() });
+                        stack.push(Frame::Footnote {
+                            label: label.to_string(),
+                            blocks: Vec::new(),
+                            span: range.clone(),
+                        });
                     }
                     other => {
                         let what = match other {
-                            Tag::CodeBlock(CodeBlockKind::Indented) => "an indented code block (a line indented by four spaces or a tab)",
+                            Tag::CodeBlock(CodeBlockKind::Indented) => {
+                                "an indented code block (a line indented by four spaces or a tab)"
+                            }
                             Tag::CodeBlock(_) => "a code block",
                             Tag::HtmlBlock => "an HTML block",
                             Tag::Table(_) | Tag::TableHead | Tag::TableRow | Tag::TableCell => "a table",
@@ -434,16 +467,18 @@ impl<'s> Converter<'s> {
                     self.push_inline(&mut stack, Inline::FootnoteRef { label: label.to_string() });
                 }
                 Event::Html(_) => self.errors.push(
-                    self.src.error(range, "an HTML block is not supported in a city report")
+                    self.src
+                        .error(range, "an HTML block is not supported in a city report")
                         .hint("write the text as Markdown; an HTML comment also counts as HTML here"),
                 ),
                 Event::Rule => self.errors.push(
-                    self.src.error(range, "a horizontal rule is not supported in a city report")
+                    self.src
+                        .error(range, "a horizontal rule is not supported in a city report")
                         .hint("sections are separated by their headings; delete the `---` line"),
                 ),
-                Event::InlineMath(_) | Event::DisplayMath(_) | Event::TaskListMarker(_) => {
-                    self.errors.push(self.src.error(range, "this Markdown construct is not supported in a city report"))
-                }
+                Event::InlineMath(_) | Event::DisplayMath(_) | Event::TaskListMarker(_) => self
+                    .errors
+                    .push(self.src.error(range, "this Markdown construct is not supported in a city report")),
             }
         }
         out
@@ -466,26 +501,33 @@ impl<'s> Converter<'s> {
                     }),
                     HeadingLevel::H3 => {
                         if id.is_some() {
-                            self.errors.push(self.src.error(span.clone(), "unnumbered sub-headings (`###`) take no id").hint("remove the `{#…}`"));
+                            self.errors.push(
+                                self.src
+                                    .error(span.clone(), "unnumbered sub-headings (`###`) take no id")
+                                    .hint("remove the `{#…}`"),
+                            );
                         }
                         self.push_block(stack, out, Block::Heading { content }, span);
                     }
-                    HeadingLevel::H1 | HeadingLevel::H2 => self.errors.push(
-                        self.src.error(span, "a numbered heading inside a list, quote or footnote"),
-                    ),
-                    _ => self.errors.push(
-                        self.src.error(span, "headings go down to `###` only")
-                            .hint("use `#` for sections, `##` for sub-sections and `###` for unnumbered sub-headings"),
-                    ),
+                    HeadingLevel::H1 | HeadingLevel::H2 => self
+                        .errors
+                        .push(self.src.error(span, "a numbered heading inside a list, quote or footnote")),
+                    _ => self.errors.push(self.src.error(span, "headings go down to `###` only").hint(
+                        "use `#` for sections, `##` for sub-sections and `###` for unnumbered sub-headings",
+                    )),
                 }
             }
             Frame::Emph(content) => self.push_inline(stack, Inline::Emph { content: merge_text(content) }),
-            Frame::Strong(content) => self.push_inline(stack, Inline::Strong { content: merge_text(content) }),
+            Frame::Strong(content) => {
+                self.push_inline(stack, Inline::Strong { content: merge_text(content) })
+            }
             Frame::Link { url, content } => {
                 let content = merge_text(content);
                 self.push_inline(stack, Inline::Link { url, content });
             }
-            Frame::List { ordered, items } => self.push_block(stack, out, Block::List { ordered, items }, range),
+            Frame::List { ordered, items } => {
+                self.push_block(stack, out, Block::List { ordered, items }, range)
+            }
             Frame::Item(mut blocks, loose) => {
                 // Tight list items hold their text directly, not in a paragraph.
                 if !loose.is_empty() {
@@ -507,15 +549,22 @@ impl<'s> Converter<'s> {
                             }
                             content.extend(c);
                         }
-                        _ => self.errors.push(self.src.error(span.clone(), "footnotes may contain only text, not lists, quotes or headings")),
+                        _ => self.errors.push(self.src.error(
+                            span.clone(),
+                            "footnotes may contain only text, not lists, quotes or headings",
+                        )),
                     }
                 }
                 if content.is_empty() {
                     self.errors.push(self.src.error(span.clone(), format!("footnote `[^{label}]` is empty")));
                 }
                 if let Some(first) = self.footnotes.get(&label) {
-                    let (line, _) = crate::diagnostics::line_column(&self.src.text, first.span.start + self.src.offset);
-                    self.errors.push(self.src.error(span.clone(), format!("footnote `[^{label}]` is defined twice (first on line {line})")));
+                    let (line, _) =
+                        crate::diagnostics::line_column(&self.src.text, first.span.start + self.src.offset);
+                    self.errors.push(self.src.error(
+                        span.clone(),
+                        format!("footnote `[^{label}]` is defined twice (first on line {line})"),
+                    ));
                 } else {
                     self.footnotes.insert(label, FootnoteDef { content, span });
                 }
@@ -526,7 +575,9 @@ impl<'s> Converter<'s> {
 
     fn push_inline(&mut self, stack: &mut [Frame], inline: Inline) {
         match stack.last_mut() {
-            Some(Frame::Paragraph(c) | Frame::Emph(c) | Frame::Strong(c) | Frame::Item(_, c)) => c.push(inline),
+            Some(Frame::Paragraph(c) | Frame::Emph(c) | Frame::Strong(c) | Frame::Item(_, c)) => {
+                c.push(inline)
+            }
             Some(Frame::Heading { content, .. } | Frame::Link { content, .. }) => content.push(inline),
             _ => {}
         }
@@ -605,16 +656,20 @@ mod tests {
 
     #[test]
     fn sections_subsections_lead_and_subheadings() {
-        let s = body("# One {#one}\n\n*The lead.*\n\nText.\n\n### Sub\n\nMore.\n\n## Two {#two}\n\nBody.\n").unwrap();
+        let s = body("# One {#one}\n\n*The lead.*\n\nText.\n\n### Sub\n\nMore.\n\n## Two {#two}\n\nBody.\n")
+            .unwrap();
         assert_eq!(s.len(), 2);
         assert_eq!((s[0].id.as_str(), s[0].level), ("one", 1));
         assert_eq!(s[0].title, vec![t("One")]);
         assert_eq!(s[0].lead, Some(vec![t("The lead.")]));
-        assert_eq!(s[0].blocks, vec![
-            Block::Paragraph { content: vec![t("Text.")] },
-            Block::Heading { content: vec![t("Sub")] },
-            Block::Paragraph { content: vec![t("More.")] },
-        ]);
+        assert_eq!(
+            s[0].blocks,
+            vec![
+                Block::Paragraph { content: vec![t("Text.")] },
+                Block::Heading { content: vec![t("Sub")] },
+                Block::Paragraph { content: vec![t("More.")] },
+            ]
+        );
         assert_eq!((s[1].id.as_str(), s[1].level, s[1].lead.clone()), ("two", 2, None));
     }
 
@@ -630,13 +685,16 @@ mod tests {
         let s = body("# {#update}\n\n- a\n- b\n").unwrap();
         assert_eq!(s[0].id, "update");
         assert!(s[0].title.is_empty());
-        assert_eq!(s[0].blocks, vec![Block::List {
-            ordered: false,
-            items: vec![
-                vec![Block::Paragraph { content: vec![t("a")] }],
-                vec![Block::Paragraph { content: vec![t("b")] }],
-            ],
-        }]);
+        assert_eq!(
+            s[0].blocks,
+            vec![Block::List {
+                ordered: false,
+                items: vec![
+                    vec![Block::Paragraph { content: vec![t("a")] }],
+                    vec![Block::Paragraph { content: vec![t("b")] }],
+                ],
+            }]
+        );
     }
 
     #[test]
@@ -644,15 +702,18 @@ mod tests {
         let s = body("# A {#a}\n\nx[^1] y[^2][^3] z[^1]\n\n[^1]: One <https://e.org/a_b>.\n[^2]: *Two*.\n[^3]: Three.\n").unwrap();
         let Block::Paragraph { content } = &s[0].blocks[0] else { panic!() };
         assert_eq!(content[0], t("x"));
-        assert_eq!(content[1], Inline::Footnote {
-            label: "fn:1".into(),
-            again: true,
-            content: vec![
-                t("One "),
-                Inline::Link { url: "https://e.org/a_b".into(), content: vec![t("https://e.org/a_b")] },
-                t("."),
-            ],
-        });
+        assert_eq!(
+            content[1],
+            Inline::Footnote {
+                label: "fn:1".into(),
+                again: true,
+                content: vec![
+                    t("One "),
+                    Inline::Link { url: "https://e.org/a_b".into(), content: vec![t("https://e.org/a_b")] },
+                    t("."),
+                ],
+            }
+        );
         assert!(matches!(&content[3], Inline::Footnote { label, .. } if label == "fn:2"));
         assert!(matches!(&content[4], Inline::Footnote { label, .. } if label == "fn:3"));
         assert_eq!(content[6], Inline::FootnoteRef { label: "fn:1".into() });
@@ -669,25 +730,31 @@ mod tests {
     fn typst_and_markdown_specials_print_literally() {
         let md = "# A {#a}\n\n#read(\"/etc/passwd\") $x^2$ \\*a\\* \\_b\\_ @ref <lbl> [x] \\\\ // \"q\" ~\n";
         let s = body(md).unwrap();
-        assert_eq!(s[0].blocks, vec![Block::Paragraph {
-            content: vec![t("#read(\"/etc/passwd\") $x^2$ *a* _b_ @ref <lbl> [x] \\ // \"q\" ~")],
-        }]);
+        assert_eq!(
+            s[0].blocks,
+            vec![Block::Paragraph {
+                content: vec![t("#read(\"/etc/passwd\") $x^2$ *a* _b_ @ref <lbl> [x] \\ // \"q\" ~")],
+            }]
+        );
     }
 
     #[test]
     fn emphasis_strong_code_links() {
         let inl = convert_inline(&src("x"), "**B** *i* `c` [l](https://a.b) <me@x.org>").unwrap();
-        assert_eq!(inl, vec![
-            Inline::Strong { content: vec![t("B")] },
-            t(" "),
-            Inline::Emph { content: vec![t("i")] },
-            t(" "),
-            Inline::Code { text: "c".into() },
-            t(" "),
-            Inline::Link { url: "https://a.b".into(), content: vec![t("l")] },
-            t(" "),
-            Inline::Link { url: "mailto:me@x.org".into(), content: vec![t("me@x.org")] },
-        ]);
+        assert_eq!(
+            inl,
+            vec![
+                Inline::Strong { content: vec![t("B")] },
+                t(" "),
+                Inline::Emph { content: vec![t("i")] },
+                t(" "),
+                Inline::Code { text: "c".into() },
+                t(" "),
+                Inline::Link { url: "https://a.b".into(), content: vec![t("l")] },
+                t(" "),
+                Inline::Link { url: "mailto:me@x.org".into(), content: vec![t("me@x.org")] },
+            ]
+        );
     }
 
     fn messages(r: Result<Vec<Section>, Diagnostics>) -> Vec<String> {
@@ -697,10 +764,13 @@ mod tests {
     #[test]
     fn undefined_and_unused_footnotes_are_located_errors() {
         let m = messages(body("# A {#a}\n\nx[^9]\n\n[^1]: unused\n"));
-        assert_eq!(m, vec![
-            "t.md:3:2: error: footnote `[^9]` is cited but not defined (hint: add a line `[^9]: source` at the end of the file)",
-            "t.md:5:1: error: footnote `[^1]` is defined but never cited (hint: cite it with `[^1]` where it belongs, or delete the definition)",
-        ]);
+        assert_eq!(
+            m,
+            vec![
+                "t.md:3:2: error: footnote `[^9]` is cited but not defined (hint: add a line `[^9]: source` at the end of the file)",
+                "t.md:5:1: error: footnote `[^1]` is defined but never cited (hint: cite it with `[^1]` where it belongs, or delete the definition)",
+            ]
+        );
     }
 
     #[test]

@@ -128,11 +128,9 @@ impl Localized {
     pub fn get<'a>(&'a self, lang: &str, fallback: &str) -> &'a str {
         match self {
             Self::One(s) => s,
-            Self::PerLang(map) => map
-                .get(lang)
-                .or_else(|| map.get(fallback))
-                .map(String::as_str)
-                .unwrap_or_default(),
+            Self::PerLang(map) => {
+                map.get(lang).or_else(|| map.get(fallback)).map(String::as_str).unwrap_or_default()
+            }
         }
     }
 }
@@ -256,7 +254,9 @@ impl Data {
         let site_path = data_dir.join("site.toml");
         let shown = diagnostics::display_path(&site_path, root);
         let text = read(&site_path, root).map_err(|d| {
-            d.hint("run cityreport in the project folder (the one holding data/ and templates/), or pass --root")
+            d.hint(
+                "run cityreport in the project folder (the one holding data/ and templates/), or pass --root",
+            )
         })?;
         let site: Site = parse_toml(&shown, &text, 0, &text)?;
         let mut errors = Vec::new();
@@ -265,19 +265,37 @@ impl Data {
             errors.push(Diagnostic::at(&shown, &text, whole.clone(), "`languages` is empty"));
         }
         if !site.languages.contains(&site.default_language) {
-            errors.push(Diagnostic::at(&shown, &text, find(&text, "default_language"), format!(
-                "the default language `{}` is not one of `languages` ({})",
-                site.default_language,
-                site.languages.join(", ")
-            )));
+            errors.push(Diagnostic::at(
+                &shown,
+                &text,
+                find(&text, "default_language"),
+                format!(
+                    "the default language `{}` is not one of `languages` ({})",
+                    site.default_language,
+                    site.languages.join(", ")
+                ),
+            ));
         }
         let mut seen = BTreeSet::new();
         for lang in &site.languages {
             if !is_lang_code(lang) {
-                errors.push(Diagnostic::at(&shown, &text, find(&text, lang), format!("`{lang}` is not a language code")).hint("use a lower-case ISO 639-1 code such as `de`"));
+                errors.push(
+                    Diagnostic::at(
+                        &shown,
+                        &text,
+                        find(&text, lang),
+                        format!("`{lang}` is not a language code"),
+                    )
+                    .hint("use a lower-case ISO 639-1 code such as `de`"),
+                );
             }
             if !seen.insert(lang) {
-                errors.push(Diagnostic::at(&shown, &text, find(&text, "languages"), format!("`{lang}` is listed twice")));
+                errors.push(Diagnostic::at(
+                    &shown,
+                    &text,
+                    find(&text, "languages"),
+                    format!("`{lang}` is listed twice"),
+                ));
             }
         }
 
@@ -296,7 +314,11 @@ impl Data {
             match parse_toml::<Strings>(&shown_i18n, &text, 0, &text) {
                 Ok(s) => {
                     errors.extend(check_placeholders(&s, &shown_i18n, &text));
-                    let src = SourceRef { path: shown_i18n.clone(), text: text.clone(), offset: find(&text, "closing").start };
+                    let src = SourceRef {
+                        path: shown_i18n.clone(),
+                        text: text.clone(),
+                        offset: find(&text, "closing").start,
+                    };
                     match markdown::convert_blocks(&src, &s.closing) {
                         Ok(blocks) => {
                             closing.insert(lang.clone(), blocks);
@@ -324,7 +346,10 @@ impl Data {
                     }
                 }
             }
-            Err(e) => errors.push(Diagnostic::file(diagnostics::display_path(&cities_dir, root), format!("cannot list the cities: {e}"))),
+            Err(e) => errors.push(Diagnostic::file(
+                diagnostics::display_path(&cities_dir, root),
+                format!("cannot list the cities: {e}"),
+            )),
         }
         cities.sort();
 
@@ -350,13 +375,23 @@ impl Data {
         let text = read(&path, &self.root)?;
         let facts: Facts = parse_toml(&shown, &text, 0, &text)?;
         let default = &self.site.default_language;
-        for (what, loc) in [("name", Some(&facts.name)), ("country", Some(&facts.country)), ("mayor.party", facts.mayor.party.as_ref())] {
+        for (what, loc) in [
+            ("name", Some(&facts.name)),
+            ("country", Some(&facts.country)),
+            ("mayor.party", facts.mayor.party.as_ref()),
+        ] {
             if let Some(loc) = loc {
                 if let Localized::PerLang(map) = loc.get_ref() {
                     if !map.contains_key(default) {
-                        errors.push(Diagnostic::at(&shown, &text, loc.span(), format!("`{what}` has no text in the default language `{default}`")));
+                        errors.push(Diagnostic::at(
+                            &shown,
+                            &text,
+                            loc.span(),
+                            format!("`{what}` has no text in the default language `{default}`"),
+                        ));
                     }
-                    let unknown: Vec<&str> = map.keys().filter(|l| !self.site.languages.contains(l)).map(String::as_str).collect();
+                    let unknown: Vec<&str> =
+                        map.keys().filter(|l| !self.site.languages.contains(l)).map(String::as_str).collect();
                     if !unknown.is_empty() {
                         errors.push(Diagnostic::at(&shown, &text, loc.span(), format!("`{what}` has texts in {}, which site.toml does not publish ({}); they are not used", unknown.join(", "), self.site.languages.join(", "))).warning());
                     }
@@ -364,16 +399,31 @@ impl Data {
             }
         }
         if facts.update_year < facts.report_year {
-            errors.push(Diagnostic::at(&shown, &text, find(&text, "update_year"), "`update_year` is before `report_year`"));
+            errors.push(Diagnostic::at(
+                &shown,
+                &text,
+                find(&text, "update_year"),
+                "`update_year` is before `report_year`",
+            ));
         }
         if let Some(date) = &facts.date {
             if date.get_ref().date.is_none() {
-                errors.push(Diagnostic::at(&shown, &text, date.span(), "`date` must be a date such as 2023-06-30"));
+                errors.push(Diagnostic::at(
+                    &shown,
+                    &text,
+                    date.span(),
+                    "`date` must be a date such as 2023-06-30",
+                ));
             }
         }
 
         let mut texts = BTreeMap::new();
-        let entries = fs::read_dir(&dir).map_err(|e| Diagnostic::file(diagnostics::display_path(&dir, &self.root), format!("cannot list the folder: {e}")))?;
+        let entries = fs::read_dir(&dir).map_err(|e| {
+            Diagnostic::file(
+                diagnostics::display_path(&dir, &self.root),
+                format!("cannot list the folder: {e}"),
+            )
+        })?;
         let mut names: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
         names.sort();
         for path in names {
@@ -382,7 +432,14 @@ impl Data {
                 continue;
             }
             let Some(lang) = file.strip_suffix(".md") else {
-                errors.push(Diagnostic::file(diagnostics::display_path(&path, &self.root), "unexpected file in a city folder").hint("a city folder holds city.toml and one <lang>.md per language").warning());
+                errors.push(
+                    Diagnostic::file(
+                        diagnostics::display_path(&path, &self.root),
+                        "unexpected file in a city folder",
+                    )
+                    .hint("a city folder holds city.toml and one <lang>.md per language")
+                    .warning(),
+                );
                 continue;
             };
             if !self.site.languages.iter().any(|l| l == lang) {
@@ -413,14 +470,30 @@ impl Data {
                 }
                 for s in &t.sections {
                     match base.sections.iter().find(|b| b.id == s.id) {
-                        None => errors.push(t.source.error(s.span.clone(), format!("the section id `{}` is not in {default}.md", s.id)).hint(format!(
-                            "a translation uses the ids of {default}.md: {}",
-                            base.sections.iter().map(|b| b.id.as_str()).collect::<Vec<_>>().join(", ")
-                        ))),
-                        Some(b) if b.level != s.level => errors.push(t.source.error(s.span.clone(), format!(
-                            "`{}` is a level-{} heading in {default}.md; write it with {} here",
-                            s.id, b.level, "#".repeat(b.level as usize)
-                        ))),
+                        None => errors.push(
+                            t.source
+                                .error(
+                                    s.span.clone(),
+                                    format!("the section id `{}` is not in {default}.md", s.id),
+                                )
+                                .hint(format!(
+                                    "a translation uses the ids of {default}.md: {}",
+                                    base.sections
+                                        .iter()
+                                        .map(|b| b.id.as_str())
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                )),
+                        ),
+                        Some(b) if b.level != s.level => errors.push(t.source.error(
+                            s.span.clone(),
+                            format!(
+                                "`{}` is a level-{} heading in {default}.md; write it with {} here",
+                                s.id,
+                                b.level,
+                                "#".repeat(b.level as usize)
+                            ),
+                        )),
                         _ => {}
                     }
                 }
@@ -444,10 +517,17 @@ impl Data {
         let fm: FrontMatter = parse_toml(&shown, &text, fm_range.start, &text[fm_range.clone()])?;
         let mut errors = Vec::new();
         let mut inline = |s: &Spanned<String>| -> Option<Vec<Inline>> {
-            let src = SourceRef { path: shown.clone(), text: text.clone(), offset: fm_range.start + s.span().start };
+            let src = SourceRef {
+                path: shown.clone(),
+                text: text.clone(),
+                offset: fm_range.start + s.span().start,
+            };
             let value = s.get_ref();
             if value.trim().is_empty() {
-                errors.push(src.error(0..1, "this field is empty").hint("delete the field to fall back to the default language, or write the text"));
+                errors.push(
+                    src.error(0..1, "this field is empty")
+                        .hint("delete the field to fall back to the default language, or write the text"),
+                );
                 return None;
             }
             match markdown::convert_inline(&src, value) {
@@ -464,7 +544,10 @@ impl Data {
         };
         let tagline = fm.tagline.as_ref().and_then(&mut inline);
         let takeaways = fm.takeaways.as_ref().map(|v| v.iter().filter_map(&mut inline).collect::<Vec<_>>());
-        let quote = fm.quote.as_ref().and_then(|q| Some(Quote { text: inline(&q.text)?, attribution: inline(&q.attribution)? }));
+        let quote = fm
+            .quote
+            .as_ref()
+            .and_then(|q| Some(Quote { text: inline(&q.text)?, attribution: inline(&q.attribution)? }));
         let location = fm.figures.as_ref().and_then(|f| f.location.as_ref()).and_then(&mut inline);
         let source = SourceRef { path: shown.clone(), text: text.clone(), offset: body_start };
         let sections = match markdown::convert_body(&source, &text[body_start..], &format!("fn:{lang}:")) {
@@ -499,7 +582,9 @@ fn check_complete(t: &Text) -> Vec<Diagnostic> {
         errors.push(whole("the default language must have `takeaways` in the front matter"));
     }
     if t.quote.is_none() {
-        errors.push(whole("the default language must have a `[quote]` with `text` and `attribution` in the front matter"));
+        errors.push(whole(
+            "the default language must have a `[quote]` with `text` and `attribution` in the front matter",
+        ));
     }
     if t.location.is_none() {
         errors.push(whole("the default language must have `[figures]` `location` in the front matter"));
@@ -514,7 +599,10 @@ fn check_complete(t: &Text) -> Vec<Diagnostic> {
     }
     if let Some(first) = t.sections.first() {
         if first.level != 1 {
-            errors.push(t.source.error(first.span.clone(), "the first numbered heading must be a section (`#`), not a sub-section (`##`)"));
+            errors.push(t.source.error(
+                first.span.clone(),
+                "the first numbered heading must be a section (`#`), not a sub-section (`##`)",
+            ));
         }
     }
     errors
@@ -553,15 +641,28 @@ fn check_placeholders(s: &Strings, shown: &Path, text: &Arc<str>) -> Vec<Diagnos
         let mut rest = value;
         while let Some(open) = rest.find('{') {
             let Some(close) = rest[open..].find('}') else {
-                errors.push(Diagnostic::at(shown, text, find(text, key), format!("`{key}` has a `{{` without a closing `}}`")));
+                errors.push(Diagnostic::at(
+                    shown,
+                    text,
+                    find(text, key),
+                    format!("`{key}` has a `{{` without a closing `}}`"),
+                ));
                 break;
             };
             let name = &rest[open + 1..open + close];
             if !allowed.contains(&name) {
-                errors.push(Diagnostic::at(shown, text, find(text, key), format!("`{key}` uses the unknown placeholder `{{{name}}}`")).hint(format!(
-                    "`{key}` may use: {}",
-                    allowed.iter().map(|a| format!("{{{a}}}")).collect::<Vec<_>>().join(", ")
-                )));
+                errors.push(
+                    Diagnostic::at(
+                        shown,
+                        text,
+                        find(text, key),
+                        format!("`{key}` uses the unknown placeholder `{{{name}}}`"),
+                    )
+                    .hint(format!(
+                        "`{key}` may use: {}",
+                        allowed.iter().map(|a| format!("{{{a}}}")).collect::<Vec<_>>().join(", ")
+                    )),
+                );
             }
             rest = &rest[open + close + 1..];
         }
@@ -625,7 +726,10 @@ mod tests {
 
     #[test]
     fn fill_replaces_placeholders() {
-        assert_eq!(fill("Update: What is new in {year}?", &[("year", "2023")]), "Update: What is new in 2023?");
+        assert_eq!(
+            fill("Update: What is new in {year}?", &[("year", "2023")]),
+            "Update: What is new in 2023?"
+        );
     }
 
     #[test]

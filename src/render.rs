@@ -92,11 +92,12 @@ fn convert(world: &ReportWorld, diags: &[SourceDiagnostic]) -> Vec<Diagnostic> {
             let mut out = match d.span.id() {
                 Some(id) => {
                     let name = id.get().vpath().get_without_slash().to_string();
-                    let text: Option<Arc<str>> = typst::World::source(world, id)
-                        .ok()
-                        .map(|s| Arc::from(s.text()));
+                    let text: Option<Arc<str>> =
+                        typst::World::source(world, id).ok().map(|s| Arc::from(s.text()));
                     match (text, world.range(d.span)) {
-                        (Some(text), Some(range)) => Diagnostic::at(name, &text, range, d.message.to_string()),
+                        (Some(text), Some(range)) => {
+                            Diagnostic::at(name, &text, range, d.message.to_string())
+                        }
                         _ => Diagnostic::file(name, d.message.to_string()),
                     }
                 }
@@ -108,9 +109,9 @@ fn convert(world: &ReportWorld, diags: &[SourceDiagnostic]) -> Vec<Diagnostic> {
             for point in &d.trace {
                 if let Some(id) = point.span.id() {
                     let name = id.get().vpath().get_without_slash().to_string();
-                    let line = typst::World::source(world, id)
-                        .ok()
-                        .and_then(|s| world.range(point.span).map(|r| crate::diagnostics::line_column(s.text(), r.start)));
+                    let line = typst::World::source(world, id).ok().and_then(|s| {
+                        world.range(point.span).map(|r| crate::diagnostics::line_column(s.text(), r.start))
+                    });
                     if let Some((l, c)) = line {
                         out = out.hint(format!("{} ({name}:{l}:{c})", point.v));
                     }

@@ -115,7 +115,8 @@ impl ReportWorld {
         let rooted = id.get();
         if !matches!(rooted.root(), VirtualRoot::Project) {
             return Err(FileError::Other(Some(
-                "packages are not available: cityreport works offline with the project's own templates".into(),
+                "packages are not available: cityreport works offline with the project's own templates"
+                    .into(),
             )));
         }
         let vpath = rooted.vpath();

@@ -93,7 +93,11 @@ const CASES: &[Case] = &[
         file: "cities/tiny/de.md",
         find: "{#abstract}",
         replace: "{#abstrakt}",
-        expect: &["data/cities/tiny/de.md:9:1", "the section id `abstrakt` is not in en.md", "abstract, background, first, update"],
+        expect: &[
+            "data/cities/tiny/de.md:9:1",
+            "the section id `abstrakt` is not in en.md",
+            "abstract, background, first, update",
+        ],
     },
     Case {
         name: "translation at the wrong heading level",
@@ -190,7 +194,10 @@ fn every_mistake_is_located_and_fails_check_and_render() {
 fn unknown_language_lists_the_available_ones() {
     let project = project_from("tiny");
     let stderr = must_fail(&run(project.path(), &["render", "tiny", "--lang", "xx"]));
-    assert!(stderr.contains("unknown language `xx`; the site's languages are: en, de, fr, pl, it, es, el"), "{stderr}");
+    assert!(
+        stderr.contains("unknown language `xx`; the site's languages are: en, de, fr, pl, it, es, el"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -97,7 +97,10 @@ fn two_builds_are_byte_identical() {
     must_succeed(&run(p.path(), &["build", "-o", a.to_str().unwrap(), "--jobs", "2"]));
     must_succeed(&run(p.path(), &["build", "-o", b.to_str().unwrap(), "--jobs", "1"]));
     for name in pdfs(&a).iter().chain(std::iter::once(&"manifest.json".to_string())) {
-        assert!(std::fs::read(a.join(name)).unwrap() == std::fs::read(b.join(name)).unwrap(), "{name} differs");
+        assert!(
+            std::fs::read(a.join(name)).unwrap() == std::fs::read(b.join(name)).unwrap(),
+            "{name} differs"
+        );
     }
 }
 
@@ -181,7 +184,12 @@ fn a_broken_city_fails_alone_and_keeps_its_previous_pdf() {
     let entry = m.reports.iter().find(|e| e.file == "synth-002-en.pdf").unwrap();
     assert_eq!(entry.bytes, good.len() as u64);
     // No temporary files are left.
-    assert!(std::fs::read_dir(&out).unwrap().flatten().all(|e| !e.file_name().to_string_lossy().ends_with(".tmp")));
+    assert!(
+        std::fs::read_dir(&out)
+            .unwrap()
+            .flatten()
+            .all(|e| !e.file_name().to_string_lossy().ends_with(".tmp"))
+    );
 }
 
 #[test]
@@ -207,13 +215,19 @@ fn a_killed_build_leaves_no_truncated_pdf() {
     assert!(written.len() < 24, "the build finished before it could be killed");
     for name in &written {
         let bytes = std::fs::read(out.join(name)).unwrap();
-        let pdf = lopdf::Document::load_mem(&bytes).unwrap_or_else(|e| panic!("{name} is not a complete PDF: {e}"));
+        let pdf =
+            lopdf::Document::load_mem(&bytes).unwrap_or_else(|e| panic!("{name} is not a complete PDF: {e}"));
         assert!(!pdf.get_pages().is_empty(), "{name} has no pages");
     }
     // The next build cleans up and completes; the manifest lists every report.
     must_succeed(&build(p.path(), &[]).0);
     assert_eq!(manifest(p.path()).reports.len(), 24);
-    assert!(std::fs::read_dir(&out).unwrap().flatten().all(|e| !e.file_name().to_string_lossy().ends_with(".tmp")));
+    assert!(
+        std::fs::read_dir(&out)
+            .unwrap()
+            .flatten()
+            .all(|e| !e.file_name().to_string_lossy().ends_with(".tmp"))
+    );
 }
 
 #[test]
@@ -239,7 +253,10 @@ fn selection_by_city_and_language() {
     let (o, stderr) = build(p.path(), &["--city", "synth-002", "--lang", "de,fr"]);
     must_succeed(&o);
     assert!(stderr.contains("2 built"), "{stderr}");
-    assert_eq!(pdfs(&p.path().join("out")), BTreeSet::from(["synth-002-de.pdf".to_string(), "synth-002-fr.pdf".to_string()]));
+    assert_eq!(
+        pdfs(&p.path().join("out")),
+        BTreeSet::from(["synth-002-de.pdf".to_string(), "synth-002-fr.pdf".to_string()])
+    );
     // A later full build keeps their manifest entries and adds the rest.
     must_succeed(&build(p.path(), &[]).0);
     assert_eq!(manifest(p.path()).reports.len(), 9);

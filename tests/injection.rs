@@ -39,5 +39,8 @@ fn typst_syntax_in_every_field_prints_literally() {
         pdf.assert_has(s);
     }
     assert!(pdf.link_uris().iter().any(|u| u == "https://example.org/a_b?c=d&e=f"), "{:?}", pdf.link_uris());
-    assert_eq!(pdf.info("Title").as_deref(), Some("Injectville #set page(width: 1cm) – Tag #emph[line] with *stars* and @cite"));
+    assert_eq!(
+        pdf.info("Title").as_deref(),
+        Some("Injectville #set page(width: 1cm) – Tag #emph[line] with *stars* and @cite")
+    );
 }

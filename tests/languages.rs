@@ -31,12 +31,86 @@ fn pdf(lang: &str) -> &'static Pdf {
 #[test]
 fn chrome_is_in_the_reports_language() {
     let chrome: &[(&str, &[&str])] = &[
-        ("de", &["Mailand", "STADTREPORT", "Report aus dem Jahr 2021, aktualisiert im Jahr 2023", "Inhalt", "WICHTIGSTE ERKENNTNISSE", "Zahlen und Fakten", "MITGLIED FOLGENDER NETZWERKE", "Update: Was ist neu im Jahr 2023?", "Seite 2 von 14"]),
-        ("fr", &["Milan", "RAPPORT SUR LA VILLE", "Rapport de 2021, mis à jour en 2023", "Sommaire", "PRINCIPAUX ENSEIGNEMENTS", "Chiffres clés", "MEMBRE DES RÉSEAUX SUIVANTS", "Mise à jour", "quoi de neuf en 2023", "Page 2 sur 14"]),
-        ("pl", &["Mediolan", "RAPORT O MIEŚCIE", "Raport z 2021 r., zaktualizowany w 2023 r.", "Spis treści", "KLUCZOWE WNIOSKI", "Najważniejsze dane", "CZŁONEK NASTĘPUJĄCYCH SIECI", "Aktualizacja: co nowego w 2023 r.?", "Strona 2 z 14"]),
-        ("it", &["Milano", "Rapporto del 2021, aggiornato nel 2023", "Indice", "PUNTI CHIAVE", "Dati principali", "Aggiornamento: cosa c’è di nuovo nel 2023?", "Pagina 2 di 14"]),
-        ("es", &["Milán", "Informe de 2021, actualizado en 2023", "Índice", "CONCLUSIONES CLAVE", "Cifras clave", "Actualización: ¿qué hay de nuevo en 2023?", "Página 2 de 14"]),
-        ("el", &["Μιλάνο", "Έκθεση του 2021, επικαιροποίηση 2023", "Περιεχόμενα", "ΒΑΣΙΚΑ ΣΥΜΠΕΡΑΣΜΑΤΑ", "ΠΛΗΘΥΣΜΟΣ", "Βασικά στοιχεία", "Ενημέρωση: Τι νέο υπάρχει το 2023\u{37e}", "Σελίδα 2 από"]),
+        (
+            "de",
+            &[
+                "Mailand",
+                "STADTREPORT",
+                "Report aus dem Jahr 2021, aktualisiert im Jahr 2023",
+                "Inhalt",
+                "WICHTIGSTE ERKENNTNISSE",
+                "Zahlen und Fakten",
+                "MITGLIED FOLGENDER NETZWERKE",
+                "Update: Was ist neu im Jahr 2023?",
+                "Seite 2 von 14",
+            ],
+        ),
+        (
+            "fr",
+            &[
+                "Milan",
+                "RAPPORT SUR LA VILLE",
+                "Rapport de 2021, mis à jour en 2023",
+                "Sommaire",
+                "PRINCIPAUX ENSEIGNEMENTS",
+                "Chiffres clés",
+                "MEMBRE DES RÉSEAUX SUIVANTS",
+                "Mise à jour",
+                "quoi de neuf en 2023",
+                "Page 2 sur 14",
+            ],
+        ),
+        (
+            "pl",
+            &[
+                "Mediolan",
+                "RAPORT O MIEŚCIE",
+                "Raport z 2021 r., zaktualizowany w 2023 r.",
+                "Spis treści",
+                "KLUCZOWE WNIOSKI",
+                "Najważniejsze dane",
+                "CZŁONEK NASTĘPUJĄCYCH SIECI",
+                "Aktualizacja: co nowego w 2023 r.?",
+                "Strona 2 z 14",
+            ],
+        ),
+        (
+            "it",
+            &[
+                "Milano",
+                "Rapporto del 2021, aggiornato nel 2023",
+                "Indice",
+                "PUNTI CHIAVE",
+                "Dati principali",
+                "Aggiornamento: cosa c’è di nuovo nel 2023?",
+                "Pagina 2 di 14",
+            ],
+        ),
+        (
+            "es",
+            &[
+                "Milán",
+                "Informe de 2021, actualizado en 2023",
+                "Índice",
+                "CONCLUSIONES CLAVE",
+                "Cifras clave",
+                "Actualización: ¿qué hay de nuevo en 2023?",
+                "Página 2 de 14",
+            ],
+        ),
+        (
+            "el",
+            &[
+                "Μιλάνο",
+                "Έκθεση του 2021, επικαιροποίηση 2023",
+                "Περιεχόμενα",
+                "ΒΑΣΙΚΑ ΣΥΜΠΕΡΑΣΜΑΤΑ",
+                "ΠΛΗΘΥΣΜΟΣ",
+                "Βασικά στοιχεία",
+                "Ενημέρωση: Τι νέο υπάρχει το 2023\u{37e}",
+                "Σελίδα 2 από",
+            ],
+        ),
     ];
     for (lang, strings) in chrome {
         for s in *strings {
@@ -48,29 +122,38 @@ fn chrome_is_in_the_reports_language() {
 #[test]
 fn translated_text_comes_from_the_seeds() {
     let texts: &[(&str, &[&str])] = &[
-        ("de", &[
-            "Ein Hotspot der Migration entwickelt langfristige Lösungen.",
-            "Mailand ist ein Beispiel für die komplexe und vielschichtige Zusammenarbeit von Behörden und Zivilgesellschaft im Bereich der Inklusionspolitik.",
-            "Was ist das Besondere an Mailand?",
-            "Wo liegt der Schwerpunkt der lokalen Migrationspolitik?",
-            "Eine linke Verwaltung trifft auf bürgerschaftliches Engagement:",
-            "Giuseppe Sala, Bürgermeister von Mailand",
-        ]),
-        ("fr", &[
-            "Un « hot spot » migratoire qui développe des solutions à long terme.",
-            "Des réactions d'urgence aux solutions à long terme :",
-            "Qu’est-ce que la ville a d’unique ?",
-        ]),
-        ("pl", &[
-            "Hot spot migracyjny, opracowujący długoterminowe rozwiązania",
-            "Mediolan jest przykładem złożonej i wieloaspektowej współpracy między władzami publicznymi a społeczeństwem obywatelskim w zakresie polityki integracji.",
-            "Co czyni miasto wyjątkowym?",
-            "Giuseppe Sala, burmistrz Mediolanu",
-            // Section 3.3 from the "inspiring practice" page.
-            "Łączenie rodzin, integracja społeczna i edukacja",
-            "Przez ostatnie kilka lat, ponowne zjednoczenie rodzin stało się najważniejszym legalnym kanałem dla długoterminowej migracji do Mediolanu.",
-            "W 2020 r. gmina Mediolan otworzyła WeMi",
-        ]),
+        (
+            "de",
+            &[
+                "Ein Hotspot der Migration entwickelt langfristige Lösungen.",
+                "Mailand ist ein Beispiel für die komplexe und vielschichtige Zusammenarbeit von Behörden und Zivilgesellschaft im Bereich der Inklusionspolitik.",
+                "Was ist das Besondere an Mailand?",
+                "Wo liegt der Schwerpunkt der lokalen Migrationspolitik?",
+                "Eine linke Verwaltung trifft auf bürgerschaftliches Engagement:",
+                "Giuseppe Sala, Bürgermeister von Mailand",
+            ],
+        ),
+        (
+            "fr",
+            &[
+                "Un « hot spot » migratoire qui développe des solutions à long terme.",
+                "Des réactions d'urgence aux solutions à long terme :",
+                "Qu’est-ce que la ville a d’unique ?",
+            ],
+        ),
+        (
+            "pl",
+            &[
+                "Hot spot migracyjny, opracowujący długoterminowe rozwiązania",
+                "Mediolan jest przykładem złożonej i wieloaspektowej współpracy między władzami publicznymi a społeczeństwem obywatelskim w zakresie polityki integracji.",
+                "Co czyni miasto wyjątkowym?",
+                "Giuseppe Sala, burmistrz Mediolanu",
+                // Section 3.3 from the "inspiring practice" page.
+                "Łączenie rodzin, integracja społeczna i edukacja",
+                "Przez ostatnie kilka lat, ponowne zjednoczenie rodzin stało się najważniejszym legalnym kanałem dla długoterminowej migracji do Mediolanu.",
+                "W 2020 r. gmina Mediolan otworzyła WeMi",
+            ],
+        ),
     ];
     for (lang, strings) in texts {
         for s in *strings {
@@ -118,7 +201,13 @@ fn polish_diacritics_and_greek_letters_survive() {
         assert!(pl.contains(c), "pl: {c} is missing");
     }
     let el = pdf("el").text();
-    for s in ["Μιλάνο", "Περιεχόμενα", "Βασικά στοιχεία", "Έκθεση του 2021", "Αυτή η ενότητα είναι διαθέσιμη μόνο στα αγγλικά."] {
+    for s in [
+        "Μιλάνο",
+        "Περιεχόμενα",
+        "Βασικά στοιχεία",
+        "Έκθεση του 2021",
+        "Αυτή η ενότητα είναι διαθέσιμη μόνο στα αγγλικά.",
+    ] {
         assert!(el.contains(s) || contains_loose(&el, s), "el: {s} is missing");
     }
     assert!(pdf("de").text().contains("Bürgermeister"));
@@ -158,7 +247,11 @@ fn fallback_note_stands_exactly_where_parts_fell_back() {
     // The note on 3.4 in Polish sits on the page of 3.4's heading.
     let pl = pdf("pl");
     let heading = pl.pages_with("3.4 Creating complementary services");
-    assert!(heading.iter().any(|p| contains_loose(&pl.pages[*p], "Ta sekcja jest dostępna tylko w języku angielskim.")));
+    assert!(
+        heading
+            .iter()
+            .any(|p| contains_loose(&pl.pages[*p], "Ta sekcja jest dostępna tylko w języku angielskim."))
+    );
 }
 
 #[test]
@@ -208,9 +301,19 @@ fn a_city_with_only_english_gets_every_language_all_marked() {
             assert!(stdout.contains(&format!("tiny-{lang}.pdf")), "{stdout}");
         }
     }
-    assert!(stdout.contains("0 of 8 parts translated; from en: tagline, takeaways, quote, location, 1, 2, 2.1, 3"), "{stdout}");
+    assert!(
+        stdout
+            .contains("0 of 8 parts translated; from en: tagline, takeaways, quote, location, 1, 2, 2.1, 3"),
+        "{stdout}"
+    );
     let de = Pdf::new(std::fs::read(out.join("tiny-de.pdf")).unwrap());
-    let notes = de.text().split_whitespace().collect::<Vec<_>>().join(" ").matches("Dieser Abschnitt ist nur auf Englisch verfügbar.").count();
+    let notes = de
+        .text()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .matches("Dieser Abschnitt ist nur auf Englisch verfügbar.")
+        .count();
     // tagline, takeaways, quote, location, 1, 2 (2.1 follows it), 3
     assert_eq!(notes, 7);
     de.assert_has("Kleinstadt");
@@ -221,6 +324,14 @@ fn coverage_is_reported_per_city_and_language() {
     let o = run(&repo(), &["check"]);
     must_succeed(&o);
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(stderr.contains("milan de: 4 of 13 parts translated; from en: location, 2, 3, 3.1, 3.2, 3.3, 3.4, 4, 5"), "{stderr}");
-    assert!(stderr.contains("milan pl: 5 of 13 parts translated; from en: location, 2, 3, 3.1, 3.2, 3.4, 4, 5"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "milan de: 4 of 13 parts translated; from en: location, 2, 3, 3.1, 3.2, 3.3, 3.4, 4, 5"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("milan pl: 5 of 13 parts translated; from en: location, 2, 3, 3.1, 3.2, 3.4, 4, 5"),
+        "{stderr}"
+    );
 }

@@ -72,10 +72,18 @@ fn contents_lists_sections_and_subsections_with_page_numbers() {
     // Each entry is "<num> <title> . . . <page>": the page number runs up to the next entry.
     let mut from = 0;
     for (i, (heading, key)) in keys.iter().enumerate() {
-        let at = from + squashed[from..].find(key.as_str()).unwrap_or_else(|| panic!("contents lack {heading:?}:\n{contents}"));
+        let at = from
+            + squashed[from..]
+                .find(key.as_str())
+                .unwrap_or_else(|| panic!("contents lack {heading:?}:\n{contents}"));
         let rest = &squashed[at + key.len()..];
-        let end = keys.get(i + 1).and_then(|(_, next)| rest.find(next.as_str())).unwrap_or_else(|| rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len()));
-        let page: usize = rest[..end].parse().unwrap_or_else(|_| panic!("no page number after {heading:?}: {:?}", &rest[..end]));
+        let end = keys
+            .get(i + 1)
+            .and_then(|(_, next)| rest.find(next.as_str()))
+            .unwrap_or_else(|| rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len()));
+        let page: usize = rest[..end]
+            .parse()
+            .unwrap_or_else(|_| panic!("no page number after {heading:?}: {:?}", &rest[..end]));
         let heading_pages = pdf.pages_with(heading);
         assert!(
             heading_pages.contains(&(page - 1)),
@@ -94,7 +102,12 @@ fn contents_loose(text: &str, needle: &str) -> bool {
 fn cover_key_figures_quote_and_takeaways() {
     let pdf = pdf();
     let cover = &pdf.pages[0];
-    for s in ["Milan", "A migration hot spot developing long-term solutions", "Report from 2021, updated in 2023", "MOVING CITIES"] {
+    for s in [
+        "Milan",
+        "A migration hot spot developing long-term solutions",
+        "Report from 2021, updated in 2023",
+        "MOVING CITIES",
+    ] {
         assert!(contains_loose(cover, s), "cover lacks {s:?}:\n{cover}");
     }
     for s in [
@@ -207,13 +220,19 @@ fn footnotes_sit_on_the_page_that_cites_them() {
     let pdf = pdf();
     // (the citing text, the footnote's text)
     for (cited, note) in [
-        ("a welcoming system that’s more open and efficient compared to the national situation.", "Bini, V., Gambazza, G. (2019)"),
+        (
+            "a welcoming system that’s more open and efficient compared to the national situation.",
+            "Bini, V., Gambazza, G. (2019)",
+        ),
         ("excessive overcrowding, and irregularities with procurement procedures.", "refresh_ce=1"),
         ("hosting 2,398 guests (0.17% of the total population).", "i-posti-persi-nel-laccoglienza"),
         ("the City of Milan created the MSNA", "minori-stranieri-non-accompagnati-msna"),
         ("CeLav provides for approximately 2500 people per year.", "progetto-mediazione-al-lavoro-celav"),
         ("Milan joined in September 2020.", "inclusion-migrants-and-refugees-cities_en"),
-        ("to accommodate this vulnerable target group from July 2023 to June 2026.", "investimento-progetti-accoglienza-migranti"),
+        (
+            "to accommodate this vulnerable target group from July 2023 to June 2026.",
+            "investimento-progetti-accoglienza-migranti",
+        ),
         ("to meet the needs of vulnerable populations.", "il-nuovo-hub-di-pronto-intervento"),
     ] {
         let cited_on = pdf.pages_with(cited);
@@ -239,7 +258,10 @@ fn page_count_fonts_and_metadata() {
     for family in ["Rubik", "NotoSerif", "NotoSans"] {
         assert!(fonts.iter().any(|(n, _)| n.contains(family)), "{family} is not used: {fonts:?}");
     }
-    assert_eq!(pdf.info("Title").as_deref(), Some("Milan – A migration hot spot developing long-term solutions"));
+    assert_eq!(
+        pdf.info("Title").as_deref(),
+        Some("Milan – A migration hot spot developing long-term solutions")
+    );
     assert_eq!(pdf.info("Author").as_deref(), Some("Moving Cities"));
     assert!(pdf.info("Keywords").is_some_and(|k| k.contains("migration") && k.contains("Milan")));
     assert_eq!(pdf.lang().as_deref(), Some("en-GB"));
@@ -275,7 +297,16 @@ fn two_renders_are_byte_identical() {
 fn source_date_epoch_sets_the_document_date() {
     let out = tempfile::tempdir().unwrap();
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_cityreport"))
-        .args(["--root", repo().to_str().unwrap(), "render", "milan", "--lang", "en", "-o", out.path().to_str().unwrap()])
+        .args([
+            "--root",
+            repo().to_str().unwrap(),
+            "render",
+            "milan",
+            "--lang",
+            "en",
+            "-o",
+            out.path().to_str().unwrap(),
+        ])
         .env("SOURCE_DATE_EPOCH", "1700000000")
         .output()
         .unwrap();

@@ -12,7 +12,10 @@ use common::*;
 #[test]
 fn milan_pages_look_as_approved() {
     let out = tempfile::tempdir().unwrap();
-    must_succeed(&run(&repo(), &["render", "milan", "--lang", "en", "--png", "0.3", "-o", out.path().to_str().unwrap()]));
+    must_succeed(&run(
+        &repo(),
+        &["render", "milan", "--lang", "en", "--png", "0.3", "-o", out.path().to_str().unwrap()],
+    ));
     let snapshots = repo().join("tests/snapshots");
     let overwrite = std::env::var("SNAPSHOTS").is_ok_and(|v| v == "overwrite");
     let mut changed = Vec::new();

@@ -117,7 +117,11 @@ impl Pdf {
             if dict.get(b"Type").and_then(|t| t.as_name()).ok() != Some(b"FontDescriptor".as_slice()) {
                 continue;
             }
-            let name = dict.get(b"FontName").and_then(|n| n.as_name()).map(|n| String::from_utf8_lossy(n).into_owned()).unwrap_or_default();
+            let name = dict
+                .get(b"FontName")
+                .and_then(|n| n.as_name())
+                .map(|n| String::from_utf8_lossy(n).into_owned())
+                .unwrap_or_default();
             let embedded = [b"FontFile".as_slice(), b"FontFile2", b"FontFile3"].iter().any(|k| dict.has(k));
             out.push((name, embedded));
         }
@@ -173,7 +177,8 @@ fn string(doc: &Document, obj: &Object) -> Option<String> {
     let obj = doc.dereference(obj).ok()?.1;
     let bytes = obj.as_str().ok()?;
     if bytes.starts_with(&[0xFE, 0xFF]) {
-        let units: Vec<u16> = bytes[2..].chunks(2).map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)])).collect();
+        let units: Vec<u16> =
+            bytes[2..].chunks(2).map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)])).collect();
         Some(String::from_utf16_lossy(&units))
     } else {
         Some(bytes.iter().map(|&b| b as char).collect())
