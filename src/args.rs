@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use cityreport::model::Date;
 use clap::{Args, Parser, Subcommand};
 
 /// Renders the Moving Cities city report PDFs from structured data.
@@ -25,6 +26,10 @@ pub struct Global {
     /// The project folder (holding data/, templates/ and fonts/).
     #[arg(long, global = true, default_value = ".", env = "CITYREPORT_ROOT")]
     pub root: PathBuf,
+    /// The document date of every report (PDF metadata): a date such as 2023-06-30 or seconds
+    /// since 1970 [default: each city's `date`, else 1 January of its `update_year`].
+    #[arg(long, global = true, value_name = "DATE", env = "SOURCE_DATE_EPOCH")]
+    pub date: Option<Date>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -124,30 +124,10 @@ pub fn build(
     progress: &(dyn Fn(Progress<'_>) + Sync),
 ) -> anyhow::Result<Summary> {
     let start = Instant::now();
-    for lang in &options.langs {
-        project.check_lang(lang)?;
-    }
-    if let Some((k, n)) = options.shard {
-        anyhow::ensure!(n >= 1 && (1..=n).contains(&k), "--shard {k}/{n}: K must be between 1 and N");
-    }
-    let cities: Vec<String> =
-        if options.cities.is_empty() { project.cities().to_vec() } else { options.cities.clone() };
-    let langs: Vec<String> =
-        if options.langs.is_empty() { project.languages().to_vec() } else { options.langs.clone() };
+    let pairs = plan(project, options)?;
     std::fs::create_dir_all(&options.out)
         .with_context(|| format!("cannot create the output folder {}", options.out.display()))?;
     remove_stale_temporaries(&options.out);
-
-    // Every (city, language) pair in a fixed order; a shard takes every n-th.
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    for slug in &cities {
-        for lang in &langs {
-            pairs.push((slug.clone(), lang.clone()));
-        }
-    }
-    if let Some((k, n)) = options.shard {
-        pairs = pairs.into_iter().enumerate().filter(|(i, _)| i % n == k - 1).map(|(_, p)| p).collect();
-    }
 
     let mut summary = Summary::default();
     let mut loaded: BTreeMap<String, City> = BTreeMap::new();
@@ -163,28 +143,70 @@ pub fn build(
             Err(diagnostics) => summary.failed.push(Failure { slug: slug.clone(), lang: None, diagnostics }),
         }
     }
-
-    let old = read_manifest(&options.out);
     let shared = shared_digest(project);
-    let mut jobs = Vec::new();
-    for (slug, lang) in &pairs {
-        let Some(city) = loaded.get(slug) else { continue };
-        let report = project.report(city, lang);
-        let json = crate::render::report_json(&report);
-        let inputs = inputs_hash(&shared, &json, city);
-        jobs.push(Job { city, lang: lang.clone(), json, report, inputs });
-    }
+    let jobs: Vec<Job> = pairs
+        .iter()
+        .filter_map(|(slug, lang)| {
+            let city = loaded.get(slug)?;
+            let report = project.report(city, lang);
+            let json = crate::render::report_json(&report);
+            let inputs = inputs_hash(&shared, &json, city);
+            Some(Job { city, lang: lang.clone(), json, report, inputs })
+        })
+        .collect();
     progress(Progress::Start { total: jobs.len() + summary.failed.len() });
     for f in &summary.failed {
         progress(Progress::Done { slug: &f.slug, lang: "*", event: Event::Failed });
     }
 
-    // Unchanged: same inputs as the manifest says, and the file is still there, whole.
+    let old = read_manifest(&options.out);
+    let todo = skip_unchanged(jobs, &old, options, &mut summary, progress);
+    for result in render_all(project, options, &todo, progress)? {
+        match result {
+            Ok((entry, warnings)) => {
+                summary.warnings.extend(warnings);
+                summary.built.push(entry);
+            }
+            Err(failure) => summary.failed.push(failure),
+        }
+    }
+    summary.built.sort_by(|a, b| (&a.city, &a.lang).cmp(&(&b.city, &b.lang)));
+    summary.failed.sort_by(|a, b| (&a.slug, &a.lang).cmp(&(&b.slug, &b.lang)));
+    write_manifest(&options.out, old, &summary)?;
+    summary.seconds = start.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+/// Every selected (city, language) pair in a fixed order; a shard takes every n-th.
+fn plan(project: &Project, options: &Options) -> anyhow::Result<Vec<(String, String)>> {
+    for lang in &options.langs {
+        project.check_lang(lang)?;
+    }
+    if let Some((k, n)) = options.shard {
+        anyhow::ensure!(n >= 1 && (1..=n).contains(&k), "--shard {k}/{n}: K must be between 1 and N");
+    }
+    let cities = if options.cities.is_empty() { project.cities() } else { &options.cities };
+    let langs = if options.langs.is_empty() { project.languages() } else { &options.langs };
+    let pairs = cities.iter().flat_map(|slug| langs.iter().map(move |lang| (slug.clone(), lang.clone())));
+    Ok(match options.shard {
+        Some((k, n)) => pairs.enumerate().filter(|(i, _)| i % n == k - 1).map(|(_, p)| p).collect(),
+        None => pairs.collect(),
+    })
+}
+
+/// The jobs that must be rendered; the others (same inputs as the manifest says, and the file
+/// still there, whole) are counted as unchanged.
+fn skip_unchanged<'a>(
+    jobs: Vec<Job<'a>>,
+    old: &Manifest,
+    options: &Options,
+    summary: &mut Summary,
+    progress: &(dyn Fn(Progress<'_>) + Sync),
+) -> Vec<Job<'a>> {
     let mut todo = Vec::new();
     for job in jobs {
         let file = file_name(&job.city.slug, &job.lang);
-        let previous = old.reports.iter().find(|e| e.file == file);
-        match previous {
+        match old.reports.iter().find(|e| e.file == file) {
             Some(e)
                 if !options.force
                     && e.inputs == job.inputs
@@ -196,8 +218,19 @@ pub fn build(
             _ => todo.push(job),
         }
     }
+    todo
+}
 
-    let results: Mutex<Vec<Result<(Entry, Vec<Diagnostic>), Failure>>> = Mutex::new(Vec::new());
+type Made = Result<(Entry, Vec<Diagnostic>), Failure>;
+
+/// Renders and writes `todo` on `options.jobs` threads.
+fn render_all(
+    project: &Project,
+    options: &Options,
+    todo: &[Job],
+    progress: &(dyn Fn(Progress<'_>) + Sync),
+) -> anyhow::Result<Vec<Made>> {
+    let results: Mutex<Vec<Made>> = Mutex::new(Vec::new());
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.max(1))
         .build()
@@ -218,22 +251,14 @@ pub fn build(
             results.lock().unwrap_or_else(|e| e.into_inner()).push(result);
         }
     });
-    for result in results.into_inner().unwrap_or_else(|e| e.into_inner()) {
-        match result {
-            Ok((entry, warnings)) => {
-                summary.warnings.extend(warnings);
-                summary.built.push(entry);
-            }
-            Err(failure) => summary.failed.push(failure),
-        }
-    }
-    summary.built.sort_by(|a, b| (&a.city, &a.lang).cmp(&(&b.city, &b.lang)));
-    summary.failed.sort_by(|a, b| (&a.slug, &a.lang).cmp(&(&b.slug, &b.lang)));
+    Ok(results.into_inner().unwrap_or_else(|e| e.into_inner()))
+}
 
-    // The manifest: this run's reports, plus earlier entries whose PDFs are still there.
+/// Writes the manifest: this run's reports, plus earlier entries whose PDFs are still there.
+fn write_manifest(out: &Path, old: Manifest, summary: &Summary) -> anyhow::Result<()> {
     let mut entries: BTreeMap<(String, String), Entry> = BTreeMap::new();
     for e in old.reports {
-        if file_size(&options.out.join(&e.file)) == Some(e.bytes) {
+        if file_size(&out.join(&e.file)) == Some(e.bytes) {
             entries.insert((e.city.clone(), e.lang.clone()), e);
         }
     }
@@ -241,9 +266,9 @@ pub fn build(
         entries.insert((e.city.clone(), e.lang.clone()), e.clone());
     }
     let manifest = Manifest { generator: generator(), reports: entries.into_values().collect() };
-    write_manifest(&options.out.join(MANIFEST), &manifest)?;
-    summary.seconds = start.elapsed().as_secs_f64();
-    Ok(summary)
+    let mut json = serde_json::to_vec_pretty(&manifest)?;
+    json.push(b'\n');
+    write_atomic(&out.join(MANIFEST), &json)
 }
 
 /// Progress of a build.
@@ -344,12 +369,6 @@ fn file_size(path: &Path) -> Option<u64> {
 /// report is rebuilt, which is always safe).
 pub fn read_manifest(out: &Path) -> Manifest {
     std::fs::read(out.join(MANIFEST)).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
-}
-
-fn write_manifest(path: &Path, manifest: &Manifest) -> anyhow::Result<()> {
-    let mut json = serde_json::to_vec_pretty(manifest)?;
-    json.push(b'\n');
-    write_atomic(path, &json)
 }
 
 /// Temporary files left by a build that was killed.

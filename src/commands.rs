@@ -1,25 +1,25 @@
 //! The commands: each turns checked arguments into library calls and prints the outcome.
 //! Returns `Ok(false)` when the command ran but found errors (exit status 1).
 
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
 use cityreport::build::{self, Event, Options, Progress};
 use cityreport::diagnostics::Diagnostics;
 use cityreport::{OpenError, Project};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use indicatif::{ProgressBar, ProgressStyle};
-use std::io::{IsTerminal, Write};
 
-use crate::args::{Cli, Command};
+use crate::args::{BuildArgs, CheckArgs, Cli, Command, ExportArgs, RenderArgs, SynthArgs};
 
 /// Runs the command; `Ok(false)` means errors were reported.
 pub fn run(cli: Cli) -> anyhow::Result<bool> {
     // The only command that needs no valid project.
     if let Command::Synth(a) = &cli.command {
-        cityreport::synth::generate(&a.dir, a.cities, &a.langs, &cli.global.root)?;
-        eprintln!("wrote {} synthetic cities in {} to {}", a.cities, a.langs.join(", "), a.dir.display());
-        return Ok(true);
+        return synth(a, &cli.global.root);
     }
     let project = match Project::open(&cli.global.root) {
-        Ok(p) => p,
+        Ok(p) => p.with_date(cli.global.date),
         Err(OpenError::Data(d)) => {
             emit(&d);
             return Ok(false);
@@ -27,76 +27,85 @@ pub fn run(cli: Cli) -> anyhow::Result<bool> {
         Err(OpenError::Other(e)) => return Err(e),
     };
     match cli.command {
-        Command::Build(a) => {
-            let options = Options {
-                out: a.output,
-                cities: a.city,
-                langs: a.lang,
-                jobs: a.jobs.unwrap_or_else(default_jobs),
-                force: a.force,
-                shard: a.shard,
-                png: None,
-            };
-            run_build(&project, &options)
-        }
-        Command::Render(a) => {
-            project.check_lang(&a.lang)?;
-            let options = Options {
-                out: a.output,
-                cities: vec![a.slug],
-                langs: vec![a.lang],
-                jobs: 1,
-                force: true,
-                shard: None,
-                png: a.png,
-            };
-            run_build(&project, &options)
-        }
-        Command::Check(a) => {
-            let slugs = if a.slugs.is_empty() { project.cities().to_vec() } else { a.slugs };
-            let mut ok = true;
-            for slug in &slugs {
-                match project.city(slug) {
-                    Ok(city) => {
-                        emit(&Diagnostics(city.warnings.clone()));
-                        let default = &project.data().site.default_language;
-                        for lang in project.languages() {
-                            let report = project.report(&city, lang);
-                            if lang != default {
-                                eprintln!("{slug} {lang}: {}", report.coverage.summary(default));
-                            }
-                        }
-                    }
-                    Err(d) => {
-                        emit(&d);
-                        ok &= !d.has_errors();
-                    }
-                }
-            }
-            if ok {
-                eprintln!(
-                    "checked {} {}: no errors",
-                    slugs.len(),
-                    if slugs.len() == 1 { "city" } else { "cities" }
-                );
-            }
-            Ok(ok)
-        }
-        Command::ExportData(a) => {
-            project.check_lang(&a.lang)?;
-            let city = match project.city(&a.slug) {
-                Ok(c) => c,
-                Err(d) => {
-                    emit(&d);
-                    return Ok(false);
-                }
-            };
-            let report = project.report(&city, &a.lang);
-            std::io::stdout().write_all(&cityreport::render::report_json(&report))?;
-            Ok(true)
-        }
-        Command::Synth(_) => Ok(true),
+        Command::Build(a) => build(&project, a),
+        Command::Render(a) => render(&project, a),
+        Command::Check(a) => check(&project, a),
+        Command::ExportData(a) => export_data(&project, a),
+        Command::Synth(a) => synth(&a, &cli.global.root),
     }
+}
+
+fn synth(a: &SynthArgs, root: &Path) -> anyhow::Result<bool> {
+    cityreport::synth::generate(&a.dir, a.cities, &a.langs, root)?;
+    eprintln!("wrote {} synthetic cities in {} to {}", a.cities, a.langs.join(", "), a.dir.display());
+    Ok(true)
+}
+
+fn build(project: &Project, a: BuildArgs) -> anyhow::Result<bool> {
+    let options = Options {
+        out: a.output,
+        cities: a.city,
+        langs: a.lang,
+        jobs: a.jobs.unwrap_or_else(default_jobs),
+        force: a.force,
+        shard: a.shard,
+        png: None,
+    };
+    run_build(project, &options)
+}
+
+fn render(project: &Project, a: RenderArgs) -> anyhow::Result<bool> {
+    project.check_lang(&a.lang)?;
+    let options = Options {
+        out: a.output,
+        cities: vec![a.slug],
+        langs: vec![a.lang],
+        jobs: 1,
+        force: true,
+        shard: None,
+        png: a.png,
+    };
+    run_build(project, &options)
+}
+
+/// Validates the cities and prints every problem and each report's translation coverage.
+fn check(project: &Project, a: CheckArgs) -> anyhow::Result<bool> {
+    let slugs = if a.slugs.is_empty() { project.cities().to_vec() } else { a.slugs };
+    let default = &project.data().site.default_language;
+    let mut ok = true;
+    for slug in &slugs {
+        match project.city(slug) {
+            Ok(city) => {
+                emit(&Diagnostics(city.warnings.clone()));
+                for lang in project.languages().iter().filter(|l| *l != default) {
+                    let report = project.report(&city, lang);
+                    eprintln!("{slug} {lang}: {}", report.coverage.summary(default));
+                }
+            }
+            Err(d) => {
+                emit(&d);
+                ok &= !d.has_errors();
+            }
+        }
+    }
+    if ok {
+        eprintln!("checked {} {}: no errors", slugs.len(), if slugs.len() == 1 { "city" } else { "cities" });
+    }
+    Ok(ok)
+}
+
+fn export_data(project: &Project, a: ExportArgs) -> anyhow::Result<bool> {
+    project.check_lang(&a.lang)?;
+    let city = match project.city(&a.slug) {
+        Ok(c) => c,
+        Err(d) => {
+            emit(&d);
+            return Ok(false);
+        }
+    };
+    let report = project.report(&city, &a.lang);
+    std::io::stdout().write_all(&cityreport::render::report_json(&report))?;
+    Ok(true)
 }
 
 fn default_jobs() -> usize {

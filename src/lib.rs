@@ -30,8 +30,7 @@ pub use diagnostics::{Diagnostic, Diagnostics};
 pub use localize::Report;
 pub use render::Rendered;
 
-use localize::Date;
-use model::{City, Data};
+use model::{City, Data, Date};
 use world::Shared;
 
 /// An open project: its data's shared parts, fonts and templates, loaded once.
@@ -63,24 +62,20 @@ impl std::error::Error for OpenError {}
 
 impl Project {
     /// Opens the project in `root` (the folder holding `data/`, `templates/` and `fonts/`).
-    ///
-    /// The document date of every report is taken from `SOURCE_DATE_EPOCH` when it is set,
-    /// else from the city's data.
     pub fn open(root: &Path) -> Result<Self, OpenError> {
         let data = Data::load(root).map_err(OpenError::Data)?;
         let fonts = fonts::Fonts::load(&root.join("fonts"))
             .context("cannot load the project's fonts")
             .map_err(OpenError::Other)?;
         let shared = Shared::new(root, Arc::new(fonts)).map_err(OpenError::Other)?;
-        let date = match std::env::var("SOURCE_DATE_EPOCH") {
-            Ok(v) => Some(localize::date_from_epoch(v.trim().parse().map_err(|_| {
-                OpenError::Other(anyhow::anyhow!(
-                    "SOURCE_DATE_EPOCH must be a number of seconds since 1970, not `{v}`"
-                ))
-            })?)),
-            Err(_) => None,
-        };
-        Ok(Self { data, shared: Arc::new(shared), date })
+        Ok(Self { data, shared: Arc::new(shared), date: None })
+    }
+
+    /// Gives every report this document date instead of the one its city's data implies (the
+    /// command line's `--date`, or `SOURCE_DATE_EPOCH`).
+    pub fn with_date(mut self, date: Option<Date>) -> Self {
+        self.date = date;
+        self
     }
 
     /// The loaded site data.

@@ -2,17 +2,22 @@
 //! site's default language, marked as a fallback; every fixed string and number in the
 //! report's language.
 //!
-//! The result, [`Report`], is exactly the data the templates receive (as JSON). A *part* is
-//! the unit of translation: the tagline, the takeaways, the quote, the key-figure location
-//! text, and each numbered section or sub-section (its title, lead and prose, without its
-//! sub-sections).
+//! The result, [`Report`], is exactly the data the templates receive (as JSON, see
+//! `templates/README.md`; its shape is versioned by [`SCHEMA`]). A *part* is the unit of
+//! translation: the tagline, the takeaways, the quote, the key-figure location text, and each
+//! numbered section or sub-section (its title, lead and prose, without its sub-sections).
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::markdown::{self, Block, Inline, Section};
-use crate::model::{self, City, Data, Quote};
+use crate::markdown::{self, Block, Inline, Section, ids};
+use crate::model::{City, Data, Date, NumberFormat, Quote, Text};
+
+/// The version of the JSON's shape. The templates refuse data of another version; raise it
+/// with every change a template could notice (a renamed or removed field, a new role or node
+/// kind), and say what changed in `templates/README.md`.
+pub const SCHEMA: u32 = 1;
 
 /// A part and the language it is written in.
 #[derive(Debug, Clone, Serialize)]
@@ -27,6 +32,8 @@ pub struct Part<T> {
 /// Everything the templates receive for one report.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// The version of this shape: [`SCHEMA`].
+    pub schema: u32,
     pub slug: String,
     /// The report's language.
     pub lang: String,
@@ -34,14 +41,16 @@ pub struct Report {
     /// The region of every site language that has one, for parts in another language.
     pub regions: BTreeMap<String, String>,
     pub meta: Meta,
-    /// The fixed strings, already filled in.
-    pub strings: Chrome,
+    pub site: SiteOut,
+    /// Every fixed string of `data/i18n/<lang>.toml` by key, placeholders filled in except
+    /// `{page}` and `{pages}`, which only the template knows.
+    pub strings: BTreeMap<&'static str, String>,
     /// The city's name in the report's language.
     pub city: String,
     pub country: String,
     pub tagline: Part<Vec<Inline>>,
     pub takeaways: Part<Vec<Vec<Inline>>>,
-    pub quote: Part<QuoteOut>,
+    pub quote: Part<Quote>,
     pub figures: Vec<Figure>,
     pub networks: Vec<String>,
     pub sections: Vec<SectionOut>,
@@ -59,35 +68,11 @@ pub struct Meta {
     pub date: Date,
 }
 
-/// A calendar date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Date {
-    pub year: i32,
-    pub month: u8,
-    pub day: u8,
-}
-
-/// The fixed strings the templates print.
+/// What the report says about the site it belongs to.
 #[derive(Debug, Clone, Serialize)]
-pub struct Chrome {
-    pub cover_label: String,
-    pub report_dates: String,
-    pub contents: String,
-    pub key_takeaways: String,
-    pub key_figures: String,
-    pub networks: String,
-    /// "Page {page} of {pages}" with the placeholders left for the template.
-    pub page: String,
-    pub fallback_note: String,
-    pub site_name: String,
-    pub site_url: String,
-}
-
-/// The quote as the template receives it.
-#[derive(Debug, Clone, Serialize)]
-pub struct QuoteOut {
-    pub text: Vec<Inline>,
-    pub attribution: Vec<Inline>,
+pub struct SiteOut {
+    pub name: String,
+    pub url: String,
 }
 
 /// One row of the key-figures box.
@@ -97,17 +82,40 @@ pub struct Figure {
     pub value: Part<Vec<Inline>>,
 }
 
+/// What a section is, for the template: it prints each role its own way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// Section 1: also shows the key-takeaway boxes, the quote and the key figures.
+    Abstract,
+    /// The "What is new" section: its items on a ground of their own.
+    Update,
+    /// Every other section and sub-section.
+    Section,
+}
+
+impl Role {
+    fn of(id: &str) -> Self {
+        match id {
+            ids::ABSTRACT => Self::Abstract,
+            ids::UPDATE => Self::Update,
+            _ => Self::Section,
+        }
+    }
+}
+
 /// A numbered section in the report.
 #[derive(Debug, Clone, Serialize)]
 pub struct SectionOut {
     pub id: String,
     /// "3" or "3.1".
     pub number: String,
-    /// `abstract` (gets the takeaways, quote and key figures), `update`, or `section`.
-    pub role: &'static str,
+    /// 1 for a section, 2 for a sub-section.
+    pub level: u8,
+    pub role: Role,
     pub title: Vec<Inline>,
-    /// The language of the title: the report's when the template's fixed string titles the
-    /// section (the update section), else the section's.
+    /// The language of the title: the report's when a fixed string titles the section (the
+    /// update section), else the section's.
     pub title_lang: String,
     pub lead: Option<Vec<Inline>>,
     pub blocks: Vec<Block>,
@@ -121,7 +129,7 @@ pub struct SectionOut {
 }
 
 /// Translation coverage of one report.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct Coverage {
     pub translated: usize,
     pub total: usize,
@@ -141,47 +149,118 @@ impl Coverage {
     }
 }
 
-/// Assembles the report of `city` in `lang`. `date` overrides the city's document date
-/// (from `SOURCE_DATE_EPOCH`).
+/// Chooses each part's language and counts the coverage.
+struct Picker<'a> {
+    lang: &'a str,
+    default: &'a str,
+    /// The report language's text, if the city has one.
+    own: Option<&'a Text>,
+    /// The default language's text, which has every part.
+    base: &'a Text,
+    coverage: Coverage,
+}
+
+impl<'a> Picker<'a> {
+    /// The part `name` in the report's language if its text has it, else from the default
+    /// language (which has every part: [`Data::load_city`] checked it).
+    fn pick<T: Clone + Default + 'a>(
+        &mut self,
+        name: &str,
+        get: impl Fn(&'a Text) -> Option<&'a T>,
+    ) -> Part<T> {
+        self.coverage.total += 1;
+        if let Some(content) = self.own.and_then(&get) {
+            self.coverage.translated += 1;
+            return Part { lang: self.lang.to_string(), fallback: false, content: content.clone() };
+        }
+        self.coverage.fallback.push(name.to_string());
+        Part {
+            lang: self.default.to_string(),
+            fallback: true,
+            content: get(self.base).cloned().unwrap_or_default(),
+        }
+    }
+}
+
+/// Assembles the report of `city` in `lang`. `date` overrides the city's document date.
 ///
 /// The city was validated by [`Data::load_city`]: the default language has every part.
 pub fn localize(data: &Data, city: &City, lang: &str, date: Option<Date>) -> Report {
     let default = data.site.default_language.as_str();
     let strings = data.strings(lang);
     let base = &city.texts[default];
-    let own = city.texts.get(lang);
-    let mut coverage = Coverage { translated: 0, total: 0, fallback: Vec::new() };
+    let mut picker = Picker { lang, default, own: city.texts.get(lang), base, coverage: Coverage::default() };
 
-    // Picks a part from the report's language, else from the default language.
-    let mut pick = |name: &str, get: &dyn Fn(&model::Text) -> bool| -> (String, bool) {
-        coverage.total += 1;
-        if own.is_some_and(get) {
-            coverage.translated += 1;
-            (lang.to_string(), false)
-        } else {
-            // Only a translation can lack a part: the default language has them all.
-            coverage.fallback.push(name.to_string());
-            (default.to_string(), true)
-        }
+    let tagline = picker.pick("tagline", |t| t.tagline.as_ref());
+    let takeaways = picker.pick("takeaways", |t| t.takeaways.as_ref());
+    let quote = picker.pick("quote", |t| t.quote.as_ref());
+    let location = picker.pick("location", |t| t.location.as_ref());
+
+    let facts = &city.facts;
+    let name = facts.name.get(lang, default).to_string();
+    let tagline_text = markdown::plain_text(&tagline.content);
+    let (report_year, update_year) = (facts.report_year.to_string(), facts.update_year.to_string());
+    let values = [
+        ("city", name.as_str()),
+        ("tagline", &tagline_text),
+        ("report", &report_year),
+        ("updated", &update_year),
+        ("year", &update_year),
+    ];
+    let chrome: BTreeMap<&'static str, String> =
+        strings.text.iter().map(|(k, v)| (*k, fill(v, &values))).collect();
+
+    let sections = sections(&mut picker, &chrome["update_title"]);
+
+    let mayor = match &facts.mayor.party {
+        Some(p) => format!("{} ({})", facts.mayor.name, p.get(lang, default)),
+        None => facts.mayor.name.clone(),
     };
-    let text_of = |l: &str| -> &model::Text { city.texts.get(l).unwrap_or(base) };
+    let mut population = format_number(facts.population, &strings.number);
+    if let Some(year) = facts.population_year {
+        population.push_str(&format!(" ({year})"));
+    }
+    let plain =
+        |s: String| Part { lang: lang.to_string(), fallback: false, content: vec![Inline::Text { text: s }] };
+    let figures = vec![
+        Figure { label: strings.get("population").to_string(), value: plain(population) },
+        Figure { label: strings.get("location").to_string(), value: location },
+        Figure { label: strings.get("mayor").to_string(), value: plain(mayor) },
+    ];
 
-    let (l, fb) = pick("tagline", &|t| t.tagline.is_some());
-    let tagline = Part { content: text_of(&l).tagline.clone().unwrap_or_default(), lang: l, fallback: fb };
-    let (l, fb) = pick("takeaways", &|t| t.takeaways.is_some());
-    let takeaways =
-        Part { content: text_of(&l).takeaways.clone().unwrap_or_default(), lang: l, fallback: fb };
-    let (l, fb) = pick("quote", &|t| t.quote.is_some());
-    let Quote { text, attribution } =
-        text_of(&l).quote.clone().unwrap_or(Quote { text: vec![], attribution: vec![] });
-    let quote = Part { content: QuoteOut { text, attribution }, lang: l, fallback: fb };
-    let (l, fb) = pick("location", &|t| t.location.is_some());
-    let location = Part { content: text_of(&l).location.clone().unwrap_or_default(), lang: l, fallback: fb };
+    let date = date.or(facts.date).unwrap_or(Date { year: facts.update_year, month: 1, day: 1 });
+    let mut keywords = data.site.keywords.clone();
+    keywords.push(name.clone());
 
+    Report {
+        schema: SCHEMA,
+        slug: city.slug.clone(),
+        lang: lang.to_string(),
+        region: strings.region.clone(),
+        regions: data.strings.iter().filter_map(|(l, s)| Some((l.clone(), s.region.clone()?))).collect(),
+        meta: Meta { title: chrome["title"].clone(), author: data.site.publisher.clone(), keywords, date },
+        site: SiteOut { name: data.site.name.clone(), url: data.site.url.clone() },
+        strings: chrome,
+        country: facts.country.get(lang, default).to_string(),
+        city: name,
+        tagline,
+        takeaways,
+        quote,
+        figures,
+        networks: facts.networks.clone(),
+        sections,
+        closing: strings.closing.clone(),
+        coverage: picker.coverage,
+    }
+}
+
+/// The numbered sections, in the default language's order, each in the report's language
+/// where it exists; `update_title` titles an update section written without a title.
+fn sections(picker: &mut Picker<'_>, update_title: &str) -> Vec<SectionOut> {
     let mut sections: Vec<SectionOut> = Vec::new();
     let (mut major, mut minor) = (0, 0);
     let mut previous_fallback = false;
-    for s in &base.sections {
+    for s in &picker.base.sections {
         let number = if s.level == 1 {
             major += 1;
             minor = 0;
@@ -190,124 +269,79 @@ pub fn localize(data: &Data, city: &City, lang: &str, date: Option<Date>) -> Rep
             minor += 1;
             format!("{major}.{minor}")
         };
-        let (l, fb) = pick(&number, &|t| t.sections.iter().any(|x| x.id == s.id));
-        let chosen: &Section = text_of(&l).sections.iter().find(|x| x.id == s.id).unwrap_or(s);
-        let role = match s.id.as_str() {
-            "abstract" => "abstract",
-            "update" => "update",
-            _ => "section",
-        };
-        let (title, title_lang) = if chosen.title.is_empty() && role == "update" {
-            let year = city.facts.update_year.to_string();
-            (
-                vec![Inline::Text { text: model::fill(&strings.update_title, &[("year", &year)]) }],
-                lang.to_string(),
-            )
+        let part = picker.pick(&number, |t| t.sections.iter().find(|x| x.id == s.id));
+        let role = Role::of(&s.id);
+        let Section { title, lead, blocks, .. } = part.content;
+        let (title, title_lang) = if title.is_empty() && role == Role::Update {
+            (vec![Inline::Text { text: update_title.to_string() }], picker.lang.to_string())
         } else {
-            (chosen.title.clone(), l.clone())
+            (title, part.lang.clone())
         };
         let out = SectionOut {
             id: s.id.clone(),
             number,
+            level: s.level,
             role,
             title,
             title_lang,
-            lead: chosen.lead.clone(),
-            blocks: chosen.blocks.clone(),
-            lang: l,
-            fallback: fb,
-            note: fb && (s.level == 1 || !previous_fallback),
+            lead,
+            blocks,
+            lang: part.lang,
+            fallback: part.fallback,
+            note: part.fallback && (s.level == 1 || !previous_fallback),
             subsections: Vec::new(),
         };
-        previous_fallback = fb;
+        previous_fallback = part.fallback;
         match (s.level, sections.last_mut()) {
             (2, Some(parent)) => parent.subsections.push(out),
             _ => sections.push(out),
         }
     }
-
-    let name = city.facts.name.get_ref().get(lang, default).to_string();
-    let mayor = match &city.facts.mayor.party {
-        Some(p) => format!("{} ({})", city.facts.mayor.name, p.get_ref().get(lang, default)),
-        None => city.facts.mayor.name.clone(),
-    };
-    let mut population = strings.number.format(city.facts.population);
-    if let Some(year) = city.facts.population_year {
-        population.push_str(&format!(" ({year})"));
-    }
-    let plain =
-        |s: String| Part { lang: lang.to_string(), fallback: false, content: vec![Inline::Text { text: s }] };
-    let figures = vec![
-        Figure { label: strings.population.clone(), value: plain(population) },
-        Figure { label: strings.location.clone(), value: location },
-        Figure { label: strings.mayor.clone(), value: plain(mayor) },
-    ];
-
-    let tagline_text = markdown::plain_text(&tagline.content);
-    let facts_date = city.facts.date.as_ref().and_then(|d| d.get_ref().date).map(|d| Date {
-        year: i32::from(d.year),
-        month: d.month,
-        day: d.day,
-    });
-    let date = date.or(facts_date).unwrap_or(Date { year: city.facts.update_year, month: 1, day: 1 });
-    let mut keywords = data.site.keywords.clone();
-    keywords.push(name.clone());
-
-    Report {
-        slug: city.slug.clone(),
-        lang: lang.to_string(),
-        region: strings.region.clone(),
-        regions: data.strings.iter().filter_map(|(l, s)| Some((l.clone(), s.region.clone()?))).collect(),
-        meta: Meta {
-            title: model::fill(&strings.title, &[("city", &name), ("tagline", &tagline_text)]),
-            author: data.site.publisher.clone(),
-            keywords,
-            date,
-        },
-        strings: Chrome {
-            cover_label: strings.cover_label.clone(),
-            report_dates: model::fill(
-                &strings.report_dates,
-                &[
-                    ("report", &city.facts.report_year.to_string()),
-                    ("updated", &city.facts.update_year.to_string()),
-                ],
-            ),
-            contents: strings.contents.clone(),
-            key_takeaways: strings.key_takeaways.clone(),
-            key_figures: strings.key_figures.clone(),
-            networks: strings.networks.clone(),
-            page: strings.page.clone(),
-            fallback_note: strings.fallback_note.clone(),
-            site_name: data.site.name.clone(),
-            site_url: data.site.url.clone(),
-        },
-        country: city.facts.country.get_ref().get(lang, default).to_string(),
-        city: name,
-        tagline,
-        takeaways,
-        quote,
-        figures,
-        networks: city.facts.networks.clone(),
-        sections,
-        closing: data.closing[lang].clone(),
-        coverage,
-    }
+    sections
 }
 
-/// A date from a Unix timestamp (for `SOURCE_DATE_EPOCH`), in UTC.
-pub fn date_from_epoch(secs: i64) -> Date {
-    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-    let z = secs.div_euclid(86_400) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-    Date { year, month, day }
+/// Fills the `{name}` placeholders whose values are given; others (`{page}`) stay for the
+/// template. The names were checked when the file was loaded.
+/// One pass: a value that itself holds `{…}` (a tagline) is inserted as it is.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            values.iter().find(|(n, _)| *n == name).map(|(_, v)| (*v, close))
+        });
+        match value {
+            Some((v, close)) => {
+                out.push_str(v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Formats a whole number with a language's digit grouping.
+pub fn format_number(n: u64, format: &NumberFormat) -> String {
+    let digits = n.to_string();
+    if digits.len() < format.group_min_digits {
+        return digits;
+    }
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push_str(&format.group);
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -315,9 +349,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn epoch_to_date() {
-        assert_eq!(date_from_epoch(0), Date { year: 1970, month: 1, day: 1 });
-        assert_eq!(date_from_epoch(1_700_000_000), Date { year: 2023, month: 11, day: 14 });
-        assert_eq!(date_from_epoch(951_782_400), Date { year: 2000, month: 2, day: 29 });
+    fn numbers_follow_each_languages_grouping() {
+        let en = NumberFormat { group: ",".into(), group_min_digits: 4 };
+        let pl = NumberFormat { group: "\u{a0}".into(), group_min_digits: 5 };
+        assert_eq!(format_number(1398765, &en), "1,398,765");
+        assert_eq!(format_number(2398, &en), "2,398");
+        assert_eq!(format_number(999, &en), "999");
+        assert_eq!(format_number(1398765, &pl), "1\u{a0}398\u{a0}765");
+        assert_eq!(format_number(2398, &pl), "2398");
+        assert_eq!(format_number(12398, &pl), "12\u{a0}398");
+    }
+
+    #[test]
+    fn fill_replaces_the_given_placeholders_and_keeps_the_others() {
+        assert_eq!(
+            fill("Update: What is new in {year}?", &[("year", "2023")]),
+            "Update: What is new in 2023?"
+        );
+        assert_eq!(fill("Page {page} of {pages}", &[("year", "2023")]), "Page {page} of {pages}");
+        let values = [("city", "{tagline}"), ("tagline", "a {city} {"), ("year", "2023")];
+        assert_eq!(fill("{city} – {tagline} {", &values), "{tagline} – a {city} { {");
+    }
+
+    #[test]
+    fn roles_follow_the_special_ids() {
+        assert_eq!(Role::of(ids::ABSTRACT), Role::Abstract);
+        assert_eq!(Role::of(ids::UPDATE), Role::Update);
+        assert_eq!(Role::of("reception"), Role::Section);
+        assert_eq!(serde_json::to_string(&Role::Abstract).unwrap(), "\"abstract\"");
     }
 }

@@ -20,6 +20,14 @@ use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
+/// The section ids with a meaning of their own (README, "Writing a city report").
+pub mod ids {
+    /// The section that also shows the key-takeaway boxes, the quote and the key figures.
+    pub const ABSTRACT: &str = "abstract";
+    /// The update section; a heading without a title is titled from `data/i18n`.
+    pub const UPDATE: &str = "update";
+}
+
 /// A block of prose.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
@@ -59,7 +67,7 @@ pub enum Inline {
 }
 
 /// A numbered heading and the prose under it, up to the next numbered heading.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Section {
     /// The id written as `{#id}`.
     pub id: String,
@@ -140,12 +148,11 @@ pub fn convert_body(src: &SourceRef, body: &str, footnote_prefix: &str) -> Resul
             }
             Item::Block(block, span) => match sections.last_mut() {
                 Some(section) => {
-                    if section.blocks.is_empty() && section.lead.is_none() {
-                        if let Some(lead) = as_lead(&block) {
+                    if section.blocks.is_empty() && section.lead.is_none()
+                        && let Some(lead) = as_lead(&block) {
                             section.lead = Some(lead);
                             continue;
                         }
-                    }
                     section.blocks.push(block);
                 }
                 None => errors.push(
@@ -484,7 +491,7 @@ impl<'s> Converter<'s> {
         out
     }
 
-    fn close(&mut self, frame: Frame, range: Range<usize>, stack: &mut Vec<Frame>, out: &mut Vec<Item>) {
+    fn close(&mut self, frame: Frame, range: Range<usize>, stack: &mut [Frame], out: &mut Vec<Item>) {
         match frame {
             Frame::Paragraph(content) => {
                 let content = merge_text(content);

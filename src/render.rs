@@ -14,7 +14,7 @@ use typst_pdf::{PdfOptions, Timestamp};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::localize::Report;
-use crate::world::{ReportWorld, Shared};
+use crate::world::{MAIN_PATH, ReportWorld, Shared};
 
 /// A typeset report.
 pub struct Rendered {
@@ -101,7 +101,7 @@ fn convert(world: &ReportWorld, diags: &[SourceDiagnostic]) -> Vec<Diagnostic> {
                         _ => Diagnostic::file(name, d.message.to_string()),
                     }
                 }
-                None => Diagnostic::file("templates/report.typ", d.message.to_string()),
+                None => Diagnostic::file(MAIN_PATH.trim_start_matches('/'), d.message.to_string()),
             };
             for hint in &d.hints {
                 out = out.hint(hint.v.to_string());
@@ -123,4 +123,56 @@ fn convert(world: &ReportWorld, diags: &[SourceDiagnostic]) -> Vec<Diagnostic> {
             out
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::Project;
+
+    /// Renders Milan in German with its JSON changed by `edit`.
+    fn render_edited(edit: impl FnOnce(&mut serde_json::Value)) -> Result<Rendered, Diagnostics> {
+        let project = Project::open(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let city = project.city("milan").unwrap();
+        let report = project.report(&city, "de");
+        let mut json: serde_json::Value = serde_json::from_slice(&report_json(&report)).unwrap();
+        edit(&mut json);
+        render_json(project.shared(), &report, serde_json::to_vec(&json).unwrap())
+    }
+
+    #[track_caller]
+    fn fails_in(result: Result<Rendered, Diagnostics>, file: &str, says: &str) {
+        let Err(errors) = result else { panic!("the templates accepted data they do not know") };
+        let d = &errors.0[0];
+        assert_eq!(d.path, Path::new(file), "{errors}");
+        assert!(d.text.is_some(), "not located: {errors}");
+        assert!(d.message.contains(says), "{errors}");
+    }
+
+    #[test]
+    fn the_templates_read_their_data_unchanged() {
+        assert!(render_edited(|_| {}).is_ok());
+    }
+
+    #[test]
+    fn the_templates_refuse_another_schema_version() {
+        let result = render_edited(|j| j["schema"] = 2.into());
+        fails_in(result, "templates/report.typ", "report.json has schema 2, these templates read schema 1");
+        let result = render_edited(|j| _ = j.as_object_mut().unwrap().remove("schema"));
+        fails_in(result, "templates/report.typ", "report.json has schema none");
+    }
+
+    #[test]
+    fn the_templates_refuse_an_unknown_section_role() {
+        let result = render_edited(|j| j["sections"][1]["role"] = "sidebar".into());
+        fails_in(result, "templates/section.typ", "unknown section role \"sidebar\" (section 2)");
+    }
+
+    #[test]
+    fn the_templates_refuse_an_unknown_node_kind() {
+        let result = render_edited(|j| j["sections"][1]["blocks"][0]["kind"] = "table".into());
+        fails_in(result, "templates/prose.typ", "unknown node kind \"table\"");
+    }
 }

@@ -12,6 +12,8 @@ use std::path::Path;
 
 use anyhow::Context;
 
+use crate::markdown::ids::{ABSTRACT, UPDATE};
+
 /// Words for the synthetic prose, per language (enough to exercise each script's glyphs and
 /// hyphenation).
 fn vocabulary(lang: &str) -> &'static [&'static str] {
@@ -243,7 +245,7 @@ fn city_text(seed: u64, lang: &str, full: bool) -> String {
         writeln!(s, "\n[figures]\nlocation = \"{}\"", w.sentence(8)).ok();
     }
     s.push_str("+++\n\n");
-    writeln!(s, "# {} {{#abstract}}\n", w.heading()).ok();
+    writeln!(s, "# {} {{#{ABSTRACT}}}\n", w.heading()).ok();
     for _ in 0..5 {
         writeln!(s, "### {}?\n\n**{}:** {}\n", w.heading(), w.heading(), w.paragraph(5)).ok();
     }
@@ -266,7 +268,7 @@ fn city_text(seed: u64, lang: &str, full: bool) -> String {
         for _ in 0..5 {
             writeln!(s, "- {}", w.paragraph(2)).ok();
         }
-        writeln!(s, "\n{}\n\n# {{#update}}\n", w.paragraph(5)).ok();
+        writeln!(s, "\n{}\n\n# {{#{UPDATE}}}\n", w.paragraph(5)).ok();
         for _ in 0..4 {
             writeln!(s, "- {}", w.paragraph(3)).ok();
         }

@@ -19,7 +19,6 @@ use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
-use typst_kit::diagnostics::DiagnosticWorld;
 
 use crate::fonts::Fonts;
 
@@ -66,7 +65,10 @@ impl Shared {
         }
         let main = file_id(MAIN_PATH);
         if !templates.contains_key(&main) {
-            anyhow::bail!("the entry template {} is missing", root.join("templates/report.typ").display());
+            anyhow::bail!(
+                "the entry template {} is missing",
+                root.join(MAIN_PATH.trim_start_matches('/')).display()
+            );
         }
         Ok(Self {
             root,
@@ -177,12 +179,6 @@ impl World for ReportWorld {
 
     fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
         Some(self.today)
-    }
-}
-
-impl DiagnosticWorld for ReportWorld {
-    fn name(&self, id: FileId) -> String {
-        id.get().vpath().get_without_slash().to_string()
     }
 }
 

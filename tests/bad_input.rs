@@ -1,11 +1,9 @@
 //! A corpus of mistakes an editor or translator makes: each gets a located, human error
 //! and exit status 1 from `check` and from `render` — never a panic and never a PDF.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 /// One mistake: in `file` (under data/), replace `find` by `replace`; the error must
 /// contain every string of `expect`.
@@ -118,7 +116,39 @@ const CASES: &[Case] = &[
         file: "i18n/en.toml",
         find: "{year}",
         replace: "{yaer}",
-        expect: &["data/i18n/en.toml", "unknown placeholder `{yaer}`", "{year}"],
+        expect: &["data/i18n/en.toml:15:16", "unknown placeholder `{yaer}`", "{year}"],
+    },
+    Case {
+        name: "placeholder in a fixed string that has none",
+        file: "i18n/en.toml",
+        find: "contents = \"Contents\"",
+        replace: "contents = \"Contents of {city}\"",
+        expect: &[
+            "data/i18n/en.toml:8:12",
+            "`contents` uses the unknown placeholder `{city}`",
+            "`contents` has no placeholders",
+        ],
+    },
+    Case {
+        name: "fixed string missing in a translation",
+        file: "i18n/de.toml",
+        find: "contents = \"Inhalt\"\n",
+        replace: "",
+        expect: &["data/i18n/de.toml:1:1", "`contents` is missing", "the contents page's title"],
+    },
+    Case {
+        name: "misspelt key in a translation",
+        file: "i18n/fr.toml",
+        find: "mayor = \"Maire\"",
+        replace: "maire = \"Maire\"",
+        expect: &["data/i18n/fr.toml:14:1", "unknown key `maire`", "`mayor` is missing"],
+    },
+    Case {
+        name: "fixed string that is not a string",
+        file: "i18n/de.toml",
+        find: "contents = \"Inhalt\"",
+        replace: "contents = 3",
+        expect: &["data/i18n/de.toml:8:12", "`contents` must be a string, not integer"],
     },
     Case {
         name: "default language file missing",

@@ -1,15 +1,13 @@
 //! `build` for the website: parallel, incremental, byte-identical, atomic, failures isolated,
 //! with a manifest that describes exactly the complete PDFs.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, SystemTime};
 
+use crate::common::*;
 use cityreport::build::Manifest;
-use common::*;
 use sha2::{Digest, Sha256};
 
 /// A synthetic project with `cities` cities in en, de, fr.

@@ -1,9 +1,7 @@
 //! Data reaches Typst as data: every character an editor types prints as typed, and nothing
 //! in the data is run as Typst code.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn typst_syntax_in_prose_prints_literally() {

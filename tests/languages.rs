@@ -2,12 +2,10 @@
 //! locale number formats and quotation marks, fonts that cover Polish and Greek, the
 //! fallback note exactly where a part fell back, and the PDF's language.
 
-mod common;
-
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use common::*;
+use crate::common::*;
 
 const LANGS: &[&str] = &["en", "de", "fr", "pl", "it", "es", "el"];
 
@@ -276,10 +274,10 @@ fn fallback_text_is_tagged_with_its_own_language() {
     let de = pdf("de");
     let mut langs: Vec<String> = Vec::new();
     for (_, obj) in de.doc.objects.iter() {
-        if let Ok(dict) = obj.as_dict() {
-            if let Ok(l) = dict.get(b"Lang").and_then(|l| l.as_str()) {
-                langs.push(String::from_utf8_lossy(l).into_owned());
-            }
+        if let Ok(dict) = obj.as_dict()
+            && let Ok(l) = dict.get(b"Lang").and_then(|l| l.as_str())
+        {
+            langs.push(String::from_utf8_lossy(l).into_owned());
         }
     }
     assert!(langs.iter().any(|l| l == "en-GB"), "{langs:?}");

@@ -2,11 +2,9 @@
 //! The expected strings are typed from the source report (shared/seeds/003), not taken from
 //! the data files, so a transcription slip fails here too.
 
-mod common;
-
 use std::sync::OnceLock;
 
-use common::*;
+use crate::common::*;
 
 fn pdf() -> &'static Pdf {
     static PDF: OnceLock<Pdf> = OnceLock::new();

@@ -1,8 +1,6 @@
 //! Helpers for the black-box tests: run the real binary on a project folder and read the
 //! PDF it produced (text per page, metadata, fonts, links, bookmarks).
 
-#![allow(dead_code)]
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -139,10 +137,10 @@ impl Pdf {
             }
             let Ok(action) = dict.get(b"A") else { continue };
             let Ok((_, action)) = self.doc.dereference(action) else { continue };
-            if let Ok(uri) = action.as_dict().and_then(|a| a.get(b"URI")) {
-                if let Some(s) = string(&self.doc, uri) {
-                    out.push(s);
-                }
+            if let Ok(uri) = action.as_dict().and_then(|a| a.get(b"URI"))
+                && let Some(s) = string(&self.doc, uri)
+            {
+                out.push(s);
             }
         }
         out
@@ -230,4 +228,29 @@ pub fn own_templates(root: &Path) -> PathBuf {
     std::fs::remove_file(&templates).unwrap();
     copy_dir(&repo().join("templates"), &templates);
     templates
+}
+
+/// Compares `actual` with the reference file `tests/snapshots/<name>`. A difference writes the
+/// new output next to it (`<stem>.new.<ext>`) and returns the name; `SNAPSHOTS=overwrite`
+/// accepts every new output instead.
+pub fn snapshot(name: &str, actual: &[u8]) -> Option<String> {
+    let dir = repo().join("tests/snapshots");
+    let reference = dir.join(name);
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+    let new = dir.join(format!("{stem}.new.{ext}"));
+    if std::env::var("SNAPSHOTS").is_ok_and(|v| v == "overwrite") {
+        std::fs::write(&reference, actual).unwrap();
+        let _ = std::fs::remove_file(&new);
+        return None;
+    }
+    match std::fs::read(&reference) {
+        Ok(expected) if expected == actual => {
+            let _ = std::fs::remove_file(&new);
+            None
+        }
+        _ => {
+            std::fs::write(&new, actual).unwrap();
+            Some(name.to_string())
+        }
+    }
 }

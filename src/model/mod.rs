@@ -11,11 +11,15 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::diagnostics::{self, Diagnostic, Diagnostics};
-use crate::markdown::{self, Block, Inline, Section, SourceRef};
+use crate::markdown::{self, Inline, Section, SourceRef};
+
+mod i18n;
+
+pub use i18n::{FIXED, Fixed, NumberFormat, Strings};
 
 /// `data/site.toml`.
 #[derive(Debug, Clone, Deserialize)]
@@ -34,83 +38,6 @@ pub struct Site {
     /// PDF keywords shared by every report (the city's name is added).
     #[serde(default)]
     pub keywords: Vec<String>,
-}
-
-/// Every fixed string of the report in one language: `data/i18n/<lang>.toml`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Strings {
-    /// The language's own name, e.g. "Deutsch".
-    pub language_name: String,
-    /// Typst region (e.g. "GB"), for regional hyphenation and quotes.
-    #[serde(default)]
-    pub region: Option<String>,
-    pub cover_label: String,
-    pub report_dates: String,
-    pub contents: String,
-    pub key_takeaways: String,
-    pub key_figures: String,
-    pub population: String,
-    pub location: String,
-    pub mayor: String,
-    pub networks: String,
-    pub update_title: String,
-    pub page: String,
-    pub fallback_note: String,
-    pub title: String,
-    pub closing: String,
-    pub number: NumberFormat,
-}
-
-/// How a language writes numbers.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NumberFormat {
-    /// Thousands separator, e.g. "," or "." or U+202F.
-    pub group: String,
-    /// The smallest number of digits before grouping starts (CLDR "minimumGroupingDigits"
-    /// plus 3): 4 groups 1,000; 5 leaves 1000 alone but groups 10 000.
-    #[serde(default = "default_min_digits")]
-    pub group_min_digits: usize,
-}
-
-fn default_min_digits() -> usize {
-    4
-}
-
-impl NumberFormat {
-    /// Formats a whole number with this language's grouping.
-    pub fn format(&self, n: u64) -> String {
-        let digits = n.to_string();
-        if digits.len() < self.group_min_digits {
-            return digits;
-        }
-        let mut out = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                out.push_str(&self.group);
-            }
-            out.push(c);
-        }
-        out
-    }
-}
-
-/// The placeholders each fixed string may use.
-const PLACEHOLDERS: &[(&str, &[&str])] = &[
-    ("report_dates", &["report", "updated"]),
-    ("update_title", &["year"]),
-    ("page", &["page", "pages"]),
-    ("title", &["city", "tagline"]),
-];
-
-/// Fills `{name}` placeholders; the names were checked when the file was loaded.
-pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = template.to_string();
-    for (name, value) in values {
-        out = out.replace(&format!("{{{name}}}"), value);
-    }
-    out
 }
 
 /// A text that is the same in every language, or given per language.
@@ -136,33 +63,109 @@ impl Localized {
 }
 
 /// `data/cities/<slug>/city.toml`: facts that do not depend on the language.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct Facts {
-    pub name: Spanned<Localized>,
-    pub country: Spanned<Localized>,
+    pub name: Localized,
+    pub country: Localized,
     /// Inhabitants, as a number.
     pub population: u64,
-    #[serde(default)]
     pub population_year: Option<i32>,
     pub report_year: i32,
     pub update_year: i32,
-    /// The document date (PDF metadata); defaults to 1 January of `update_year`.
-    #[serde(default)]
-    pub date: Option<Spanned<toml::value::Datetime>>,
+    /// The document date (PDF metadata), when `city.toml` gives one.
+    pub date: Option<Date>,
     pub mayor: Mayor,
     /// Networks the city is a member of (proper names).
-    #[serde(default)]
     pub networks: Vec<String>,
 }
 
 /// The mayor and their party.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct Mayor {
     pub name: String,
+    pub party: Option<Localized>,
+}
+
+/// A calendar date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Date {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    /// The date, if it is a day of the calendar.
+    pub fn new(year: i32, month: u8, day: u8) -> Option<Self> {
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+        let last = *days.get(usize::from(month).checked_sub(1)?)?;
+        (1..=last).contains(&day).then_some(Self { year, month, day })
+    }
+
+    /// The UTC date of a Unix timestamp (as in `SOURCE_DATE_EPOCH`).
+    pub fn from_unix(secs: i64) -> Self {
+        // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+        let z = secs.div_euclid(86_400) + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Self { year, month, day }
+    }
+}
+
+impl std::str::FromStr for Date {
+    type Err = String;
+
+    /// `2023-06-30`, or a number of seconds since 1970 (UTC), as in `SOURCE_DATE_EPOCH`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        let wrong =
+            || format!("`{s}` is neither a date such as 2023-06-30 nor a number of seconds since 1970");
+        if let Ok(secs) = s.parse::<i64>() {
+            return Ok(Self::from_unix(secs));
+        }
+        let mut parts = s.splitn(3, '-');
+        let mut next = || parts.next().filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        let (Some(y), Some(m), Some(d)) = (next(), next(), next()) else { return Err(wrong()) };
+        let (year, month, day) = (
+            y.parse().map_err(|_| wrong())?,
+            m.parse().map_err(|_| wrong())?,
+            d.parse().map_err(|_| wrong())?,
+        );
+        Self::new(year, month, day).ok_or_else(|| format!("{s} is not a day of the calendar"))
+    }
+}
+
+/// `city.toml` as written, with the places of the values that are checked after parsing.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FactsFile {
+    name: Spanned<Localized>,
+    country: Spanned<Localized>,
+    population: u64,
     #[serde(default)]
-    pub party: Option<Spanned<Localized>>,
+    population_year: Option<i32>,
+    report_year: i32,
+    update_year: i32,
+    #[serde(default)]
+    date: Option<Spanned<toml::value::Datetime>>,
+    mayor: MayorFile,
+    #[serde(default)]
+    networks: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MayorFile {
+    name: String,
+    #[serde(default)]
+    party: Option<Spanned<Localized>>,
 }
 
 /// The front matter of `<lang>.md` as written.
@@ -189,7 +192,7 @@ struct FiguresMatter {
 }
 
 /// The mayor's quote.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Quote {
     pub text: Vec<Inline>,
     pub attribution: Vec<Inline>,
@@ -224,9 +227,8 @@ pub struct Data {
     /// The project root (the folder holding `data/` and `templates/`).
     pub root: PathBuf,
     pub site: Site,
+    /// The fixed strings of every site language.
     pub strings: BTreeMap<String, Strings>,
-    /// The closing note per language, converted.
-    pub closing: BTreeMap<String, Vec<Block>>,
     /// City slugs, sorted.
     pub cities: Vec<String>,
 }
@@ -300,7 +302,6 @@ impl Data {
         }
 
         let mut strings = BTreeMap::new();
-        let mut closing = BTreeMap::new();
         for lang in &site.languages {
             let path = data_dir.join("i18n").join(format!("{lang}.toml"));
             let shown_i18n = diagnostics::display_path(&path, root);
@@ -311,23 +312,11 @@ impl Data {
                     continue;
                 }
             };
-            match parse_toml::<Strings>(&shown_i18n, &text, 0, &text) {
+            match Strings::parse(&shown_i18n, &text) {
                 Ok(s) => {
-                    errors.extend(check_placeholders(&s, &shown_i18n, &text));
-                    let src = SourceRef {
-                        path: shown_i18n.clone(),
-                        text: text.clone(),
-                        offset: find(&text, "closing").start,
-                    };
-                    match markdown::convert_blocks(&src, &s.closing) {
-                        Ok(blocks) => {
-                            closing.insert(lang.clone(), blocks);
-                        }
-                        Err(d) => errors.extend(d.0),
-                    }
                     strings.insert(lang.clone(), s);
                 }
-                Err(d) => errors.push(d),
+                Err(d) => errors.extend(d),
             }
         }
 
@@ -354,7 +343,7 @@ impl Data {
         cities.sort();
 
         if errors.is_empty() {
-            Ok(Self { root: root.to_path_buf(), site, strings, closing, cities })
+            Ok(Self { root: root.to_path_buf(), site, strings, cities })
         } else {
             Err(Diagnostics(errors))
         }
@@ -368,54 +357,8 @@ impl Data {
     /// Loads and validates one city: `city.toml` and every `<lang>.md` in its folder.
     pub fn load_city(&self, slug: &str) -> Result<City, Diagnostics> {
         let dir = self.root.join("data").join("cities").join(slug);
-        let mut errors = Vec::new();
-
-        let path = dir.join("city.toml");
-        let shown = diagnostics::display_path(&path, &self.root);
-        let text = read(&path, &self.root)?;
-        let facts: Facts = parse_toml(&shown, &text, 0, &text)?;
+        let (facts, mut errors) = self.load_facts(&dir.join("city.toml"))?;
         let default = &self.site.default_language;
-        for (what, loc) in [
-            ("name", Some(&facts.name)),
-            ("country", Some(&facts.country)),
-            ("mayor.party", facts.mayor.party.as_ref()),
-        ] {
-            if let Some(loc) = loc {
-                if let Localized::PerLang(map) = loc.get_ref() {
-                    if !map.contains_key(default) {
-                        errors.push(Diagnostic::at(
-                            &shown,
-                            &text,
-                            loc.span(),
-                            format!("`{what}` has no text in the default language `{default}`"),
-                        ));
-                    }
-                    let unknown: Vec<&str> =
-                        map.keys().filter(|l| !self.site.languages.contains(l)).map(String::as_str).collect();
-                    if !unknown.is_empty() {
-                        errors.push(Diagnostic::at(&shown, &text, loc.span(), format!("`{what}` has texts in {}, which site.toml does not publish ({}); they are not used", unknown.join(", "), self.site.languages.join(", "))).warning());
-                    }
-                }
-            }
-        }
-        if facts.update_year < facts.report_year {
-            errors.push(Diagnostic::at(
-                &shown,
-                &text,
-                find(&text, "update_year"),
-                "`update_year` is before `report_year`",
-            ));
-        }
-        if let Some(date) = &facts.date {
-            if date.get_ref().date.is_none() {
-                errors.push(Diagnostic::at(
-                    &shown,
-                    &text,
-                    date.span(),
-                    "`date` must be a date such as 2023-06-30",
-                ));
-            }
-        }
 
         let mut texts = BTreeMap::new();
         let entries = fs::read_dir(&dir).map_err(|e| {
@@ -507,6 +450,66 @@ impl Data {
         }
     }
 
+    /// Reads `city.toml` into plain facts, with the problems (errors and warnings) that do not
+    /// stop it from being read.
+    fn load_facts(&self, path: &Path) -> Result<(Facts, Vec<Diagnostic>), Diagnostics> {
+        let shown = diagnostics::display_path(path, &self.root);
+        let text = read(path, &self.root)?;
+        let file: FactsFile = parse_toml(&shown, &text, 0, &text)?;
+        let mut errors = Vec::new();
+        let default = &self.site.default_language;
+        let languages = &self.site.languages;
+        for (what, loc) in [
+            ("name", Some(&file.name)),
+            ("country", Some(&file.country)),
+            ("mayor.party", file.mayor.party.as_ref()),
+        ] {
+            let Some(Localized::PerLang(map)) = loc.map(Spanned::get_ref) else { continue };
+            let span = loc.map(Spanned::span).unwrap_or_default();
+            if !map.contains_key(default) {
+                let message = format!("`{what}` has no text in the default language `{default}`");
+                errors.push(Diagnostic::at(&shown, &text, span.clone(), message));
+            }
+            let unknown: Vec<&str> =
+                map.keys().filter(|l| !languages.contains(l)).map(String::as_str).collect();
+            if !unknown.is_empty() {
+                let message = format!(
+                    "`{what}` has texts in {}, which site.toml does not publish ({}); they are not used",
+                    unknown.join(", "),
+                    languages.join(", ")
+                );
+                errors.push(Diagnostic::at(&shown, &text, span, message).warning());
+            }
+        }
+        if file.update_year < file.report_year {
+            let range = find(&text, "update_year");
+            errors.push(Diagnostic::at(&shown, &text, range, "`update_year` is before `report_year`"));
+        }
+        let date = match &file.date {
+            None => None,
+            Some(d) => match d.get_ref().date.and_then(|t| Date::new(i32::from(t.year), t.month, t.day)) {
+                Some(date) => Some(date),
+                None => {
+                    let message = "`date` must be a date such as 2023-06-30";
+                    errors.push(Diagnostic::at(&shown, &text, d.span(), message));
+                    None
+                }
+            },
+        };
+        let facts = Facts {
+            name: file.name.into_inner(),
+            country: file.country.into_inner(),
+            population: file.population,
+            population_year: file.population_year,
+            report_year: file.report_year,
+            update_year: file.update_year,
+            date,
+            mayor: Mayor { name: file.mayor.name, party: file.mayor.party.map(Spanned::into_inner) },
+            networks: file.networks,
+        };
+        Ok((facts, errors))
+    }
+
     fn load_text(&self, path: &Path, lang: &str) -> Result<Text, Diagnostics> {
         let shown = diagnostics::display_path(path, &self.root);
         let text = read(path, &self.root)?;
@@ -557,10 +560,14 @@ impl Data {
                 Vec::new()
             }
         };
-        if let Some(t) = &fm.takeaways {
-            if t.is_empty() {
-                errors.push(Diagnostic::at(&shown, &text, find(&text, "takeaways"), "`takeaways` is empty").hint("write at least one takeaway, or delete the field to fall back to the default language"));
-            }
+        if let Some(t) = &fm.takeaways
+            && t.is_empty()
+        {
+            errors.push(
+                Diagnostic::at(&shown, &text, find(&text, "takeaways"), "`takeaways` is empty").hint(
+                    "write at least one takeaway, or delete the field to fall back to the default language",
+                ),
+            );
         }
         if errors.is_empty() {
             Ok(Text { tagline, takeaways, quote, location, sections, source })
@@ -592,18 +599,18 @@ fn check_complete(t: &Text) -> Vec<Diagnostic> {
     if t.sections.is_empty() {
         errors.push(whole("the default language has no sections").hint("write the report body under numbered headings such as `# Local background and context {#background}`"));
     }
-    if !t.sections.is_empty() && !t.sections.iter().any(|s| s.id == "abstract") {
+    if !t.sections.is_empty() && !t.sections.iter().any(|s| s.id == markdown::ids::ABSTRACT) {
         errors.push(whole("the default language has no section with the id `abstract`").hint(
             "the section `# Abstract and Takeaways {#abstract}` is where the takeaways, the quote and the key figures are printed",
         ));
     }
-    if let Some(first) = t.sections.first() {
-        if first.level != 1 {
-            errors.push(t.source.error(
-                first.span.clone(),
-                "the first numbered heading must be a section (`#`), not a sub-section (`##`)",
-            ));
-        }
+    if let Some(first) = t.sections.first()
+        && first.level != 1
+    {
+        errors.push(t.source.error(
+            first.span.clone(),
+            "the first numbered heading must be a section (`#`), not a sub-section (`##`)",
+        ));
     }
     errors
 }
@@ -626,48 +633,6 @@ fn split_front_matter(text: &str) -> Option<(Range<usize>, usize)> {
         pos += line.len();
     }
     None
-}
-
-fn check_placeholders(s: &Strings, shown: &Path, text: &Arc<str>) -> Vec<Diagnostic> {
-    let fields: [(&str, &str); 4] = [
-        ("report_dates", &s.report_dates),
-        ("update_title", &s.update_title),
-        ("page", &s.page),
-        ("title", &s.title),
-    ];
-    let mut errors = Vec::new();
-    for (key, value) in fields {
-        let allowed = PLACEHOLDERS.iter().find(|(k, _)| *k == key).map(|(_, a)| *a).unwrap_or(&[]);
-        let mut rest = value;
-        while let Some(open) = rest.find('{') {
-            let Some(close) = rest[open..].find('}') else {
-                errors.push(Diagnostic::at(
-                    shown,
-                    text,
-                    find(text, key),
-                    format!("`{key}` has a `{{` without a closing `}}`"),
-                ));
-                break;
-            };
-            let name = &rest[open + 1..open + close];
-            if !allowed.contains(&name) {
-                errors.push(
-                    Diagnostic::at(
-                        shown,
-                        text,
-                        find(text, key),
-                        format!("`{key}` uses the unknown placeholder `{{{name}}}`"),
-                    )
-                    .hint(format!(
-                        "`{key}` may use: {}",
-                        allowed.iter().map(|a| format!("{{{a}}}")).collect::<Vec<_>>().join(", ")
-                    )),
-                );
-            }
-            rest = &rest[open + close + 1..];
-        }
-    }
-    errors
 }
 
 /// The byte range of the first line that starts with `key` (for errors about a field), or
@@ -703,18 +668,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn numbers_follow_each_languages_grouping() {
-        let en = NumberFormat { group: ",".into(), group_min_digits: 4 };
-        let pl = NumberFormat { group: "\u{a0}".into(), group_min_digits: 5 };
-        assert_eq!(en.format(1398765), "1,398,765");
-        assert_eq!(en.format(2398), "2,398");
-        assert_eq!(en.format(999), "999");
-        assert_eq!(pl.format(1398765), "1\u{a0}398\u{a0}765");
-        assert_eq!(pl.format(2398), "2398");
-        assert_eq!(pl.format(12398), "12\u{a0}398");
-    }
-
-    #[test]
     fn front_matter_is_found_between_plus_lines() {
         let text = "+++\na = 1\n+++\n# Body\n";
         let (fm, body) = split_front_matter(text).unwrap();
@@ -725,11 +678,16 @@ mod tests {
     }
 
     #[test]
-    fn fill_replaces_placeholders() {
-        assert_eq!(
-            fill("Update: What is new in {year}?", &[("year", "2023")]),
-            "Update: What is new in 2023?"
-        );
+    fn dates_from_timestamps_and_text() {
+        assert_eq!(Date::from_unix(0), Date { year: 1970, month: 1, day: 1 });
+        assert_eq!(Date::from_unix(1_700_000_000), Date { year: 2023, month: 11, day: 14 });
+        assert_eq!(Date::from_unix(951_782_400), Date { year: 2000, month: 2, day: 29 });
+        assert_eq!("2023-06-30".parse(), Ok(Date { year: 2023, month: 6, day: 30 }));
+        assert_eq!(" 1700000000 ".parse(), Ok(Date { year: 2023, month: 11, day: 14 }));
+        assert!("2023-02-29".parse::<Date>().unwrap_err().contains("not a day"));
+        assert!("2024-02-29".parse::<Date>().is_ok());
+        assert!("June 2023".parse::<Date>().unwrap_err().contains("neither a date"));
+        assert!("2023-6".parse::<Date>().is_err());
     }
 
     #[test]

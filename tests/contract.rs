@@ -1,0 +1,84 @@
+//! The contract between the data and the templates: the JSON `export-data` prints is what the
+//! templates receive, versioned, and any change to it is seen and reviewed here.
+
+use crate::common::*;
+
+/// The whole JSON of Milan in German (translated parts, fallback parts, every fixed string):
+/// compared with tests/snapshots/milan-de.json. If a change is intended, look at the
+/// difference (`diff tests/snapshots/milan-de.json tests/snapshots/milan-de.new.json`),
+/// update templates/README.md if the shape changed (and raise the schema version), then
+/// accept it with `SNAPSHOTS=overwrite cargo test --release contract`.
+#[test]
+fn milan_de_json_is_as_reviewed() {
+    let out = run(&repo(), &["export-data", "milan", "--lang", "de"]);
+    must_succeed(&out);
+    let changed = snapshot("milan-de.json", &out.stdout);
+    assert!(
+        changed.is_none(),
+        "export-data milan --lang de differs from tests/snapshots/milan-de.json (see milan-de.new.json)"
+    );
+}
+
+#[test]
+fn the_json_carries_its_schema_levels_roles_and_every_fixed_string() {
+    let out = run(&repo(), &["export-data", "milan", "--lang", "fr"]);
+    must_succeed(&out);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["schema"], 1);
+    let sections = json["sections"].as_array().unwrap();
+    let roles: Vec<&str> = sections.iter().map(|s| s["role"].as_str().unwrap()).collect();
+    assert_eq!(roles, ["abstract", "section", "section", "section", "update"]);
+    assert!(sections.iter().all(|s| s["level"] == 1));
+    let subs = sections[2]["subsections"].as_array().unwrap();
+    assert_eq!(subs.len(), 4);
+    assert!(subs.iter().all(|s| s["level"] == 2 && s["role"] == "section"));
+    // The update section is titled from the fixed string, its year filled in.
+    assert_eq!(sections[4]["title"][0]["text"], json["strings"]["update_title"]);
+    assert!(json["strings"]["update_title"].as_str().unwrap().contains("2023"));
+    // `{page}` and `{pages}` are left for the template.
+    assert!(json["strings"]["page"].as_str().unwrap().contains("{page}"));
+    let keys: Vec<&String> = json["strings"].as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "contents",
+            "cover_label",
+            "fallback_note",
+            "key_figures",
+            "key_takeaways",
+            "language_name",
+            "location",
+            "mayor",
+            "networks",
+            "page",
+            "population",
+            "report_dates",
+            "title",
+            "update_title"
+        ]
+    );
+}
+
+/// `--date` (or `SOURCE_DATE_EPOCH`) sets the document date of every report.
+#[test]
+fn the_date_flag_and_source_date_epoch_set_the_document_date() {
+    let date_of = |args: &[&str], env: Option<&str>| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_cityreport"));
+        cmd.arg("--root").arg(repo()).args(args).env_remove("SOURCE_DATE_EPOCH");
+        if let Some(v) = env {
+            cmd.env("SOURCE_DATE_EPOCH", v);
+        }
+        let out = cmd.output().unwrap();
+        must_succeed(&out);
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["meta"]["date"].to_string()
+    };
+    let export = ["export-data", "milan", "--lang", "en"];
+    assert_eq!(date_of(&export, None), r#"{"day":1,"month":1,"year":2023}"#);
+    assert_eq!(date_of(&export, Some("1700000000")), r#"{"day":14,"month":11,"year":2023}"#);
+    let flag = ["--date", "2024-02-29", "export-data", "milan", "--lang", "en"];
+    assert_eq!(date_of(&flag, Some("1700000000")), r#"{"day":29,"month":2,"year":2024}"#);
+    let bad = run(&repo(), &["--date", "2023-02-29", "export-data", "milan", "--lang", "en"]);
+    let stderr = must_fail(&bad);
+    assert!(stderr.contains("2023-02-29 is not a day of the calendar"), "{stderr}");
+}

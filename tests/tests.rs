@@ -1,0 +1,11 @@
+//! The black-box tests: they run the `cityreport` binary on project folders and read the PDFs
+//! it produces. One test binary with a module per feature (as ripgrep does), so CI links once.
+
+mod bad_input;
+mod batch;
+mod common;
+mod contract;
+mod injection;
+mod languages;
+mod milan_en;
+mod visual;
