@@ -19,7 +19,7 @@ fn main() {
     'outer: for slug in project.cities() {
         let city = project.city(slug).unwrap();
         for lang in project.languages() {
-            let report = project.report(&city, lang);
+            let report = project.report(&city, lang, cityreport::Output::WEB);
             let json = cityreport::render::report_json(&report);
             let date = Datetime::from_ymd(2023, 1, 1).unwrap();
             let world = ReportWorld::new(project.shared().clone(), json, date);

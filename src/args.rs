@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use cityreport::model::Date;
+use cityreport::output::{Output, Paper, Profile};
 use clap::{Args, Parser, Subcommand};
 
 /// Renders the Moving Cities city report PDFs from structured data.
@@ -42,6 +43,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the JSON a template receives for one report.
     ExportData(ExportArgs),
+    /// Put several cities' reports in one language into one PDF, for an event.
+    Bundle(BundleArgs),
     /// Write a project of synthetic cities shaped like Milan (for benchmarks and tests).
     #[command(hide = true)]
     Synth(SynthArgs),
@@ -79,6 +82,31 @@ pub struct BuildArgs {
     /// Build only share K of N (e.g. 2/4): a deterministic split for several machines.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<(usize, usize)>,
+    #[command(flatten)]
+    pub kind: OutputArgs,
+}
+
+/// The kind of file to make.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// web: the site's download (SLUG-LANG.pdf); print: for a print shop, with bleed, crop
+    /// marks, CMYK colours and a back cover (SLUG-LANG-print.pdf).
+    #[arg(long, default_value = "web", value_name = "web|print")]
+    pub profile: Profile,
+    /// The trimmed page size of a print file [default: a4].
+    #[arg(long, value_name = "a4|a5")]
+    pub paper: Option<Paper>,
+    /// Impose the A5 print pages two to a side of A4 sheets, in saddle-stitch order
+    /// (SLUG-LANG-booklet.pdf); needs --profile print.
+    #[arg(long)]
+    pub booklet: bool,
+}
+
+impl OutputArgs {
+    /// The checked combination.
+    pub fn output(&self) -> anyhow::Result<Output> {
+        Output::new(self.profile, self.paper, self.booklet).map_err(anyhow::Error::msg)
+    }
 }
 
 fn parse_shard(s: &str) -> Result<(usize, usize), String> {
@@ -105,6 +133,34 @@ pub struct RenderArgs {
     /// (default 2).
     #[arg(long, value_name = "PPP", num_args = 0..=1, default_missing_value = "2")]
     pub png: Option<f64>,
+    #[command(flatten)]
+    pub kind: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example:\n  cityreport bundle --city milan,naples --lang de --profile print --booklet -o event-de.pdf"
+)]
+pub struct BundleArgs {
+    /// The cities, in the order they appear; repeat or separate with commas.
+    #[arg(long, value_delimiter = ',', num_args = 1.., required = true)]
+    pub city: Vec<String>,
+    /// The language of every report in the bundle.
+    #[arg(long, short)]
+    pub lang: String,
+    /// The bundle's title, on its cover and as the PDF's title [default: the language's
+    /// `bundle_title`, e.g. "City reports"].
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The PDF to write [default: out/bundle-LANG.pdf, -print.pdf or -booklet.pdf].
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Also write each page as a PNG picture next to the PDF, at PPP pixels per point
+    /// (default 2).
+    #[arg(long, value_name = "PPP", num_args = 0..=1, default_missing_value = "2")]
+    pub png: Option<f64>,
+    #[command(flatten)]
+    pub kind: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -120,4 +176,10 @@ pub struct ExportArgs {
     /// The report's language.
     #[arg(long, short)]
     pub lang: String,
+    /// The profile the templates are told about (web or print).
+    #[arg(long, default_value = "web", value_name = "web|print")]
+    pub profile: Profile,
+    /// The trimmed page size of a print file [default: a4].
+    #[arg(long, value_name = "a4|a5")]
+    pub paper: Option<Paper>,
 }

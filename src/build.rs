@@ -20,6 +20,7 @@ use crate::Project;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::localize::Coverage;
 use crate::model::City;
+use crate::output::{Output, Paper, Profile};
 
 /// How many reports a cached Typst result may go unused before it is evicted. Measured on
 /// 200 synthetic reports with 2 jobs: age 0 → 100 MB peak RSS, 8 → 200 MB, 16 → 314 MB, with
@@ -47,6 +48,8 @@ pub struct Options {
     pub shard: Option<(usize, usize)>,
     /// Also write every page as `<slug>-<lang>-<page>.png` at this many pixels per point.
     pub png: Option<f64>,
+    /// The kind of file: web, print, booklet.
+    pub output: Output,
 }
 
 /// What happened to one report, reported as it happens.
@@ -62,6 +65,15 @@ pub enum Event {
 pub struct Entry {
     pub city: String,
     pub lang: String,
+    /// `web` or `print` (older manifests have no profile: they list web files).
+    #[serde(default)]
+    pub profile: Profile,
+    /// The trimmed page size of a print file (`a4`, `a5`); a booklet's pages are A5 on A4 sheets.
+    #[serde(default, skip_serializing_if = "is_web")]
+    pub paper: Option<Paper>,
+    /// Whether the file is a booklet (A5 pages imposed on A4 sheets for saddle stitching).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub booklet: bool,
     pub title: String,
     pub file: String,
     pub bytes: u64,
@@ -102,9 +114,8 @@ pub struct Summary {
     pub seconds: f64,
 }
 
-/// The file name of a report: `<slug>-<lang>.pdf`.
-pub fn file_name(slug: &str, lang: &str) -> String {
-    format!("{slug}-{lang}.pdf")
+fn is_web(paper: &Option<Paper>) -> bool {
+    paper.is_none()
 }
 
 /// One report to make.
@@ -143,12 +154,12 @@ pub fn build(
             Err(diagnostics) => summary.failed.push(Failure { slug: slug.clone(), lang: None, diagnostics }),
         }
     }
-    let shared = shared_digest(project);
+    let shared = shared_digest(project, options);
     let jobs: Vec<Job> = pairs
         .iter()
         .filter_map(|(slug, lang)| {
             let city = loaded.get(slug)?;
-            let report = project.report(city, lang);
+            let report = project.report(city, lang, options.output);
             let json = crate::render::report_json(&report);
             let inputs = inputs_hash(&shared, &json, city);
             Some(Job { city, lang: lang.clone(), json, report, inputs })
@@ -205,7 +216,7 @@ fn skip_unchanged<'a>(
 ) -> Vec<Job<'a>> {
     let mut todo = Vec::new();
     for job in jobs {
-        let file = file_name(&job.city.slug, &job.lang);
+        let file = options.output.file_name(&job.city.slug, &job.lang);
         match old.reports.iter().find(|e| e.file == file) {
             Some(e)
                 if !options.force
@@ -256,14 +267,16 @@ fn render_all(
 
 /// Writes the manifest: this run's reports, plus earlier entries whose PDFs are still there.
 fn write_manifest(out: &Path, old: Manifest, summary: &Summary) -> anyhow::Result<()> {
-    let mut entries: BTreeMap<(String, String), Entry> = BTreeMap::new();
+    // Sorted by city, language, then file (web, booklet, print).
+    let key = |e: &Entry| (e.city.clone(), e.lang.clone(), e.file.clone());
+    let mut entries: BTreeMap<(String, String, String), Entry> = BTreeMap::new();
     for e in old.reports {
         if file_size(&out.join(&e.file)) == Some(e.bytes) {
-            entries.insert((e.city.clone(), e.lang.clone()), e);
+            entries.insert(key(&e), e);
         }
     }
     for e in summary.built.iter().chain(&summary.unchanged) {
-        entries.insert((e.city.clone(), e.lang.clone()), e.clone());
+        entries.insert(key(e), e.clone());
     }
     let manifest = Manifest { generator: generator(), reports: entries.into_values().collect() };
     let mut json = serde_json::to_vec_pretty(&manifest)?;
@@ -284,24 +297,34 @@ pub enum Progress<'a> {
 fn make(project: &Project, options: &Options, job: &Job) -> Result<(Entry, Vec<Diagnostic>), Failure> {
     let fail =
         |diagnostics| Failure { slug: job.city.slug.clone(), lang: Some(job.lang.clone()), diagnostics };
-    let rendered =
+    let mut rendered =
         crate::render::render_json(project.shared(), &job.report, job.json.clone()).map_err(fail)?;
-    let file = file_name(&job.city.slug, &job.lang);
+    if options.output.booklet {
+        let mut sheets = crate::impose::booklet(project.shared(), &job.report, &rendered).map_err(fail)?;
+        sheets.warnings.append(&mut rendered.warnings);
+        rendered = sheets;
+    }
+    let file = options.output.file_name(&job.city.slug, &job.lang);
     let path = options.out.join(&file);
     let write = |path: &Path, bytes: &[u8]| {
         write_atomic(path, bytes)
             .map_err(|e| fail(Diagnostic::file(path, format!("cannot write the file: {e:#}")).into()))
     };
     if let Some(ppp) = options.png {
+        let stem = file.trim_end_matches(".pdf");
         for i in 0..rendered.pages {
             let png = crate::render::page_png(&rendered.document, i, ppp).unwrap_or_default();
-            write(&options.out.join(format!("{}-{}-{:02}.png", job.city.slug, job.lang, i + 1)), &png)?;
+            write(&options.out.join(format!("{stem}-{:02}.png", i + 1)), &png)?;
         }
     }
     write(&path, &rendered.pdf)?;
+    let output = options.output;
     let entry = Entry {
         city: job.city.slug.clone(),
         lang: job.lang.clone(),
+        profile: output.profile,
+        paper: (output.profile != Profile::Web).then_some(output.paper),
+        booklet: output.booklet,
         title: job.report.meta.title.clone(),
         file,
         bytes: rendered.pdf.len() as u64,
@@ -315,10 +338,10 @@ fn make(project: &Project, options: &Options, job: &Job) -> Result<(Entry, Vec<D
 
 /// What every report shares: the tool's version, the output profile, the templates and the
 /// fonts.
-fn shared_digest(project: &Project) -> Vec<u8> {
+fn shared_digest(project: &Project, options: &Options) -> Vec<u8> {
     let mut h = Sha256::new();
     h.update(generator().as_bytes());
-    h.update(b"\0profile=web\0");
+    h.update(format!("\0{:?}\0", options.output).as_bytes());
     for (path, text) in project.shared().template_texts() {
         h.update(path.as_bytes());
         h.update((text.len() as u64).to_le_bytes());

@@ -6,11 +6,11 @@ use std::path::Path;
 
 use cityreport::build::{self, Event, Options, Progress};
 use cityreport::diagnostics::Diagnostics;
-use cityreport::{OpenError, Project};
+use cityreport::{OpenError, Output, Project};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::args::{BuildArgs, CheckArgs, Cli, Command, ExportArgs, RenderArgs, SynthArgs};
+use crate::args::{BuildArgs, BundleArgs, CheckArgs, Cli, Command, ExportArgs, RenderArgs, SynthArgs};
 
 /// Runs the command; `Ok(false)` means errors were reported.
 pub fn run(cli: Cli) -> anyhow::Result<bool> {
@@ -31,6 +31,7 @@ pub fn run(cli: Cli) -> anyhow::Result<bool> {
         Command::Render(a) => render(&project, a),
         Command::Check(a) => check(&project, a),
         Command::ExportData(a) => export_data(&project, a),
+        Command::Bundle(a) => bundle(&project, a),
         Command::Synth(a) => synth(&a, &cli.global.root),
     }
 }
@@ -50,6 +51,7 @@ fn build(project: &Project, a: BuildArgs) -> anyhow::Result<bool> {
         force: a.force,
         shard: a.shard,
         png: None,
+        output: a.kind.output()?,
     };
     run_build(project, &options)
 }
@@ -64,6 +66,7 @@ fn render(project: &Project, a: RenderArgs) -> anyhow::Result<bool> {
         force: true,
         shard: None,
         png: a.png,
+        output: a.kind.output()?,
     };
     run_build(project, &options)
 }
@@ -78,7 +81,7 @@ fn check(project: &Project, a: CheckArgs) -> anyhow::Result<bool> {
             Ok(city) => {
                 emit(&Diagnostics(city.warnings.clone()));
                 for lang in project.languages().iter().filter(|l| *l != default) {
-                    let report = project.report(&city, lang);
+                    let report = project.report(&city, lang, Output::WEB);
                     eprintln!("{slug} {lang}: {}", report.coverage.summary(default));
                 }
             }
@@ -94,6 +97,42 @@ fn check(project: &Project, a: CheckArgs) -> anyhow::Result<bool> {
     Ok(ok)
 }
 
+/// Renders a bundle of several cities; nothing is written when anything is wrong.
+fn bundle(project: &Project, a: BundleArgs) -> anyhow::Result<bool> {
+    project.check_lang(&a.lang)?;
+    let output = a.kind.output()?;
+    let path = a.output.unwrap_or_else(|| Path::new("out").join(output.file_name("bundle", &a.lang)));
+    let start = std::time::Instant::now();
+    let bundle = match cityreport::bundle::assemble(project, &a.city, &a.lang, output, a.title.as_deref()) {
+        Ok(b) => b,
+        Err(d) => {
+            emit(&d);
+            return Ok(false);
+        }
+    };
+    let rendered = match cityreport::bundle::render(project, &bundle, output) {
+        Ok(r) => r,
+        Err(d) => {
+            emit(&d);
+            return Ok(false);
+        }
+    };
+    emit(&Diagnostics(rendered.warnings.clone()));
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+    }
+    cityreport::bundle::write(&path, &rendered, a.png)?;
+    println!(
+        "{} ({} cities, {} pages, {} KB, {:.2} s)",
+        path.display(),
+        bundle.reports.len(),
+        rendered.pages,
+        rendered.pdf.len().div_ceil(1000),
+        start.elapsed().as_secs_f64()
+    );
+    Ok(true)
+}
+
 fn export_data(project: &Project, a: ExportArgs) -> anyhow::Result<bool> {
     project.check_lang(&a.lang)?;
     let city = match project.city(&a.slug) {
@@ -103,7 +142,8 @@ fn export_data(project: &Project, a: ExportArgs) -> anyhow::Result<bool> {
             return Ok(false);
         }
     };
-    let report = project.report(&city, &a.lang);
+    let output = Output::new(a.profile, a.paper, false).map_err(anyhow::Error::msg)?;
+    let report = project.report(&city, &a.lang, output);
     std::io::stdout().write_all(&cityreport::render::report_json(&report))?;
     Ok(true)
 }

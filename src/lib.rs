@@ -12,11 +12,14 @@
 //! build many.
 
 pub mod build;
+pub mod bundle;
 pub mod diagnostics;
 pub mod fonts;
+pub mod impose;
 pub mod localize;
 pub mod markdown;
 pub mod model;
+pub mod output;
 pub mod render;
 pub mod synth;
 pub mod world;
@@ -28,6 +31,7 @@ use anyhow::Context;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use localize::Report;
+pub use output::Output;
 pub use render::Rendered;
 
 use model::{City, Data, Date};
@@ -111,9 +115,9 @@ impl Project {
         self.data.load_city(slug)
     }
 
-    /// The data the templates receive for `city` in `lang`.
-    pub fn report(&self, city: &City, lang: &str) -> Report {
-        localize::localize(&self.data, city, lang, self.date)
+    /// The data the templates receive for `city` in `lang`, made as `output`.
+    pub fn report(&self, city: &City, lang: &str, output: Output) -> Report {
+        localize::localize(&self.data, city, lang, output, self.date)
     }
 
     /// Typesets one report.

@@ -13,11 +13,12 @@ use serde::Serialize;
 
 use crate::markdown::{self, Block, Inline, Section, ids};
 use crate::model::{City, Data, Date, NumberFormat, Quote, Text};
+use crate::output::{Output, Profile};
 
 /// The version of the JSON's shape. The templates refuse data of another version; raise it
 /// with every change a template could notice (a renamed or removed field, a new role or node
 /// kind), and say what changed in `templates/README.md`.
-pub const SCHEMA: u32 = 1;
+pub const SCHEMA: u32 = 2;
 
 /// A part and the language it is written in.
 #[derive(Debug, Clone, Serialize)]
@@ -41,7 +42,14 @@ pub struct Report {
     /// The region of every site language that has one, for parts in another language.
     pub regions: BTreeMap<String, String>,
     pub meta: Meta,
+    /// The kind of file: `profile` (`web`, `print`) and `paper` (`a4`, `a5`).
+    pub output: Output,
     pub site: SiteOut,
+    /// The city's page on the site in the report's language.
+    pub page_url: String,
+    /// `page_url` as a QR code (print only): rows of `1` (dark) and `0` modules, without the
+    /// quiet zone.
+    pub qr: Option<Vec<String>>,
     /// Every fixed string of `data/i18n/<lang>.toml` by key, placeholders filled in except
     /// `{page}` and `{pages}`, which only the template knows.
     pub strings: BTreeMap<&'static str, String>,
@@ -182,10 +190,11 @@ impl<'a> Picker<'a> {
     }
 }
 
-/// Assembles the report of `city` in `lang`. `date` overrides the city's document date.
+/// Assembles the report of `city` in `lang` made as `output`. `date` overrides the city's
+/// document date.
 ///
 /// The city was validated by [`Data::load_city`]: the default language has every part.
-pub fn localize(data: &Data, city: &City, lang: &str, date: Option<Date>) -> Report {
+pub fn localize(data: &Data, city: &City, lang: &str, output: Output, date: Option<Date>) -> Report {
     let default = data.site.default_language.as_str();
     let strings = data.strings(lang);
     let base = &city.texts[default];
@@ -231,6 +240,7 @@ pub fn localize(data: &Data, city: &City, lang: &str, date: Option<Date>) -> Rep
     let date = date.or(facts.date).unwrap_or(Date { year: facts.update_year, month: 1, day: 1 });
     let mut keywords = data.site.keywords.clone();
     keywords.push(name.clone());
+    let page_url = data.site.city_page(&city.slug, lang);
 
     Report {
         schema: SCHEMA,
@@ -239,7 +249,10 @@ pub fn localize(data: &Data, city: &City, lang: &str, date: Option<Date>) -> Rep
         region: strings.region.clone(),
         regions: data.strings.iter().filter_map(|(l, s)| Some((l.clone(), s.region.clone()?))).collect(),
         meta: Meta { title: chrome["title"].clone(), author: data.site.publisher.clone(), keywords, date },
+        output: output.report(),
         site: SiteOut { name: data.site.name.clone(), url: data.site.url.clone() },
+        qr: (output.profile == Profile::Print).then(|| qr_rows(&page_url)),
+        page_url,
         strings: chrome,
         country: facts.country.get(lang, default).to_string(),
         city: name,
@@ -298,6 +311,19 @@ fn sections(picker: &mut Picker<'_>, update_title: &str) -> Vec<SectionOut> {
         }
     }
     sections
+}
+
+/// The QR code of `text` as rows of `1` (dark) and `0` (light) modules.
+pub fn qr_rows(text: &str) -> Vec<String> {
+    // Medium error correction; a web address is far below the largest QR code's capacity, so
+    // encoding cannot fail for the addresses site.toml allows (checked there).
+    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M);
+    let Ok(code) = code else { return Vec::new() };
+    let width = code.width();
+    code.to_colors()
+        .chunks(width)
+        .map(|row| row.iter().map(|c| if *c == qrcode::Color::Dark { '1' } else { '0' }).collect())
+        .collect()
 }
 
 /// Fills the `{name}` placeholders whose values are given; others (`{page}`) stay for the

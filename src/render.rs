@@ -14,6 +14,7 @@ use typst_pdf::{PdfOptions, Timestamp};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::localize::Report;
+use crate::output::Profile;
 use crate::world::{MAIN_PATH, ReportWorld, Shared};
 
 /// A typeset report.
@@ -34,7 +35,7 @@ pub fn page_png(document: &PagedDocument, index: usize, pixel_per_pt: f64) -> Op
     let page = document.pages().get(index)?;
     let options = typst_render::RenderOptions {
         pixel_per_pt: typst::utils::Scalar::new(pixel_per_pt),
-        render_bleed: false,
+        render_bleed: true,
     };
     typst_render::render(page, &options).encode_png().ok()
 }
@@ -54,34 +55,113 @@ pub fn render(shared: &Arc<Shared>, report: &Report) -> Result<Rendered, Diagnos
 
 /// Typesets `report`, whose JSON (from [`report_json`]) is `json`.
 pub fn render_json(shared: &Arc<Shared>, report: &Report, json: Vec<u8>) -> Result<Rendered, Diagnostics> {
+    let today = today(report)?;
+    let world = ReportWorld::new(shared.clone(), json, today);
+    let ident = match report.output.profile {
+        // The web file's identifier predates the profiles; it stays as it was.
+        Profile::Web => format!("cityreport/{}/{}", report.slug, report.lang),
+        profile => format!("cityreport/{}/{}/{profile}", report.slug, report.lang),
+    };
+    let mut rendered = compile(&world, ident, today)?;
+    if report.output.profile == Profile::Print {
+        rendered.pdf =
+            set_bleed_boxes(std::mem::take(&mut rendered.pdf), report.output.bleed_mm()).map_err(|e| {
+                Diagnostic::file(
+                    MAIN_PATH.trim_start_matches('/'),
+                    format!("cannot mark the bleed in the PDF: {e:#}"),
+                )
+            })?;
+    }
+    Ok(rendered)
+}
+
+/// The report's date, for the PDF and for `datetime.today()`.
+pub fn today(report: &Report) -> Result<Datetime, Diagnostics> {
     let date = report.meta.date;
-    let today = Datetime::from_ymd(date.year, date.month, date.day).ok_or_else(|| {
+    Datetime::from_ymd(date.year, date.month, date.day).ok_or_else(|| {
         Diagnostics::from(Diagnostic::file(
             format!("data/cities/{}/city.toml", report.slug),
             format!("{}-{}-{} is not a valid date", date.year, date.month, date.day),
         ))
-    })?;
-    let world = ReportWorld::new(shared.clone(), json, today);
+    })
+}
 
-    let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
-    let mut warnings = convert(&world, &warnings);
+/// Compiles the World's document and exports it as PDF with the identifier `ident` and the
+/// date `today`.
+pub fn compile(world: &ReportWorld, ident: String, today: Datetime) -> Result<Rendered, Diagnostics> {
+    let Warned { output, warnings } = typst::compile::<PagedDocument>(world);
+    let mut warnings = convert(world, &warnings);
     let document = match output {
         Ok(doc) => doc,
         Err(errors) => {
-            let mut all = convert(&world, &errors);
+            let mut all = convert(world, &errors);
             all.append(&mut warnings);
             return Err(Diagnostics(all));
         }
     };
-
     let options = PdfOptions {
-        ident: Smart::Custom(format!("cityreport/{}/{}", report.slug, report.lang)),
+        ident: Smart::Custom(ident),
         creator: Smart::Custom(Some(format!("cityreport {}", env!("CARGO_PKG_VERSION")))),
         timestamp: Some(Timestamp::new_utc(today)),
         ..PdfOptions::default()
     };
-    let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| Diagnostics(convert(&world, &errors)))?;
+    let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| Diagnostics(convert(world, &errors)))?;
     Ok(Rendered { pdf, pages: document.pages().len(), warnings, document })
+}
+
+/// Finishes a print PDF: gives every page its `BleedBox` (the `TrimBox` Typst wrote, grown by
+/// the bleed; the MediaBox beyond it is the slug with the crop marks), and makes the blending
+/// colour space of transparency groups (which the PDF pages placed in a booklet carry, as sRGB)
+/// DeviceCMYK, so nothing in a print file is RGB. Written as an incremental update, so Typst's
+/// bytes stay as they are.
+pub(crate) fn set_bleed_boxes(pdf: Vec<u8>, bleed_mm: f64) -> anyhow::Result<Vec<u8>> {
+    use lopdf::Object;
+    let bleed = (bleed_mm / 25.4 * 72.0) as f32;
+    let previous = lopdf::Document::load_mem(&pdf)?;
+    let version = previous.version.clone();
+    let pages: Vec<lopdf::ObjectId> = previous.get_pages().into_values().collect();
+    let groups: Vec<lopdf::ObjectId> = previous
+        .objects
+        .iter()
+        .filter(|(_, o)| {
+            let Ok(stream) = o.as_stream() else { return false };
+            let group =
+                stream.dict.get(b"Group").ok().and_then(|g| previous.dereference(g).ok()).map(|(_, g)| g);
+            group.and_then(|g| g.as_dict().ok()).is_some_and(|g| g.has(b"CS"))
+        })
+        .map(|(id, _)| *id)
+        .collect();
+    let mut update = lopdf::IncrementalDocument::create_from(pdf, previous);
+    update.new_document.version = version;
+    for id in pages {
+        update.opt_clone_object_to_new_document(id)?;
+        let page = update.new_document.get_object_mut(id)?.as_dict_mut()?;
+        let rect = |key: &[u8]| -> Result<Vec<f32>, lopdf::Error> {
+            page.get(key)?.as_array()?.iter().map(Object::as_float).collect()
+        };
+        let (media, trim) = (rect(b"MediaBox")?, rect(b"TrimBox")?);
+        let (&[ml, mb, mr, mt], &[tl, tb, tr, tt]) = (&media[..], &trim[..]) else {
+            anyhow::bail!("page {id:?} has a MediaBox or TrimBox that is not four numbers");
+        };
+        let bleed_box =
+            [(tl - bleed).max(ml), (tb - bleed).max(mb), (tr + bleed).min(mr), (tt + bleed).min(mt)];
+        page.set("BleedBox", bleed_box.iter().map(|v| Object::Real(*v)).collect::<Vec<_>>());
+    }
+    for id in groups {
+        update.opt_clone_object_to_new_document(id)?;
+        let stream = update.new_document.get_object_mut(id)?.as_stream_mut()?;
+        // An inline group dictionary is changed in place; a shared one would be rare (Typst
+        // writes them inline) and is replaced by an inline copy.
+        let mut group = match stream.dict.get(b"Group")? {
+            Object::Dictionary(d) => d.clone(),
+            _ => lopdf::Dictionary::from_iter([("S", Object::Name(b"Transparency".to_vec()))]),
+        };
+        group.set("CS", Object::Name(b"DeviceCMYK".to_vec()));
+        stream.dict.set("Group", Object::Dictionary(group));
+    }
+    let mut out = Vec::new();
+    update.save_to(&mut out)?;
+    Ok(out)
 }
 
 /// Typst diagnostics as ours: file (relative to the project), text and range.
@@ -136,7 +216,7 @@ mod tests {
     fn render_edited(edit: impl FnOnce(&mut serde_json::Value)) -> Result<Rendered, Diagnostics> {
         let project = Project::open(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
         let city = project.city("milan").unwrap();
-        let report = project.report(&city, "de");
+        let report = project.report(&city, "de", crate::Output::WEB);
         let mut json: serde_json::Value = serde_json::from_slice(&report_json(&report)).unwrap();
         edit(&mut json);
         render_json(project.shared(), &report, serde_json::to_vec(&json).unwrap())
@@ -158,8 +238,8 @@ mod tests {
 
     #[test]
     fn the_templates_refuse_another_schema_version() {
-        let result = render_edited(|j| j["schema"] = 2.into());
-        fails_in(result, "templates/report.typ", "report.json has schema 2, these templates read schema 1");
+        let result = render_edited(|j| j["schema"] = 3.into());
+        fails_in(result, "templates/report.typ", "report.json has schema 3, these templates read schema 2");
         let result = render_edited(|j| _ = j.as_object_mut().unwrap().remove("schema"));
         fails_in(result, "templates/report.typ", "report.json has schema none");
     }

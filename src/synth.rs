@@ -299,7 +299,7 @@ pub fn generate(dir: &Path, cities: usize, langs: &[String], from: &Path) -> any
     std::fs::write(
         data.join("site.toml"),
         format!(
-            "name = \"Moving Cities\"\nurl = \"https://moving-cities.eu\"\npublisher = \"Moving Cities\"\nlanguages = [{}]\ndefault_language = \"{}\"\nkeywords = [\"synthetic\"]\n",
+            "name = \"Moving Cities\"\nurl = \"https://moving-cities.eu\"\npublisher = \"Moving Cities\"\nlanguages = [{}]\ndefault_language = \"{}\"\nkeywords = [\"synthetic\"]\ncity_page = \"https://moving-cities.eu/{{lang}}/{{slug}}\"\ncity_page_default = \"https://moving-cities.eu/{{slug}}\"\n",
             quoted.join(", "),
             langs[0]
         ),

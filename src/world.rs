@@ -36,7 +36,6 @@ pub struct Shared {
     /// Every `.typ` file under `templates/`, parsed once.
     templates: HashMap<FileId, Source>,
     main: FileId,
-    data_id: FileId,
 }
 
 impl Shared {
@@ -70,14 +69,7 @@ impl Shared {
                 root.join(MAIN_PATH.trim_start_matches('/')).display()
             );
         }
-        Ok(Self {
-            root,
-            library: LazyHash::new(Library::builder().build()),
-            fonts,
-            templates,
-            main,
-            data_id: file_id(DATA_PATH),
-        })
+        Ok(Self { root, library: LazyHash::new(Library::builder().build()), fonts, templates, main })
     }
 
     /// The template sources, for the inputs hash of incremental builds.
@@ -97,10 +89,12 @@ impl Shared {
     }
 }
 
-/// One report's World.
+/// One document's World: a report, or a booklet or bundle made of reports.
 pub struct ReportWorld {
     shared: Arc<Shared>,
-    data: Bytes,
+    main: FileId,
+    /// Virtual files: the document's data (and, for a booklet, the pages it imposes).
+    files: Vec<(FileId, Bytes)>,
     today: Datetime,
 }
 
@@ -108,7 +102,15 @@ impl ReportWorld {
     /// A World for one report: `data` is the JSON served at `/report.json`, `today` the date
     /// that `datetime.today()` returns.
     pub fn new(shared: Arc<Shared>, data: Vec<u8>, today: Datetime) -> Self {
-        Self { shared, data: Bytes::new(data), today }
+        let main = shared.main;
+        Self { shared, main, files: vec![(file_id(DATA_PATH), Bytes::new(data))], today }
+    }
+
+    /// A World whose entry is the template `main` (e.g. `/templates/booklet.typ`), with the
+    /// virtual `files` (fixed paths such as `/booklet.json`: file ids are never freed).
+    pub fn with_files(shared: Arc<Shared>, main: &str, files: Vec<(&str, Vec<u8>)>, today: Datetime) -> Self {
+        let files = files.into_iter().map(|(path, bytes)| (file_id(path), Bytes::new(bytes))).collect();
+        Self { shared, main: file_id(main), files, today }
     }
 
     /// Reads a real file under the project root; anything that leads outside `data/` or
@@ -151,7 +153,7 @@ impl World for ReportWorld {
     }
 
     fn main(&self) -> FileId {
-        self.shared.main
+        self.main
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
@@ -164,8 +166,8 @@ impl World for ReportWorld {
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
-        if id == self.shared.data_id {
-            return Ok(self.data.clone());
+        if let Some((_, bytes)) = self.files.iter().find(|(f, _)| *f == id) {
+            return Ok(bytes.clone());
         }
         if let Some(source) = self.shared.templates.get(&id) {
             return Ok(Bytes::from_string(source.clone()));

@@ -24,7 +24,7 @@ fn the_json_carries_its_schema_levels_roles_and_every_fixed_string() {
     let out = run(&repo(), &["export-data", "milan", "--lang", "fr"]);
     must_succeed(&out);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["schema"], 1);
+    assert_eq!(json["schema"], 2);
     let sections = json["sections"].as_array().unwrap();
     let roles: Vec<&str> = sections.iter().map(|s| s["role"].as_str().unwrap()).collect();
     assert_eq!(roles, ["abstract", "section", "section", "section", "update"]);
@@ -38,25 +38,25 @@ fn the_json_carries_its_schema_levels_roles_and_every_fixed_string() {
     // `{page}` and `{pages}` are left for the template.
     assert!(json["strings"]["page"].as_str().unwrap().contains("{page}"));
     let keys: Vec<&String> = json["strings"].as_object().unwrap().keys().collect();
-    assert_eq!(
-        keys,
-        [
-            "contents",
-            "cover_label",
-            "fallback_note",
-            "key_figures",
-            "key_takeaways",
-            "language_name",
-            "location",
-            "mayor",
-            "networks",
-            "page",
-            "population",
-            "report_dates",
-            "title",
-            "update_title"
-        ]
-    );
+    let expected = [
+        "back_cover",
+        "bundle_title",
+        "contents",
+        "cover_label",
+        "fallback_note",
+        "key_figures",
+        "key_takeaways",
+        "language_name",
+        "location",
+        "mayor",
+        "networks",
+        "page",
+        "population",
+        "report_dates",
+        "title",
+        "update_title",
+    ];
+    assert_eq!(keys, expected);
 }
 
 /// `--date` (or `SOURCE_DATE_EPOCH`) sets the document date of every report.

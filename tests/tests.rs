@@ -8,4 +8,5 @@ mod contract;
 mod injection;
 mod languages;
 mod milan_en;
+mod print;
 mod visual;

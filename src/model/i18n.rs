@@ -45,6 +45,8 @@ pub const FIXED: &[Fixed] = &[
     fixed("update_title", "the update section's title", &["year"]),
     fixed("page", "the page number in the footer", &["page", "pages"]),
     fixed("fallback_note", "the note on a part shown in the default language", &[]),
+    fixed("back_cover", "print files: the note about the project above the QR code on the back cover", &[]),
+    fixed("bundle_title", "the title of a bundle of several cities' reports, unless --title gives one", &[]),
 ];
 
 /// Keys of an i18n file that are not fixed strings.

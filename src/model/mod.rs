@@ -38,6 +38,27 @@ pub struct Site {
     /// PDF keywords shared by every report (the city's name is added).
     #[serde(default)]
     pub keywords: Vec<String>,
+    /// The address of a city's page in a language, with `{lang}` and `{slug}`, e.g.
+    /// "https://moving-cities.eu/{lang}/{slug}" (printed and as a QR code on the back cover of
+    /// a print file); the site's address when not given.
+    #[serde(default)]
+    pub city_page: Option<String>,
+    /// The same for the default language, where the site has no language prefix, e.g.
+    /// "https://moving-cities.eu/{slug}"; `city_page` when not given.
+    #[serde(default)]
+    pub city_page_default: Option<String>,
+}
+
+impl Site {
+    /// The address of the page of city `slug` in `lang`.
+    pub fn city_page(&self, slug: &str, lang: &str) -> String {
+        let pattern = match (&self.city_page, &self.city_page_default) {
+            (_, Some(default)) if lang == self.default_language => default,
+            (Some(page), _) => page,
+            (None, _) => return self.url.clone(),
+        };
+        pattern.replace("{lang}", lang).replace("{slug}", slug)
+    }
 }
 
 /// A text that is the same in every language, or given per language.
@@ -277,6 +298,20 @@ impl Data {
                     site.languages.join(", ")
                 ),
             ));
+        }
+        for (key, pattern) in [("city_page", &site.city_page), ("city_page_default", &site.city_page_default)]
+        {
+            let Some(pattern) = pattern else { continue };
+            let rest = pattern.replace("{lang}", "").replace("{slug}", "");
+            if rest.contains('{') || rest.contains('}') || !pattern.contains("{slug}") {
+                let message =
+                    format!("`{key}` must hold `{{slug}}` and may hold `{{lang}}`, no other placeholder");
+                errors.push(Diagnostic::at(&shown, &text, find(&text, key), message));
+            }
+            if !(pattern.starts_with("https://") || pattern.starts_with("http://")) {
+                let message = format!("`{key}` must be a web address (https://…)");
+                errors.push(Diagnostic::at(&shown, &text, find(&text, key), message));
+            }
         }
         let mut seen = BTreeSet::new();
         for lang in &site.languages {

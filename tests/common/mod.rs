@@ -157,6 +157,161 @@ impl Pdf {
         out
     }
 
+    /// Every bookmark, depth-first: (depth from 1, title, 0-based page it leads to).
+    pub fn bookmark_tree(&self) -> Vec<(usize, String, Option<usize>)> {
+        let mut out = Vec::new();
+        let Ok(catalog) = self.doc.catalog() else { return out };
+        let Ok(outlines) = catalog.get(b"Outlines") else { return out };
+        let Ok((_, outlines)) = self.doc.dereference(outlines) else { return out };
+        let first = outlines.as_dict().ok().and_then(|d| d.get(b"First").ok()).cloned();
+        let pages: Vec<lopdf::ObjectId> = self.doc.get_pages().into_values().collect();
+        self.walk_tree(first, 1, &pages, &mut out);
+        out
+    }
+
+    fn walk_tree(
+        &self,
+        mut item: Option<Object>,
+        depth: usize,
+        pages: &[lopdf::ObjectId],
+        out: &mut Vec<(usize, String, Option<usize>)>,
+    ) {
+        while let Some(obj) = item {
+            let Ok((_, node)) = self.doc.dereference(&obj) else { return };
+            let Ok(dict) = node.as_dict() else { return };
+            let title = dict.get(b"Title").ok().and_then(|t| string(&self.doc, t)).unwrap_or_default();
+            let page = dict
+                .get(b"Dest")
+                .ok()
+                .and_then(|d| self.doc.dereference(d).ok())
+                .and_then(|(_, d)| d.as_array().ok()?.first()?.as_reference().ok())
+                .and_then(|id| pages.iter().position(|p| *p == id));
+            out.push((depth, title, page));
+            self.walk_tree(dict.get(b"First").ok().cloned(), depth + 1, pages, out);
+            item = dict.get(b"Next").ok().cloned();
+        }
+    }
+
+    /// A page box (`MediaBox`, `TrimBox`, `BleedBox`) of page `index` (0-based), in points.
+    pub fn page_box(&self, index: usize, key: &str) -> Option<[f32; 4]> {
+        let id = *self.doc.get_pages().values().nth(index)?;
+        let page = self.doc.get_dictionary(id).ok()?;
+        let values: Vec<f32> = page
+            .get(key.as_bytes())
+            .ok()?
+            .as_array()
+            .ok()?
+            .iter()
+            .filter_map(|v| v.as_float().ok())
+            .collect();
+        values.try_into().ok()
+    }
+
+    /// How often each colour-setting operator (and its operands, for CMYK) occurs in the
+    /// content of every page and of the forms those pages draw (XObjects, recursively).
+    pub fn colour_operators(&self) -> Vec<(String, Vec<f32>)> {
+        let mut out = Vec::new();
+        for (_, id) in self.doc.get_pages() {
+            let Ok(content) = self.doc.get_page_content(id) else { continue };
+            let resources = self.doc.get_dictionary(id).ok().and_then(|p| p.get(b"Resources").ok()).cloned();
+            self.walk_content(&content, resources, &mut out, 0);
+        }
+        out
+    }
+
+    fn walk_content(
+        &self,
+        content: &[u8],
+        resources: Option<Object>,
+        out: &mut Vec<(String, Vec<f32>)>,
+        depth: usize,
+    ) {
+        const COLOUR: [&str; 12] = ["g", "G", "rg", "RG", "k", "K", "cs", "CS", "sc", "SC", "scn", "SCN"];
+        let Ok(ops) = lopdf::content::Content::decode(content) else { return };
+        for op in ops.operations {
+            if COLOUR.contains(&op.operator.as_str()) {
+                out.push((
+                    op.operator.clone(),
+                    op.operands.iter().filter_map(|o| o.as_float().ok()).collect(),
+                ));
+            }
+        }
+        if depth > 8 {
+            return;
+        }
+        let Some(resources) = resources.and_then(|r| self.doc.dereference(&r).ok().map(|(_, r)| r.clone()))
+        else {
+            return;
+        };
+        let Ok(xobjects) = resources.as_dict().and_then(|r| r.get(b"XObject")) else { return };
+        let Ok((_, xobjects)) = self.doc.dereference(xobjects) else { return };
+        let Ok(xobjects) = xobjects.as_dict() else { return };
+        for (_, x) in xobjects.iter() {
+            let Ok((_, x)) = self.doc.dereference(x) else { continue };
+            let Ok(stream) = x.as_stream() else { continue };
+            if stream.dict.get(b"Subtype").and_then(|s| s.as_name()).ok() != Some(b"Form".as_slice()) {
+                continue;
+            }
+            let content = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());
+            self.walk_content(&content, stream.dict.get(b"Resources").ok().cloned(), out, depth + 1);
+        }
+    }
+
+    /// The operators of page `index`'s content (0-based), each with its numeric operands
+    /// rounded to a hundredth of a point: a fingerprint of what the page draws.
+    pub fn page_operators(&self, index: usize) -> Vec<String> {
+        let id = *self.doc.get_pages().values().nth(index).expect("page exists");
+        operators(&self.doc.get_page_content(id).unwrap_or_default())
+    }
+
+    /// The forms (XObjects) page `index` draws, in drawing order: the horizontal offset of
+    /// each (from the `cm` just before its `Do`) and its own operators, as [`Self::page_operators`].
+    pub fn page_forms(&self, index: usize) -> Vec<(f32, Vec<String>)> {
+        let id = *self.doc.get_pages().values().nth(index).expect("page exists");
+        let content = self.doc.get_page_content(id).unwrap_or_default();
+        let Ok(ops) = lopdf::content::Content::decode(&content) else { return Vec::new() };
+        let resources = self.doc.get_dictionary(id).and_then(|p| p.get(b"Resources")).ok();
+        let xobjects = resources
+            .and_then(|r| self.doc.dereference(r).ok())
+            .and_then(|(_, r)| r.as_dict().ok()?.get(b"XObject").ok())
+            .and_then(|x| self.doc.dereference(x).ok())
+            .and_then(|(_, x)| x.as_dict().ok().cloned())
+            .unwrap_or_default();
+        let mut out = Vec::new();
+        let mut x = 0.0;
+        for op in ops.operations {
+            match op.operator.as_str() {
+                "cm" => x = op.operands.get(4).and_then(|v| v.as_float().ok()).unwrap_or(0.0),
+                "Do" => {
+                    let Some(name) = op.operands.first().and_then(|n| n.as_name().ok()) else { continue };
+                    let Ok(form) = xobjects
+                        .get(name)
+                        .and_then(|f| self.doc.dereference(f))
+                        .and_then(|(_, f)| f.as_stream())
+                    else {
+                        continue;
+                    };
+                    let content = form.decompressed_content().unwrap_or_else(|_| form.content.clone());
+                    out.push((x, operators(&content)));
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// The subtypes of every XObject in the file (`Form`, `Image`).
+    pub fn xobject_subtypes(&self) -> Vec<String> {
+        self.doc
+            .objects
+            .values()
+            .filter_map(|o| o.as_stream().ok())
+            .filter(|s| s.dict.get(b"Type").and_then(|t| t.as_name()).ok() == Some(b"XObject".as_slice()))
+            .filter_map(|s| s.dict.get(b"Subtype").and_then(|t| t.as_name()).ok())
+            .map(|n| String::from_utf8_lossy(n).into_owned())
+            .collect()
+    }
+
     fn walk_outline(&self, mut item: Option<Object>, out: &mut Vec<String>) {
         while let Some(obj) = item {
             let Ok((_, node)) = self.doc.dereference(&obj) else { return };
@@ -168,6 +323,19 @@ impl Pdf {
             item = dict.get(b"Next").ok().cloned();
         }
     }
+}
+
+/// The operators of a content stream with their numeric operands (rounded to 0.01).
+fn operators(content: &[u8]) -> Vec<String> {
+    let Ok(ops) = lopdf::content::Content::decode(content) else { return Vec::new() };
+    ops.operations
+        .iter()
+        .map(|op| {
+            let numbers: Vec<String> =
+                op.operands.iter().filter_map(|o| o.as_float().ok()).map(|v| format!("{:.2}", v)).collect();
+            format!("{} {}", numbers.join(" "), op.operator)
+        })
+        .collect()
 }
 
 /// Decodes a PDF text string (UTF-16BE with BOM, or PDFDocEncoding ≈ Latin-1).

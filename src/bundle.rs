@@ -1,0 +1,141 @@
+//! Event bundles: several cities' reports in one language in one PDF, with a cover and a
+//! combined contents, each city keeping its own section and footnote numbering, the page
+//! numbers running through, and a bookmark per city.
+//!
+//! The bundle is one Typst document, `templates/bundle.typ`, that lays out each report with
+//! the same components as a single report (`layout.typ`); its data is the reports' JSON, one
+//! after another, with what the bundle adds.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::Project;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::impose;
+use crate::localize::{Meta, Report, SCHEMA, SiteOut};
+use crate::model::Date;
+use crate::output::{Output, Profile};
+use crate::render::{self, Rendered};
+use crate::world::{DATA_PATH, ReportWorld};
+
+/// The bundle template.
+pub const BUNDLE_TEMPLATE: &str = "/templates/bundle.typ";
+
+/// What the bundle template receives (at `/report.json`, the document's data).
+#[derive(Debug, Serialize)]
+pub struct Bundle {
+    pub schema: u32,
+    /// `bundle`, to tell it from a single report's data.
+    pub kind: &'static str,
+    pub title: String,
+    pub lang: String,
+    pub region: Option<String>,
+    pub meta: Meta,
+    pub output: Output,
+    pub site: SiteOut,
+    /// The fixed strings in the bundle's language.
+    pub strings: std::collections::BTreeMap<&'static str, String>,
+    /// Each city's report, in the order given.
+    pub reports: Vec<Report>,
+}
+
+/// Assembles the bundle of `cities` in `lang`, made as `output`; `title` replaces the
+/// language's `bundle_title`. Every city is checked first: one that cannot be loaded stops the
+/// bundle with its errors.
+pub fn assemble(
+    project: &Project,
+    cities: &[String],
+    lang: &str,
+    output: Output,
+    title: Option<&str>,
+) -> Result<Bundle, Diagnostics> {
+    if cities.is_empty() {
+        return Err(Diagnostic::file("data/cities", "a bundle needs at least one city")
+            .hint("name the cities with --city, e.g. --city milan,naples")
+            .into());
+    }
+    let mut errors = Vec::new();
+    let mut reports = Vec::new();
+    for (i, slug) in cities.iter().enumerate() {
+        if cities[..i].contains(slug) {
+            errors.push(Diagnostic::file(format!("data/cities/{slug}"), format!("`{slug}` is named twice")));
+            continue;
+        }
+        match project.city(slug) {
+            Ok(city) => reports.push(project.report(&city, lang, output.report())),
+            Err(d) => errors.extend(d.0.into_iter().filter(|d| !d.warning)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Diagnostics(errors));
+    }
+    let first = &reports[0];
+    let title = title.map_or_else(|| first.strings["bundle_title"].clone(), str::to_string);
+    // The bundle's date is its newest report's.
+    let date: Date = reports
+        .iter()
+        .map(|r| r.meta.date)
+        .max_by_key(|d| (d.year, d.month, d.day))
+        .unwrap_or(first.meta.date);
+    let mut keywords = first.meta.keywords[..first.meta.keywords.len().saturating_sub(1)].to_vec();
+    keywords.extend(reports.iter().map(|r| r.city.clone()));
+    Ok(Bundle {
+        schema: SCHEMA,
+        kind: "bundle",
+        meta: Meta { title: title.clone(), author: first.meta.author.clone(), keywords, date },
+        title,
+        lang: lang.to_string(),
+        region: first.region.clone(),
+        output: output.report(),
+        site: first.site.clone(),
+        strings: first.strings.clone(),
+        reports,
+    })
+}
+
+/// Typesets the bundle (and imposes it as a booklet if `output` says so).
+pub fn render(project: &Project, bundle: &Bundle, output: Output) -> Result<Rendered, Diagnostics> {
+    // Serialising plain data structures cannot fail.
+    let mut json = serde_json::to_vec_pretty(bundle).expect("bundle serialises to JSON");
+    json.push(b'\n');
+    let d = bundle.meta.date;
+    let today = typst::foundations::Datetime::from_ymd(d.year, d.month, d.day).ok_or_else(|| {
+        Diagnostic::file("data/cities", format!("{}-{}-{} is not a valid date", d.year, d.month, d.day))
+    })?;
+    let shared = project.shared();
+    let world =
+        ReportWorld::with_files(Arc::clone(shared), BUNDLE_TEMPLATE, vec![(DATA_PATH, json.clone())], today);
+    let slugs: Vec<&str> = bundle.reports.iter().map(|r| r.slug.as_str()).collect();
+    let ident = format!("cityreport/bundle/{}/{}/{}", bundle.lang, slugs.join("+"), output.profile);
+    let mut rendered = render::compile(&world, ident.clone(), today)?;
+    if output.profile == Profile::Print {
+        rendered.pdf = render::set_bleed_boxes(std::mem::take(&mut rendered.pdf), output.bleed_mm())
+            .map_err(|e| {
+                Diagnostic::file(
+                    BUNDLE_TEMPLATE.trim_start_matches('/'),
+                    format!("cannot mark the bleed in the PDF: {e:#}"),
+                )
+            })?;
+    }
+    if output.booklet {
+        let mut sheets = impose::impose(shared, json, format!("{ident}/booklet"), today, output, &rendered)?;
+        sheets.warnings.append(&mut rendered.warnings);
+        rendered = sheets;
+    }
+    Ok(rendered)
+}
+
+/// Writes the bundle to `path` atomically, and with `png` each page as a picture next to it
+/// (`<stem>-01.png`, …).
+pub fn write(path: &Path, rendered: &Rendered, png: Option<f64>) -> anyhow::Result<()> {
+    if let Some(ppp) = png {
+        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        for i in 0..rendered.pages {
+            let bytes = render::page_png(&rendered.document, i, ppp).unwrap_or_default();
+            crate::build::write_atomic(&path.with_file_name(format!("{stem}-{:02}.png", i + 1)), &bytes)?;
+        }
+    }
+    crate::build::write_atomic(path, &rendered.pdf)
+}

@@ -1,0 +1,178 @@
+//! What kind of file a report is made as: the profile (`web` for the site's download link,
+//! `print` for a print shop), the paper of a print file, and whether it is imposed as a
+//! booklet; and the file names that follow from them.
+//!
+//! The profile and paper reach the templates in the JSON (`output`), so the templates decide
+//! what changes in print (bleed, crop marks, CMYK colours, back cover); the booklet is made from
+//! the print file afterwards ([`crate::impose`]).
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Serialize, Serializer};
+
+/// The bleed of a print file: how far pictures that touch the trimmed edge run beyond it.
+pub const BLEED_MM: f64 = 3.0;
+/// The slug of a print file: the margin around the bleed that holds the crop marks.
+pub const SLUG_MM: f64 = 10.0;
+
+/// Who the file is for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Profile {
+    /// The website's download: screen colours, no bleed.
+    #[default]
+    Web,
+    /// A print shop: trim size plus 3 mm bleed and crop marks, CMYK colours, a back cover, the
+    /// page count a multiple of 4.
+    Print,
+}
+
+/// The trimmed page size of a print file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Paper {
+    #[default]
+    A4,
+    A5,
+}
+
+/// Everything that decides the kind of file made from a report. In the JSON: `profile`,
+/// `paper`, and the print geometry in millimetres, `bleed` and `slug` (0 on the web).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Output {
+    pub profile: Profile,
+    pub paper: Paper,
+    /// Impose the pages two to a side of A4 sheets, in saddle-stitch order (print, A5).
+    pub booklet: bool,
+}
+
+impl Serialize for Output {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Output", 4)?;
+        s.serialize_field("profile", &self.profile)?;
+        s.serialize_field("paper", &self.paper)?;
+        s.serialize_field("bleed", &self.bleed_mm())?;
+        s.serialize_field("slug", &self.slug_mm())?;
+        s.end()
+    }
+}
+
+impl Output {
+    /// The web file, as the site links to it.
+    pub const WEB: Self = Self { profile: Profile::Web, paper: Paper::A4, booklet: false };
+
+    /// Checks that the parts go together; the message says what to change.
+    pub fn new(profile: Profile, paper: Option<Paper>, booklet: bool) -> Result<Self, String> {
+        if booklet && profile != Profile::Print {
+            return Err("--booklet makes a print file: add --profile print".into());
+        }
+        if booklet && paper == Some(Paper::A4) {
+            return Err("a booklet folds A4 sheets into A5 pages: use --paper a5 (or leave it out)".into());
+        }
+        if profile == Profile::Web && paper.is_some_and(|p| p != Paper::A4) {
+            return Err("the web profile is A4; a paper size is for --profile print".into());
+        }
+        let paper = if booklet { Paper::A5 } else { paper.unwrap_or_default() };
+        Ok(Self { profile, paper, booklet })
+    }
+
+    /// The bleed around each trimmed page, in millimetres.
+    pub fn bleed_mm(self) -> f64 {
+        if self.profile == Profile::Print { BLEED_MM } else { 0.0 }
+    }
+
+    /// The slug around the bleed, for crop marks, in millimetres.
+    pub fn slug_mm(self) -> f64 {
+        if self.profile == Profile::Print { SLUG_MM } else { 0.0 }
+    }
+
+    /// The report this file is made from: a booklet imposes the print report.
+    pub fn report(self) -> Self {
+        Self { booklet: false, ..self }
+    }
+
+    /// The file name of the report of `slug` in `lang`: `milan-de.pdf`, `milan-de-print.pdf`,
+    /// `milan-de-booklet.pdf`.
+    pub fn file_name(self, slug: &str, lang: &str) -> String {
+        format!("{slug}-{lang}{}.pdf", self.suffix())
+    }
+
+    fn suffix(self) -> &'static str {
+        match (self.profile, self.booklet) {
+            (Profile::Web, _) => "",
+            (Profile::Print, false) => "-print",
+            (Profile::Print, true) => "-booklet",
+        }
+    }
+}
+
+impl fmt::Display for Profile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Web => "web",
+            Self::Print => "print",
+        })
+    }
+}
+
+impl fmt::Display for Paper {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::A4 => "a4",
+            Self::A5 => "a5",
+        })
+    }
+}
+
+impl FromStr for Profile {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "web" => Ok(Self::Web),
+            "print" => Ok(Self::Print),
+            _ => Err(format!("`{s}` is not a profile: use web or print")),
+        }
+    }
+}
+
+impl FromStr for Paper {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "a4" => Ok(Self::A4),
+            "a5" => Ok(Self::A5),
+            _ => Err(format!("`{s}` is not a paper size: use a4 or a5")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_follow_the_output() {
+        assert_eq!(Output::WEB.file_name("milan", "de"), "milan-de.pdf");
+        let print = Output::new(Profile::Print, Some(Paper::A5), false).unwrap();
+        assert_eq!(print.file_name("milan", "de"), "milan-de-print.pdf");
+        let booklet = Output::new(Profile::Print, None, true).unwrap();
+        assert_eq!(booklet.paper, Paper::A5);
+        assert_eq!(booklet.file_name("milan", "de"), "milan-de-booklet.pdf");
+        assert_eq!(booklet.report(), print);
+    }
+
+    #[test]
+    fn parts_that_do_not_go_together_are_refused() {
+        assert!(Output::new(Profile::Web, None, true).unwrap_err().contains("--profile print"));
+        assert!(Output::new(Profile::Print, Some(Paper::A4), true).unwrap_err().contains("--paper a5"));
+        assert!(Output::new(Profile::Web, Some(Paper::A5), false).unwrap_err().contains("--profile print"));
+        assert_eq!(Output::new(Profile::Web, Some(Paper::A4), false), Ok(Output::WEB));
+        assert_eq!("A5".parse(), Ok(Paper::A5));
+        assert!("letter".parse::<Paper>().is_err());
+        assert!("archive".parse::<Profile>().unwrap_err().contains("web or print"));
+    }
+}
