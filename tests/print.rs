@@ -320,21 +320,15 @@ fn a_bundle_holds_each_city_with_its_own_numbering_and_a_contents_of_page_ranges
 fn a_print_bundle_is_padded_and_folds_as_a_booklet() {
     let root = event_project().path();
     let out = tempfile::tempdir().unwrap();
-    let print = out.path().join("event.pdf");
-    must_succeed(&run(
-        root,
-        &[
-            "bundle",
-            "--city",
-            "synth-001,milan",
-            "--lang",
-            "en",
-            "--profile",
-            "print",
-            "-o",
-            print.to_str().unwrap(),
-        ],
-    ));
+    let bundle = |file: &str, more: &[&str]| {
+        let path = out.path().join(file);
+        let mut args = vec!["bundle", "--city", "synth-001,milan", "--lang", "en", "--profile", "print"];
+        args.extend(more);
+        args.extend(["-o", path.to_str().unwrap()]);
+        must_succeed(&run(root, &args));
+        path
+    };
+    let print = bundle("event.pdf", &[]);
     let pdf = Pdf::new(std::fs::read(&print).unwrap());
     assert_eq!(pdf.pages.len() % 4, 0);
     let last = pdf.pages.last().unwrap();
@@ -343,22 +337,7 @@ fn a_print_bundle_is_padded_and_folds_as_a_booklet() {
         "{last}"
     );
     assert!(pdf.colour_operators().iter().all(|(op, _)| op == "k" || op == "K"));
-    let booklet = out.path().join("event-booklet.pdf");
-    must_succeed(&run(
-        root,
-        &[
-            "bundle",
-            "--city",
-            "synth-001,milan",
-            "--lang",
-            "en",
-            "--profile",
-            "print",
-            "--booklet",
-            "-o",
-            booklet.to_str().unwrap(),
-        ],
-    ));
+    let booklet = bundle("event-booklet.pdf", &["--booklet"]);
     let sheets = Pdf::new(std::fs::read(&booklet).unwrap());
     // Whole sheets of A5 pages, each side with its two pages.
     assert_eq!(sheets.pages.len() % 2, 0, "{} sides", sheets.pages.len());
