@@ -548,6 +548,15 @@ impl Data {
     fn load_text(&self, path: &Path, lang: &str) -> Result<Text, Diagnostics> {
         let shown = diagnostics::display_path(path, &self.root);
         let text = read(path, &self.root)?;
+        parse_text(&shown, text, lang)
+    }
+}
+
+/// Parses one `<lang>.md` (front matter and Markdown body) whose text is `text` and whose path,
+/// as the user knows it, is `shown`. Pure: no files are read (the fuzz targets call it).
+pub fn parse_text(shown: &Path, text: Arc<str>, lang: &str) -> Result<Text, Diagnostics> {
+    let shown = shown.to_path_buf();
+    {
         let (fm_range, body_start) = split_front_matter(&text).ok_or_else(|| {
             Diagnostic::at(&shown, &text, 0..text.find('\n').unwrap_or(text.len()), "the file does not start with a `+++` front matter block")
                 .hint("start with a line `+++`, the TOML fields (tagline, takeaways, quote, figures), another `+++`, then the Markdown body; the block may be empty")
