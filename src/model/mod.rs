@@ -556,68 +556,63 @@ impl Data {
 /// as the user knows it, is `shown`. Pure: no files are read (the fuzz targets call it).
 pub fn parse_text(shown: &Path, text: Arc<str>, lang: &str) -> Result<Text, Diagnostics> {
     let shown = shown.to_path_buf();
-    {
-        let (fm_range, body_start) = split_front_matter(&text).ok_or_else(|| {
+    let (fm_range, body_start) = split_front_matter(&text).ok_or_else(|| {
             Diagnostic::at(&shown, &text, 0..text.find('\n').unwrap_or(text.len()), "the file does not start with a `+++` front matter block")
                 .hint("start with a line `+++`, the TOML fields (tagline, takeaways, quote, figures), another `+++`, then the Markdown body; the block may be empty")
         })?;
-        let fm: FrontMatter = parse_toml(&shown, &text, fm_range.start, &text[fm_range.clone()])?;
-        let mut errors = Vec::new();
-        let mut inline = |s: &Spanned<String>| -> Option<Vec<Inline>> {
-            let src = SourceRef {
-                path: shown.clone(),
-                text: text.clone(),
-                offset: fm_range.start + s.span().start,
-            };
-            let value = s.get_ref();
-            if value.trim().is_empty() {
-                errors.push(
-                    src.error(0..1, "this field is empty")
-                        .hint("delete the field to fall back to the default language, or write the text"),
-                );
-                return None;
-            }
-            match markdown::convert_inline(&src, value) {
-                Ok(v) => Some(v),
-                Err(d) => {
-                    // Positions inside a TOML string are approximate: point at the value.
-                    errors.extend(d.0.into_iter().map(|mut e| {
-                        e.range = src.offset..src.offset + 1;
-                        e
-                    }));
-                    None
-                }
-            }
-        };
-        let tagline = fm.tagline.as_ref().and_then(&mut inline);
-        let takeaways = fm.takeaways.as_ref().map(|v| v.iter().filter_map(&mut inline).collect::<Vec<_>>());
-        let quote = fm
-            .quote
-            .as_ref()
-            .and_then(|q| Some(Quote { text: inline(&q.text)?, attribution: inline(&q.attribution)? }));
-        let location = fm.figures.as_ref().and_then(|f| f.location.as_ref()).and_then(&mut inline);
-        let source = SourceRef { path: shown.clone(), text: text.clone(), offset: body_start };
-        let sections = match markdown::convert_body(&source, &text[body_start..], &format!("fn:{lang}:")) {
-            Ok(s) => s,
-            Err(d) => {
-                errors.extend(d.0);
-                Vec::new()
-            }
-        };
-        if let Some(t) = &fm.takeaways
-            && t.is_empty()
-        {
+    let fm: FrontMatter = parse_toml(&shown, &text, fm_range.start, &text[fm_range.clone()])?;
+    let mut errors = Vec::new();
+    let mut inline = |s: &Spanned<String>| -> Option<Vec<Inline>> {
+        let src =
+            SourceRef { path: shown.clone(), text: text.clone(), offset: fm_range.start + s.span().start };
+        let value = s.get_ref();
+        if value.trim().is_empty() {
             errors.push(
-                Diagnostic::at(&shown, &text, find(&text, "takeaways"), "`takeaways` is empty").hint(
-                    "write at least one takeaway, or delete the field to fall back to the default language",
-                ),
+                src.error(0..1, "this field is empty")
+                    .hint("delete the field to fall back to the default language, or write the text"),
             );
+            return None;
         }
-        if errors.is_empty() {
-            Ok(Text { tagline, takeaways, quote, location, sections, source })
-        } else {
-            Err(Diagnostics(errors))
+        match markdown::convert_inline(&src, value) {
+            Ok(v) => Some(v),
+            Err(d) => {
+                // Positions inside a TOML string are approximate: point at the value.
+                errors.extend(d.0.into_iter().map(|mut e| {
+                    e.range = src.offset..src.offset + 1;
+                    e
+                }));
+                None
+            }
         }
+    };
+    let tagline = fm.tagline.as_ref().and_then(&mut inline);
+    let takeaways = fm.takeaways.as_ref().map(|v| v.iter().filter_map(&mut inline).collect::<Vec<_>>());
+    let quote = fm
+        .quote
+        .as_ref()
+        .and_then(|q| Some(Quote { text: inline(&q.text)?, attribution: inline(&q.attribution)? }));
+    let location = fm.figures.as_ref().and_then(|f| f.location.as_ref()).and_then(&mut inline);
+    let source = SourceRef { path: shown.clone(), text: text.clone(), offset: body_start };
+    let sections = match markdown::convert_body(&source, &text[body_start..], &format!("fn:{lang}:")) {
+        Ok(s) => s,
+        Err(d) => {
+            errors.extend(d.0);
+            Vec::new()
+        }
+    };
+    if let Some(t) = &fm.takeaways
+        && t.is_empty()
+    {
+        errors.push(
+            Diagnostic::at(&shown, &text, find(&text, "takeaways"), "`takeaways` is empty").hint(
+                "write at least one takeaway, or delete the field to fall back to the default language",
+            ),
+        );
+    }
+    if errors.is_empty() {
+        Ok(Text { tagline, takeaways, quote, location, sections, source })
+    } else {
+        Err(Diagnostics(errors))
     }
 }
 
