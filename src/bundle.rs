@@ -134,8 +134,8 @@ pub fn write(path: &Path, rendered: &Rendered, png: Option<f64>) -> anyhow::Resu
         let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         for i in 0..rendered.pages {
             let bytes = render::page_png(&rendered.document, i, ppp).unwrap_or_default();
-            crate::build::write_atomic(&path.with_file_name(format!("{stem}-{:02}.png", i + 1)), &bytes)?;
+            crate::outdir::write_atomic(&path.with_file_name(format!("{stem}-{:02}.png", i + 1)), &bytes)?;
         }
     }
-    crate::build::write_atomic(path, &rendered.pdf)
+    crate::outdir::write_atomic(path, &rendered.pdf)
 }

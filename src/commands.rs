@@ -73,14 +73,28 @@ fn render(project: &Project, a: RenderArgs) -> anyhow::Result<bool> {
 
 /// Validates the cities and prints every problem and each report's translation coverage.
 fn check(project: &Project, a: CheckArgs) -> anyhow::Result<bool> {
-    let slugs = if a.slugs.is_empty() { project.cities().to_vec() } else { a.slugs };
+    let all = a.slugs.is_empty();
+    let slugs = if all { project.cities().to_vec() } else { a.slugs };
     let default = &project.data().site.default_language;
     let mut ok = true;
+    for lang in project.languages() {
+        if let Some(d) = project.language_problems(lang) {
+            emit(d);
+            ok = false;
+        }
+    }
+    if all {
+        for (_, d) in project.bad_cities() {
+            emit(&d.clone().into());
+            ok = false;
+        }
+    }
     for slug in &slugs {
         match project.city(slug) {
             Ok(city) => {
                 emit(&Diagnostics(city.warnings.clone()));
-                for lang in project.languages().iter().filter(|l| *l != default) {
+                let usable = project.languages().iter().filter(|l| project.language_problems(l).is_none());
+                for lang in usable.filter(|l| *l != default) {
                     let report = project.report(&city, lang, Output::WEB);
                     eprintln!("{slug} {lang}: {}", report.coverage.summary(default));
                 }
@@ -100,6 +114,10 @@ fn check(project: &Project, a: CheckArgs) -> anyhow::Result<bool> {
 /// Renders a bundle of several cities; nothing is written when anything is wrong.
 fn bundle(project: &Project, a: BundleArgs) -> anyhow::Result<bool> {
     project.check_lang(&a.lang)?;
+    if let Some(d) = project.language_problems(&a.lang) {
+        emit(d);
+        return Ok(false);
+    }
     let output = a.kind.output()?;
     let path = a.output.unwrap_or_else(|| Path::new("out").join(output.file_name("bundle", &a.lang)));
     let start = std::time::Instant::now();
@@ -135,6 +153,10 @@ fn bundle(project: &Project, a: BundleArgs) -> anyhow::Result<bool> {
 
 fn export_data(project: &Project, a: ExportArgs) -> anyhow::Result<bool> {
     project.check_lang(&a.lang)?;
+    if let Some(d) = project.language_problems(&a.lang) {
+        emit(d);
+        return Ok(false);
+    }
     let city = match project.city(&a.slug) {
         Ok(c) => c,
         Err(d) => {
@@ -182,6 +204,10 @@ fn run_build(project: &Project, options: &Options) -> anyhow::Result<bool> {
                 None => eprintln!("{word} {slug} {lang}"),
             }
         }
+        Progress::Waiting { out } => eprintln!(
+            "another cityreport build is writing to {}; waiting for it to finish (Ctrl-C to stop)",
+            out.display()
+        ),
     };
     let summary = build::build(project, options, &progress)?;
     if let Some(bar) = &bar {
@@ -199,10 +225,14 @@ fn run_build(project: &Project, options: &Options) -> anyhow::Result<bool> {
             b.bytes.div_ceil(1000)
         );
     }
+    // Each failure's own messages say "error:"; its heading says what was not made.
     for f in &summary.failed {
-        match &f.lang {
-            Some(lang) => eprintln!("error: {} {lang} failed:", f.slug),
-            None => eprintln!("error: city {} could not be loaded:", f.slug),
+        match (f.slug.as_str(), &f.lang) {
+            ("*", Some(lang)) => {
+                eprintln!("not built: every report in `{lang}`, because of its fixed strings:")
+            }
+            (slug, Some(lang)) => eprintln!("not built: {slug} {lang}:"),
+            (slug, None) => eprintln!("not built: {slug} (every language), because its data cannot be read:"),
         }
         emit(&f.diagnostics);
     }

@@ -19,6 +19,7 @@ pub mod impose;
 pub mod localize;
 pub mod markdown;
 pub mod model;
+pub mod outdir;
 pub mod output;
 pub mod render;
 pub mod synth;
@@ -104,6 +105,9 @@ impl Project {
 
     /// Loads and validates one city.
     pub fn city(&self, slug: &str) -> Result<City, Diagnostics> {
+        if let Some(d) = self.data.bad_cities.get(slug) {
+            return Err(d.clone().into());
+        }
         if !self.data.cities.iter().any(|c| c == slug) {
             return Err(Diagnostic::file(
                 format!("data/cities/{slug}"),
@@ -115,7 +119,21 @@ impl Project {
         self.data.load_city(slug)
     }
 
+    /// The problems of `lang`'s fixed strings (`data/i18n/<lang>.toml`), when they cannot be
+    /// used: no report in that language can be made.
+    pub fn language_problems(&self, lang: &str) -> Option<&Diagnostics> {
+        self.data.broken_languages.get(lang)
+    }
+
+    /// The folders in `data/cities/` that cannot be cities, with why.
+    pub fn bad_cities(&self) -> impl Iterator<Item = (&String, &Diagnostic)> {
+        self.data.bad_cities.iter()
+    }
+
     /// The data the templates receive for `city` in `lang`, made as `output`.
+    ///
+    /// # Panics
+    /// If `lang`'s fixed strings are broken ([`Self::language_problems`]): check first.
     pub fn report(&self, city: &City, lang: &str, output: Output) -> Report {
         localize::localize(&self.data, city, lang, output, self.date)
     }

@@ -248,16 +248,81 @@ pub struct Data {
     /// The project root (the folder holding `data/` and `templates/`).
     pub root: PathBuf,
     pub site: Site,
-    /// The fixed strings of every site language.
+    /// The fixed strings of every site language whose file is sound.
     pub strings: BTreeMap<String, Strings>,
+    /// The problems of every site language whose fixed strings cannot be used: its reports
+    /// fail, the other languages' are made.
+    pub broken_languages: BTreeMap<String, Diagnostics>,
     /// City slugs, sorted.
     pub cities: Vec<String>,
+    /// Folders in `data/cities/` that cannot be cities (badly named, or leading outside the
+    /// project), by folder name: reported as failures, the other cities are made.
+    pub bad_cities: BTreeMap<String, Diagnostic>,
 }
 
+/// The largest data file cityreport reads. Milan's whole English report is 60 KB; a file
+/// many times that size is a mistake (a pasted export, a wrong file), and typesetting it
+/// would take minutes and gigabytes.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Reads a data file: only from inside the project's `data/` folder (a symbolic link that
+/// leads elsewhere is refused before anything of its target is read), at most
+/// [`MAX_FILE_BYTES`], and UTF-8 (a wrong byte is reported at its place).
 fn read(path: &Path, root: &Path) -> Result<Arc<str>, Diagnostic> {
-    fs::read_to_string(path).map(Arc::from).map_err(|e| {
-        Diagnostic::file(diagnostics::display_path(path, root), format!("cannot read the file: {e}"))
+    let shown = diagnostics::display_path(path, root);
+    let real = inside_data(path, root)?;
+    let size = fs::metadata(&real).map(|m| m.len()).unwrap_or(0);
+    if size > MAX_FILE_BYTES {
+        return Err(Diagnostic::file(
+            shown,
+            format!(
+                "the file is {} KB; a data file may be at most {} KB",
+                size / 1024,
+                MAX_FILE_BYTES / 1024
+            ),
+        )
+        .hint("a report's text is far smaller: check that this is the file you meant, or split it"));
+    }
+    let bytes =
+        fs::read(&real).map_err(|e| Diagnostic::file(&shown, format!("cannot read the file: {e}")))?;
+    String::from_utf8(bytes).map(Arc::from).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let byte = e.as_bytes()[at];
+        // The text up to the wrong byte is valid, so positions in the lossy text match it.
+        let text: Arc<str> = Arc::from(String::from_utf8_lossy(e.as_bytes()).into_owned());
+        let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+        Diagnostic::at(
+            &shown,
+            &text,
+            at..end,
+            format!("the file is not valid UTF-8: the byte 0x{byte:02X} here is not part of a character"),
+        )
+        .hint("save the file as UTF-8 (most editors offer it under “Save as” or “Encoding”)")
     })
+}
+
+/// The real path of `path` if it lies inside `root/data/` (following symbolic links), else a
+/// located refusal.
+fn inside_data(path: &Path, root: &Path) -> Result<PathBuf, Diagnostic> {
+    let shown = diagnostics::display_path(path, root);
+    let real =
+        path.canonicalize().map_err(|e| Diagnostic::file(&shown, format!("cannot read the file: {e}")))?;
+    let data = root
+        .join("data")
+        .canonicalize()
+        .map_err(|e| Diagnostic::file("data", format!("cannot open the data folder: {e}")))?;
+    if real.starts_with(&data) {
+        Ok(real)
+    } else {
+        Err(Diagnostic::file(shown, "this leads outside the project's data/ folder (a symbolic link?); cityreport reads data only from inside data/")
+            .hint("copy the file or folder into the project instead of linking to it"))
+    }
+}
+
+/// Whether `path` lies inside `root/data/` (following symbolic links): for files a template or
+/// the inputs hash may read.
+pub fn is_inside_data(path: &Path, root: &Path) -> bool {
+    inside_data(path, root).is_ok()
 }
 
 fn parse_toml<T: serde::de::DeserializeOwned>(
@@ -336,55 +401,73 @@ impl Data {
             }
         }
 
+        if !errors.is_empty() {
+            return Err(Diagnostics(errors));
+        }
+
+        // Each language on its own: a broken i18n file fails that language's reports only.
         let mut strings = BTreeMap::new();
+        let mut broken_languages = BTreeMap::new();
         for lang in &site.languages {
             let path = data_dir.join("i18n").join(format!("{lang}.toml"));
             let shown_i18n = diagnostics::display_path(&path, root);
-            let text = match read(&path, root) {
-                Ok(t) => t,
-                Err(d) => {
-                    errors.push(d.hint(format!("every language in site.toml needs its fixed strings; copy data/i18n/{}.toml and translate it", site.default_language)));
-                    continue;
-                }
-            };
-            match Strings::parse(&shown_i18n, &text) {
+            let parsed = read(&path, root)
+                .map_err(|d| {
+                    vec![d.hint(format!(
+                        "every language in site.toml needs its fixed strings; copy data/i18n/{}.toml and translate it",
+                        site.default_language
+                    ))]
+                })
+                .and_then(|text| Strings::parse(&shown_i18n, &text));
+            match parsed {
                 Ok(s) => {
                     strings.insert(lang.clone(), s);
                 }
-                Err(d) => errors.extend(d),
-            }
-        }
-
-        let cities_dir = data_dir.join("cities");
-        let mut cities = Vec::new();
-        match fs::read_dir(&cities_dir) {
-            Ok(entries) => {
-                for entry in entries.flatten() {
-                    if entry.path().is_dir() {
-                        let name = entry.file_name().to_string_lossy().into_owned();
-                        if is_slug(&name) {
-                            cities.push(name);
-                        } else {
-                            errors.push(Diagnostic::file(diagnostics::display_path(&entry.path(), root), "a city folder name must be a slug: lower-case letters, digits and hyphens").hint("it becomes the PDF's file name, e.g. `milan-en.pdf`"));
-                        }
-                    }
+                Err(d) => {
+                    broken_languages.insert(lang.clone(), Diagnostics(d));
                 }
             }
-            Err(e) => errors.push(Diagnostic::file(
+        }
+
+        // Each city folder on its own: a bad one is reported, the others are made.
+        let cities_dir = data_dir.join("cities");
+        let mut cities = Vec::new();
+        let mut bad_cities = BTreeMap::new();
+        let entries = fs::read_dir(&cities_dir).map_err(|e| {
+            Diagnostic::file(
                 diagnostics::display_path(&cities_dir, root),
                 format!("cannot list the cities: {e}"),
-            )),
+            )
+        })?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if !path.is_dir() {
+                continue;
+            }
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let shown = diagnostics::display_path(&path, root);
+            if !is_slug(&name) {
+                let d = Diagnostic::file(
+                    shown,
+                    "a city folder name must be a slug: lower-case letters, digits and hyphens",
+                )
+                .hint("it becomes the PDF's file name, e.g. `milan-en.pdf`; rename the folder");
+                bad_cities.insert(name, d);
+            } else if let Err(d) = inside_data(&path, root) {
+                bad_cities.insert(name, d);
+            } else {
+                cities.push(name);
+            }
         }
         cities.sort();
-
-        if errors.is_empty() {
-            Ok(Self { root: root.to_path_buf(), site, strings, cities })
-        } else {
-            Err(Diagnostics(errors))
-        }
+        Ok(Self { root: root.to_path_buf(), site, strings, broken_languages, cities, bad_cities })
     }
 
-    /// The fixed strings of a site language (present for every language after `load`).
+    /// The fixed strings of a site language whose i18n file is sound (see
+    /// [`Self::broken_languages`]).
+    ///
+    /// # Panics
+    /// For a language that is not a site language or whose file is broken: callers check first.
     pub fn strings(&self, lang: &str) -> &Strings {
         &self.strings[lang]
     }

@@ -1,0 +1,207 @@
+//! The output folder: one build at a time (a lock), every file written atomically, and
+//! `manifest.json` kept true at every instant while files land.
+//!
+//! The website trusts the manifest for download sizes and cache busting, so it must never
+//! describe a file that is not there or not what it says, even if a build is killed at any
+//! point. The protocol for each new file: write it to a temporary file beside its target;
+//! take its old entry out of the manifest (written atomically); rename the file into place;
+//! put the new entry in (written atomically). Killed anywhere in between, the manifest lists
+//! only files that match it; the file whose entry was taken out is rebuilt next time.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::localize::Coverage;
+use crate::output::{Paper, Profile};
+
+/// The manifest's file name in the output folder.
+pub const MANIFEST: &str = "manifest.json";
+/// The lock a build holds on its output folder.
+pub const LOCK: &str = ".cityreport.lock";
+
+/// The manifest entry of one complete PDF: what the website needs to link to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    pub city: String,
+    pub lang: String,
+    /// `web` or `print` (older manifests have no profile: they list web files).
+    #[serde(default)]
+    pub profile: Profile,
+    /// The trimmed page size of a print file (`a4`, `a5`); a booklet's pages are A5 on A4 sheets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paper: Option<Paper>,
+    /// Whether the file is a booklet (A5 pages imposed on A4 sheets for saddle stitching).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub booklet: bool,
+    pub title: String,
+    pub file: String,
+    pub bytes: u64,
+    pub pages: usize,
+    pub sha256: String,
+    /// Hash of everything the report was made from; unchanged inputs mean an unchanged PDF.
+    pub inputs: String,
+    pub coverage: Coverage,
+}
+
+/// `manifest.json`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Manifest {
+    pub generator: String,
+    /// Sorted by city, language, then file.
+    pub reports: Vec<Entry>,
+}
+
+/// An output folder held by this build.
+pub struct OutDir {
+    path: PathBuf,
+    /// Held for as long as the build runs; the OS releases it if the process dies.
+    _lock: File,
+    entries: Mutex<BTreeMap<(String, String, String), Entry>>,
+}
+
+impl OutDir {
+    /// Creates the folder if needed and locks it; `waiting` is called once if another build
+    /// holds the lock, and this one then waits for it. Temporary files of killed builds are
+    /// removed and the manifest is rewritten with only the entries whose files are still
+    /// there, whole.
+    pub fn open(path: &Path, waiting: &dyn Fn()) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(path)
+            .with_context(|| format!("cannot create the output folder {}", path.display()))?;
+        let lock_path = path.join(LOCK);
+        let lock = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .with_context(|| format!("cannot create the lock file {}", lock_path.display()))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                waiting();
+                lock.lock().with_context(|| format!("cannot lock {}", lock_path.display()))?;
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(e).with_context(|| format!("cannot lock {}", lock_path.display()));
+            }
+        }
+        remove_stale_temporaries(path);
+        let mut entries = BTreeMap::new();
+        for e in read_manifest(path).reports {
+            if file_size(&path.join(&e.file)) == Some(e.bytes) {
+                entries.insert(key(&e), e);
+            }
+        }
+        let dir = Self { path: path.to_path_buf(), _lock: lock, entries: Mutex::new(entries) };
+        dir.save(&dir.lock_entries())?;
+        Ok(dir)
+    }
+
+    /// The entry of `file`, if the manifest lists it (and so it is there, whole).
+    pub fn entry(&self, file: &str) -> Option<Entry> {
+        self.lock_entries().values().find(|e| e.file == file).cloned()
+    }
+
+    /// Writes `bytes` as the file of `entry` and lists it, keeping the manifest true at every
+    /// step (see the module's documentation).
+    pub fn publish(&self, entry: Entry, bytes: &[u8]) -> anyhow::Result<()> {
+        let target = self.path.join(&entry.file);
+        let tmp = temporary(&target, bytes)?;
+        let mut entries = self.lock_entries();
+        if entries.values().any(|e| e.file == entry.file) {
+            entries.retain(|_, e| e.file != entry.file);
+            self.save(&entries)?;
+        }
+        tmp.persist(&target).with_context(|| format!("cannot rename onto {}", target.display()))?;
+        entries.insert(key(&entry), entry);
+        self.save(&entries)
+    }
+
+    /// Writes a file that the manifest does not list (a page picture), atomically.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        write_atomic(&self.path.join(name), bytes)
+    }
+
+    fn lock_entries(&self) -> std::sync::MutexGuard<'_, BTreeMap<(String, String, String), Entry>> {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn save(&self, entries: &BTreeMap<(String, String, String), Entry>) -> anyhow::Result<()> {
+        let manifest = Manifest { generator: generator(), reports: entries.values().cloned().collect() };
+        let mut json = serde_json::to_vec_pretty(&manifest)?;
+        json.push(b'\n');
+        write_atomic(&self.path.join(MANIFEST), &json)
+    }
+}
+
+/// Sorted by city, language, then file (web, booklet, print).
+fn key(e: &Entry) -> (String, String, String) {
+    (e.city.clone(), e.lang.clone(), e.file.clone())
+}
+
+/// The tool and its version, as the manifest names it.
+pub fn generator() -> String {
+    format!("cityreport {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// The SHA-256 of `bytes`, in hexadecimal.
+pub fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn file_size(path: &Path) -> Option<u64> {
+    std::fs::metadata(path).ok().filter(|m| m.is_file()).map(|m| m.len())
+}
+
+/// The manifest in `out`, or an empty one if there is none or it cannot be read (then every
+/// report is rebuilt, which is always safe).
+pub fn read_manifest(out: &Path) -> Manifest {
+    std::fs::read(out.join(MANIFEST)).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
+}
+
+/// Temporary files left by a build that was killed (only called with the folder's lock held,
+/// so no running build's files are among them).
+fn remove_stale_temporaries(out: &Path) {
+    let Ok(entries) = std::fs::read_dir(out) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(".cityreport-") && name.ends_with(".tmp") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// `bytes` in a temporary file beside `target`, complete and on disk, ready to be renamed.
+fn temporary(target: &Path, bytes: &[u8]) -> anyhow::Result<tempfile::NamedTempFile> {
+    let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".cityreport-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    tmp.write_all(bytes)?;
+    // Temporary files are private (0600); the published file is readable by the web server.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
+    tmp.as_file().sync_all()?;
+    Ok(tmp)
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so
+/// `path` holds either its previous content or the complete new one, never a part.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    temporary(path, bytes)?
+        .persist(path)
+        .with_context(|| format!("cannot rename onto {}", path.display()))?;
+    Ok(())
+}
