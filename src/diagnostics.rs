@@ -41,8 +41,12 @@ impl Diagnostic {
         message: impl Into<String>,
     ) -> Self {
         let len = text.len();
-        let start = range.start.min(len);
-        let end = range.end.clamp(start, len);
+        let start = floor_char_boundary(text, range.start.min(len));
+        let mut end = floor_char_boundary(text, range.end.clamp(start, len));
+        // A construct's range often ends with its line break: the caret stays on its lines.
+        while end > start && matches!(text.as_bytes()[end - 1], b'\n' | b'\r') {
+            end -= 1;
+        }
         Self {
             path: path.into(),
             text: Some(text.clone()),

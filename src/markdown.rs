@@ -297,6 +297,13 @@ fn resolve_footnotes(
                     Some(def) => {
                         let full = format!("{prefix}{raw}");
                         if used.insert(raw.clone(), true).is_none() {
+                            let words = plain_text(&def.content).split_whitespace().count();
+                            if words > MAX_FOOTNOTE_WORDS {
+                                errors.push(
+                                    src.error(def.span.clone(), format!("footnote `[^{raw}]` has {words} words; a footnote may have at most {MAX_FOOTNOTE_WORDS}"))
+                                        .hint("a footnote sits at the foot of the page that cites it and must fit there: keep the source in the note and move the text into the body"),
+                                );
+                            }
                             let mut content = def.content.clone();
                             resolve_footnotes(&mut content, defs, used, refs, src, prefix, errors);
                             let again = refs.get(&raw).is_some_and(|r| r.len() > 1);
@@ -333,6 +340,65 @@ enum Item {
 struct FootnoteDef {
     content: Vec<Inline>,
     span: Range<usize>,
+}
+
+/// The longest footnote: a note must fit at the foot of the page that cites it (a longer one
+/// would be set on other pages than its citation).
+pub const MAX_FOOTNOTE_WORDS: usize = 250;
+
+/// How deep lists, quotes and emphasis may nest.
+pub const MAX_NESTING: usize = 12;
+
+/// Runs of more characters than this without a break opportunity get one (a soft hyphen
+/// between letters, else a zero-width space), so a long compound word, hash or identifier
+/// breaks inside the text area instead of running off the page. Both are invisible unless a
+/// line breaks there, and text extraction and screen readers ignore them.
+pub const LONGEST_RUN: usize = 30;
+
+/// Only these addresses become links in a published report.
+fn is_published_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    ["http://", "https://", "mailto:"].iter().any(|s| lower.starts_with(s) && lower.len() > s.len())
+}
+
+/// [`LONGEST_RUN`] applied to every text and code node, except the text of links (Typst breaks
+/// links at their punctuation, and an address must stay exactly as written).
+fn breakable(mut inlines: Vec<Inline>) -> Vec<Inline> {
+    for inline in &mut inlines {
+        match inline {
+            Inline::Text { text } | Inline::Code { text } => {
+                if text.chars().count() > LONGEST_RUN {
+                    *text = break_long_runs(text);
+                }
+            }
+            Inline::Emph { content } | Inline::Strong { content } | Inline::Footnote { content, .. } => {
+                *content = breakable(std::mem::take(content));
+            }
+            Inline::Link { .. } | Inline::FootnoteRef { .. } | Inline::Linebreak => {}
+        }
+    }
+    inlines
+}
+
+/// `text` with a break opportunity after every [`LONGEST_RUN`] characters that have none.
+pub fn break_long_runs(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / LONGEST_RUN * 3);
+    let mut run = 0;
+    let mut prev = ' ';
+    for c in text.chars() {
+        if c.is_whitespace() || matches!(c, '-' | '/' | '\u{200B}' | '\u{AD}') {
+            run = 0;
+        } else {
+            if run == LONGEST_RUN {
+                out.push(if prev.is_alphabetic() && c.is_alphabetic() { '\u{AD}' } else { '\u{200B}' });
+                run = 0;
+            }
+            run += 1;
+        }
+        out.push(c);
+        prev = c;
+    }
+    out
 }
 
 /// Builds the tree from pulldown-cmark's event stream.
@@ -384,6 +450,23 @@ impl<'s> Converter<'s> {
         let mut skip_depth = 0usize;
 
         for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+            // Deeper nesting is a mistake, and every stage after this one (and Typst) walks the
+            // tree recursively: refuse it here, once, and skip what is inside.
+            if skip_depth == 0 && matches!(event, Event::Start(_)) && stack.len() >= MAX_NESTING {
+                self.errors.push(
+                    self.src
+                        .error(
+                            range.clone(),
+                            format!(
+                                "lists, quotes and emphasis are nested more than {MAX_NESTING} deep here"
+                            ),
+                        )
+                        .hint("flatten the structure: a report needs two or three levels at most"),
+                );
+                stack.push(Frame::Skip);
+                skip_depth = 1;
+                continue;
+            }
             if skip_depth > 0 {
                 match event {
                     Event::Start(_) => skip_depth += 1,
@@ -419,6 +502,13 @@ impl<'s> Converter<'s> {
                             LinkType::Email => format!("mailto:{dest_url}"),
                             _ => dest_url.to_string(),
                         };
+                        if !is_published_url(&url) {
+                            self.errors.push(
+                                self.src
+                                    .error(range.clone(), format!("`{url}` is not a web or e-mail address"))
+                                    .hint("a published report links only to http://, https:// and mailto: addresses; write the whole address, e.g. <https://example.org/page>"),
+                            );
+                        }
                         stack.push(Frame::Link { url, content: Vec::new() });
                     }
                     Tag::List(start) => {
@@ -494,11 +584,11 @@ impl<'s> Converter<'s> {
     fn close(&mut self, frame: Frame, range: Range<usize>, stack: &mut [Frame], out: &mut Vec<Item>) {
         match frame {
             Frame::Paragraph(content) => {
-                let content = merge_text(content);
+                let content = breakable(merge_text(content));
                 self.push_block(stack, out, Block::Paragraph { content }, range);
             }
             Frame::Heading { level, id, content, span } => {
-                let content = trim_inlines(merge_text(content));
+                let content = breakable(trim_inlines(merge_text(content)));
                 match level {
                     HeadingLevel::H1 | HeadingLevel::H2 if stack.is_empty() => out.push(Item::Numbered {
                         level: if level == HeadingLevel::H1 { 1 } else { 2 },
@@ -538,7 +628,7 @@ impl<'s> Converter<'s> {
             Frame::Item(mut blocks, loose) => {
                 // Tight list items hold their text directly, not in a paragraph.
                 if !loose.is_empty() {
-                    blocks.insert(0, Block::Paragraph { content: merge_text(loose) });
+                    blocks.insert(0, Block::Paragraph { content: breakable(merge_text(loose)) });
                 }
                 if let Some(Frame::List { items, .. }) = stack.last_mut() {
                     items.push(blocks);
@@ -595,7 +685,7 @@ impl<'s> Converter<'s> {
             None => out.push(Item::Block(block, range)),
             Some(Frame::Item(blocks, loose)) => {
                 if !loose.is_empty() {
-                    blocks.push(Block::Paragraph { content: merge_text(std::mem::take(loose)) });
+                    blocks.push(Block::Paragraph { content: breakable(merge_text(std::mem::take(loose))) });
                 }
                 blocks.push(block);
             }
@@ -634,7 +724,9 @@ pub fn plain_text(inlines: &[Inline]) -> String {
     let mut s = String::new();
     for inline in inlines {
         match inline {
-            Inline::Text { text } | Inline::Code { text } => s.push_str(text),
+            Inline::Text { text } | Inline::Code { text } => {
+                s.extend(text.chars().filter(|c| !matches!(c, '\u{200B}' | '\u{AD}')))
+            }
             Inline::Emph { content } | Inline::Strong { content } | Inline::Link { content, .. } => {
                 s.push_str(&plain_text(content))
             }
@@ -659,6 +751,56 @@ mod tests {
 
     fn t(s: &str) -> Inline {
         Inline::Text { text: s.into() }
+    }
+
+    #[test]
+    fn long_runs_get_break_opportunities_and_links_stay_exact() {
+        let word = "Donaudampfschifffahrtselektrizitätenhauptbetriebswerkbauunterbeamtengesellschaft";
+        let hash = "3f9a1c0d5e7b2a4c6e8f0a1b3c5d7e9f1a2b4c6d8e0f";
+        let s = body(&format!("# A {{#a}}\n\n{word} `{hash}` [{hash}](https://e.org/{hash})\n")).unwrap();
+        let Block::Paragraph { content } = &s[0].blocks[0] else { panic!() };
+        let Inline::Text { text } = &content[0] else { panic!("{content:?}") };
+        assert!(text.contains('\u{AD}') && !text.contains('\u{200B}'), "{text:?}");
+        assert_eq!(text.replace('\u{AD}', ""), format!("{word} "));
+        let Inline::Code { text } = &content[1] else { panic!() };
+        assert!(text.contains('\u{200B}'));
+        let Inline::Link { url, content } = &content[3] else { panic!("{content:?}") };
+        assert_eq!(url, &format!("https://e.org/{hash}"));
+        assert_eq!(content, &vec![Inline::Text { text: hash.into() }]);
+        assert_eq!(plain_text(&[Inline::Text { text: break_long_runs(word) }]), word);
+        // No run is longer than the limit; short words and spaced text are untouched.
+        assert!(break_long_runs(hash).split('\u{200B}').all(|r| r.chars().count() <= LONGEST_RUN));
+        assert_eq!(break_long_runs("a b-c/d"), "a b-c/d");
+    }
+
+    #[test]
+    fn only_web_and_mail_addresses_become_links() {
+        for bad in [
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "ftp://x.org/a",
+            "../other.md",
+            "#top",
+            "data:text/html,x",
+        ] {
+            let err = body(&format!("# A {{#a}}\n\n[x](<{bad}>) and <{bad}>\n")).unwrap_err();
+            assert!(err.0[0].message.contains("is not a web or e-mail address"), "{bad}: {err}");
+        }
+        let ok = body("# A {#a}\n\n[a](https://e.org) [b](HTTP://E.ORG) <me@e.org> [c](mailto:me@e.org)\n");
+        assert!(ok.is_ok(), "{}", ok.unwrap_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_once() {
+        let deep = format!("# A {{#a}}\n\n{}x\n", "> ".repeat(5000));
+        let err = body(&deep).unwrap_err();
+        assert_eq!(err.0.len(), 1, "{err}");
+        assert!(err.0[0].message.contains("nested more than"));
+        let lists = format!(
+            "# A {{#a}}\n\n{}",
+            (0..40).map(|i| format!("{}- x\n", "  ".repeat(i))).collect::<String>()
+        );
+        assert!(body(&lists).is_err());
     }
 
     #[test]

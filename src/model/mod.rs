@@ -659,9 +659,16 @@ pub fn parse_text(shown: &Path, text: Arc<str>, lang: &str) -> Result<Text, Diag
         match markdown::convert_inline(&src, value) {
             Ok(v) => Some(v),
             Err(d) => {
-                // Positions inside a TOML string are approximate: point at the value.
+                // The errors are at positions in the string's value; map them back to the
+                // file through the string's quotes and escapes (or point at the string).
+                let raw = text.get(src.offset..(fm_range.start + s.span().end).min(text.len())).unwrap_or("");
+                let map = toml_string_offsets(raw, value);
+                let at = |i: usize| map.as_ref().and_then(|m| m.get(i.checked_sub(src.offset)?).copied());
                 errors.extend(d.0.into_iter().map(|mut e| {
-                    e.range = src.offset..src.offset + 1;
+                    e.range = match (at(e.range.start), at(e.range.end)) {
+                        (Some(a), Some(b)) => src.offset + a..src.offset + b.max(a),
+                        _ => src.offset..src.offset + 1,
+                    };
                     e
                 }));
                 None
@@ -697,6 +704,75 @@ pub fn parse_text(shown: &Path, text: Arc<str>, lang: &str) -> Result<Text, Diag
     } else {
         Err(Diagnostics(errors))
     }
+}
+
+/// For a TOML string token `raw` (with its quotes) whose value is `value`: the byte offset in
+/// `raw` of each byte offset in `value` (and of its end). `None` if the token is not understood.
+fn toml_string_offsets(raw: &str, value: &str) -> Option<Vec<usize>> {
+    let (quote, multi) = if raw.starts_with("\"\"\"") {
+        ('"', true)
+    } else if raw.starts_with("'''") {
+        ('\'', true)
+    } else {
+        (raw.chars().next()?, false)
+    };
+    let mut i = if multi { 3 } else { 1 };
+    // A newline right after the opening quotes is not part of the value.
+    if multi {
+        if raw[i..].starts_with("\r\n") {
+            i += 2;
+        } else if raw[i..].starts_with('\n') {
+            i += 1;
+        }
+    }
+    let mut map = Vec::with_capacity(value.len() + 1);
+    let mut out = String::with_capacity(value.len());
+    while out.len() < value.len() {
+        let start = i;
+        let c = raw.get(i..)?.chars().next()?;
+        if quote == '"' && c == '\\' {
+            let e = raw.get(i + 1..)?.chars().next()?;
+            let hex = |from: usize, n: usize| {
+                raw.get(i + from..i + from + n)
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .and_then(char::from_u32)
+            };
+            let (decoded, len) = match e {
+                'b' => ('\u{8}', 2),
+                't' => ('\t', 2),
+                'n' => ('\n', 2),
+                'f' => ('\u{c}', 2),
+                'r' => ('\r', 2),
+                'e' => ('\u{1b}', 2),
+                '"' => ('"', 2),
+                '\\' => ('\\', 2),
+                'x' => (hex(2, 2)?, 4),
+                'u' => (hex(2, 4)?, 6),
+                'U' => (hex(2, 8)?, 10),
+                _ if multi && e.is_whitespace() => {
+                    // A line-ending backslash: the newline and the whitespace after it vanish.
+                    i += 1;
+                    while let Some(w) = raw.get(i..)?.chars().next().filter(|w| w.is_whitespace()) {
+                        i += w.len_utf8();
+                    }
+                    continue;
+                }
+                _ => return None,
+            };
+            map.extend(std::iter::repeat_n(start, decoded.len_utf8()));
+            out.push(decoded);
+            i += len;
+        } else {
+            if c == quote && !multi {
+                return None;
+            }
+            map.extend(std::iter::repeat_n(start, c.len_utf8()));
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    map.push(i);
+    (out == value).then_some(map)
 }
 
 /// The default language's text must have every part.
@@ -810,6 +886,22 @@ mod tests {
         assert!("2024-02-29".parse::<Date>().is_ok());
         assert!("June 2023".parse::<Date>().unwrap_err().contains("neither a date"));
         assert!("2023-6".parse::<Date>().is_err());
+    }
+
+    #[test]
+    fn positions_in_toml_strings_map_back_to_the_file() {
+        let check = |raw: &str, value: &str, at: usize, expect: usize| {
+            let map = toml_string_offsets(raw, value).unwrap_or_else(|| panic!("{raw}"));
+            assert_eq!(map[at], expect, "{raw}");
+        };
+        check(r#""abc""#, "abc", 1, 2);
+        check(r#""a\"b""#, "a\"b", 1, 2);
+        check(r#""a\"b""#, "a\"b", 2, 4);
+        check(r#""\u00e9x""#, "éx", 2, 7);
+        check(r"'a\b'", r"a\b", 2, 3);
+        check("\"\"\"\nab\"\"\"", "ab", 1, 5);
+        check("\"\"\"a \\\n   b\"\"\"", "a b", 2, 10);
+        assert!(toml_string_offsets(r#""abc""#, "abd").is_none());
     }
 
     #[test]
