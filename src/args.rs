@@ -167,6 +167,10 @@ pub struct BundleArgs {
 pub struct CheckArgs {
     /// Cities to check (default: all).
     pub slugs: Vec<String>,
+    /// Also typeset every report (in every language, web profile, nothing written), so that
+    /// errors the templates find are reported too.
+    #[arg(long)]
+    pub typeset: bool,
 }
 
 #[derive(Debug, Args)]

@@ -77,6 +77,7 @@ fn check(project: &Project, a: CheckArgs) -> anyhow::Result<bool> {
     let slugs = if all { project.cities().to_vec() } else { a.slugs };
     let default = &project.data().site.default_language;
     let mut ok = true;
+    emit(&Diagnostics(project.warnings()));
     for lang in project.languages() {
         if let Some(d) = project.language_problems(lang) {
             emit(d);
@@ -94,9 +95,21 @@ fn check(project: &Project, a: CheckArgs) -> anyhow::Result<bool> {
             Ok(city) => {
                 emit(&Diagnostics(city.warnings.clone()));
                 let usable = project.languages().iter().filter(|l| project.language_problems(l).is_none());
-                for lang in usable.filter(|l| *l != default) {
+                for lang in usable {
                     let report = project.report(&city, lang, Output::WEB);
-                    eprintln!("{slug} {lang}: {}", report.coverage.summary(default));
+                    if lang != default {
+                        eprintln!("{slug} {lang}: {}", report.coverage.summary(default));
+                    }
+                    if a.typeset {
+                        match project.render(&report) {
+                            Ok(r) => emit(&Diagnostics(r.warnings)),
+                            Err(d) => {
+                                eprintln!("{slug} {lang}: the templates could not typeset it:");
+                                emit(&d);
+                                ok &= !d.has_errors();
+                            }
+                        }
+                    }
                 }
             }
             Err(d) => {
@@ -214,6 +227,7 @@ fn run_build(project: &Project, options: &Options) -> anyhow::Result<bool> {
         bar.finish_and_clear();
     }
     let default = &project.data().site.default_language;
+    emit(&Diagnostics(project.warnings()));
     emit(&Diagnostics(summary.warnings.clone()));
     for b in &summary.built {
         let coverage =

@@ -6,12 +6,20 @@
 //! it.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use anyhow::{Context, bail};
 use typst::foundations::Bytes;
 use typst::text::{Font, FontBook, FontInfo};
 use typst::utils::LazyHash;
+
+use crate::diagnostics::Diagnostic;
+
+/// Characters that print nothing and need no glyph (joiners, marks of direction, soft hyphen,
+/// variation selectors).
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}')
+}
 
 /// The font book and the lazily loaded faces.
 pub struct Fonts {
@@ -55,6 +63,36 @@ impl Fonts {
             slots.push(Slot { path, index, font: OnceLock::new() });
         }
         Ok(Self { book: LazyHash::new(book), slots })
+    }
+
+    /// Whether some font of the project has a glyph for `c` (Typst falls back to any of them).
+    pub fn covers(&self, c: char) -> bool {
+        (0..self.slots.len()).any(|i| self.book.info(i).is_some_and(|info| info.coverage.contains(c as u32)))
+    }
+
+    /// A located warning for each character of `text` (the file `path`) that no font in
+    /// `fonts/` has: it would print as an empty box. One warning per character, at its first
+    /// place, with the number of places.
+    pub fn missing_glyphs(&self, path: &Path, text: &Arc<str>) -> Vec<Diagnostic> {
+        let mut seen: Vec<(char, usize, usize)> = Vec::new();
+        for (at, c) in text.char_indices() {
+            if c.is_whitespace() || c.is_control() || is_invisible(c) {
+                continue;
+            }
+            if let Some(entry) = seen.iter_mut().find(|(s, ..)| *s == c) {
+                entry.2 += 1;
+            } else if !self.covers(c) {
+                seen.push((c, at, 1));
+            }
+        }
+        seen.into_iter()
+            .map(|(c, at, count)| {
+                let more = if count > 1 { format!(" (and {} more times in this file)", count - 1) } else { String::new() };
+                Diagnostic::at(path, text, at..at + c.len_utf8(), format!("no font in fonts/ has the character `{c}` (U+{:04X}): it prints as an empty box{more}", c as u32))
+                    .hint("write the text without it, or add a font that has it to fonts/")
+                    .warning()
+            })
+            .collect()
     }
 
     /// The face at `index` of the book, read on first use.

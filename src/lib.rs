@@ -116,7 +116,21 @@ impl Project {
             .hint(format!("the cities are: {}", self.data.cities.join(", ")))
             .into());
         }
-        self.data.load_city(slug)
+        let mut city = self.data.load_city(slug)?;
+        let missing: Vec<Diagnostic> =
+            city.sources().flat_map(|(path, text)| self.shared.fonts().missing_glyphs(path, text)).collect();
+        city.warnings.extend(missing);
+        Ok(city)
+    }
+
+    /// Problems in the site's shared files that do not stop any report (characters of the fixed
+    /// strings that no font has).
+    pub fn warnings(&self) -> Vec<Diagnostic> {
+        self.data
+            .strings_sources
+            .values()
+            .flat_map(|(path, text)| self.shared.fonts().missing_glyphs(path, text))
+            .collect()
     }
 
     /// The problems of `lang`'s fixed strings (`data/i18n/<lang>.toml`), when they cannot be

@@ -238,8 +238,18 @@ pub struct City {
     pub dir: PathBuf,
     pub facts: Facts,
     pub texts: BTreeMap<String, Text>,
+    /// `city.toml` as the user knows its path, and its text (for checks of every character).
+    pub facts_source: (PathBuf, Arc<str>),
     /// Problems that do not stop the reports from being made.
     pub warnings: Vec<Diagnostic>,
+}
+
+impl City {
+    /// Every file of the city that was read: its path as the user knows it and its text.
+    pub fn sources(&self) -> impl Iterator<Item = (&Path, &Arc<str>)> {
+        std::iter::once((self.facts_source.0.as_path(), &self.facts_source.1))
+            .chain(self.texts.values().map(|t| (t.source.path.as_path(), &t.source.text)))
+    }
 }
 
 /// The whole `data/` folder's shared parts, plus the list of cities.
@@ -255,6 +265,9 @@ pub struct Data {
     pub broken_languages: BTreeMap<String, Diagnostics>,
     /// City slugs, sorted.
     pub cities: Vec<String>,
+    /// Each sound i18n file's path as the user knows it and its text (for checks of every
+    /// character).
+    pub strings_sources: BTreeMap<String, (PathBuf, Arc<str>)>,
     /// Folders in `data/cities/` that cannot be cities (badly named, or leading outside the
     /// project), by folder name: reported as failures, the other cities are made.
     pub bad_cities: BTreeMap<String, Diagnostic>,
@@ -407,6 +420,7 @@ impl Data {
 
         // Each language on its own: a broken i18n file fails that language's reports only.
         let mut strings = BTreeMap::new();
+        let mut strings_sources = BTreeMap::new();
         let mut broken_languages = BTreeMap::new();
         for lang in &site.languages {
             let path = data_dir.join("i18n").join(format!("{lang}.toml"));
@@ -418,10 +432,11 @@ impl Data {
                         site.default_language
                     ))]
                 })
-                .and_then(|text| Strings::parse(&shown_i18n, &text));
+                .and_then(|text| Strings::parse(&shown_i18n, &text).map(|s| (s, text)));
             match parsed {
-                Ok(s) => {
+                Ok((s, text)) => {
                     strings.insert(lang.clone(), s);
+                    strings_sources.insert(lang.clone(), (shown_i18n, text));
                 }
                 Err(d) => {
                     broken_languages.insert(lang.clone(), Diagnostics(d));
@@ -460,7 +475,15 @@ impl Data {
             }
         }
         cities.sort();
-        Ok(Self { root: root.to_path_buf(), site, strings, broken_languages, cities, bad_cities })
+        Ok(Self {
+            root: root.to_path_buf(),
+            site,
+            strings,
+            strings_sources,
+            broken_languages,
+            cities,
+            bad_cities,
+        })
     }
 
     /// The fixed strings of a site language whose i18n file is sound (see
@@ -475,7 +498,7 @@ impl Data {
     /// Loads and validates one city: `city.toml` and every `<lang>.md` in its folder.
     pub fn load_city(&self, slug: &str) -> Result<City, Diagnostics> {
         let dir = self.root.join("data").join("cities").join(slug);
-        let (facts, mut errors) = self.load_facts(&dir.join("city.toml"))?;
+        let (facts, facts_source, mut errors) = self.load_facts(&dir.join("city.toml"))?;
         let default = &self.site.default_language;
 
         let mut texts = BTreeMap::new();
@@ -564,13 +587,14 @@ impl Data {
         if errors.iter().any(|d| !d.warning) {
             Err(Diagnostics(errors))
         } else {
-            Ok(City { slug: slug.to_string(), dir, facts, texts, warnings: errors })
+            Ok(City { slug: slug.to_string(), dir, facts, texts, facts_source, warnings: errors })
         }
     }
 
     /// Reads `city.toml` into plain facts, with the problems (errors and warnings) that do not
     /// stop it from being read.
-    fn load_facts(&self, path: &Path) -> Result<(Facts, Vec<Diagnostic>), Diagnostics> {
+    #[allow(clippy::type_complexity)]
+    fn load_facts(&self, path: &Path) -> Result<(Facts, (PathBuf, Arc<str>), Vec<Diagnostic>), Diagnostics> {
         let shown = diagnostics::display_path(path, &self.root);
         let text = read(path, &self.root)?;
         let file: FactsFile = parse_toml(&shown, &text, 0, &text)?;
@@ -625,7 +649,7 @@ impl Data {
             mayor: Mayor { name: file.mayor.name, party: file.mayor.party.map(Spanned::into_inner) },
             networks: file.networks,
         };
-        Ok((facts, errors))
+        Ok((facts, (shown, text), errors))
     }
 
     fn load_text(&self, path: &Path, lang: &str) -> Result<Text, Diagnostics> {
