@@ -6,7 +6,8 @@ use std::path::Path;
 use crate::common::*;
 
 /// One mistake: in `file` (under data/), replace `find` by `replace`; the error must
-/// contain every string of `expect`.
+/// contain every string of `expect` (a located one: file:line:column where it can be). A few
+/// cases, named in `apply`, do something else to the file.
 struct Case {
     name: &'static str,
     file: &'static str,
@@ -164,6 +165,303 @@ const CASES: &[Case] = &[
         replace: "",
         expect: &["data/cities/tiny/xx.md", "`xx` is not a language of site.toml"],
     },
+    Case {
+        name: "name table without the default language",
+        file: "cities/tiny/city.toml",
+        find: "name = { en = \"Tinytown\", de = \"Kleinstadt\" }",
+        replace: "name = { de = \"Kleinstadt\" }",
+        expect: &["data/cities/tiny/city.toml:1:8", "`name` has no text in the default language `en`"],
+    },
+    Case {
+        name: "update year before the report year",
+        file: "cities/tiny/city.toml",
+        find: "update_year = 2023",
+        replace: "update_year = 2019",
+        expect: &["data/cities/tiny/city.toml:5:1", "`update_year` is before `report_year`"],
+    },
+    Case {
+        name: "a date that is not a day of the calendar",
+        file: "cities/tiny/city.toml",
+        find: "update_year = 2023",
+        replace: "update_year = 2023\ndate = 2023-02-30",
+        expect: &["data/cities/tiny/city.toml:6:"],
+    },
+    Case {
+        name: "a time where the date goes",
+        file: "cities/tiny/city.toml",
+        find: "update_year = 2023",
+        replace: "update_year = 2023\ndate = 12:00:00",
+        expect: &["data/cities/tiny/city.toml:6:8", "`date` must be a date such as 2023-06-30"],
+    },
+    Case {
+        name: "negative population",
+        file: "cities/tiny/city.toml",
+        find: "population = 12345",
+        replace: "population = -5",
+        expect: &["data/cities/tiny/city.toml:3:14", "expected u64"],
+    },
+    Case {
+        name: "no mayor",
+        file: "cities/tiny/city.toml",
+        find: "[mayor]\nname = \"Ann Example\"\nparty = { en = \"Example Party\" }\n",
+        replace: "",
+        expect: &["data/cities/tiny/city.toml", "missing field `mayor`"],
+    },
+    Case {
+        name: "networks not a list",
+        file: "cities/tiny/city.toml",
+        find: "update_year = 2023",
+        replace: "update_year = 2023\nnetworks = \"Eurocities\"",
+        expect: &["data/cities/tiny/city.toml:6:12", "expected a sequence"],
+    },
+    Case {
+        name: "invalid UTF-8 in city.toml",
+        file: "cities/tiny/city.toml",
+        find: "Ann Example",
+        replace: "Ann \u{fffd}xample",
+        expect: &["data/cities/tiny/city.toml:8:13", "not valid UTF-8: the byte 0xE9"],
+    },
+    Case {
+        name: "empty tagline",
+        file: "cities/tiny/en.md",
+        find: "tagline = \"A small town with a big heart\"",
+        replace: "tagline = \"  \"",
+        expect: &["data/cities/tiny/en.md:2:11", "this field is empty"],
+    },
+    Case {
+        name: "empty takeaways",
+        file: "cities/tiny/en.md",
+        find: "takeaways = [\"First takeaway.\", \"Second takeaway.\"]",
+        replace: "takeaways = []",
+        expect: &["data/cities/tiny/en.md:3:1", "`takeaways` is empty"],
+    },
+    Case {
+        name: "footnote in a takeaway",
+        file: "cities/tiny/en.md",
+        find: "\"First takeaway.\"",
+        replace: "\"First takeaway.[^1]\"",
+        expect: &["data/cities/tiny/en.md:3:", "footnotes are not allowed here"],
+    },
+    Case {
+        name: "takeaway written as a numbered list",
+        file: "cities/tiny/en.md",
+        find: "\"First takeaway.\"",
+        replace: "\"1. First takeaway.\"",
+        expect: &["data/cities/tiny/en.md:3:15", "only one paragraph of text is allowed here"],
+    },
+    Case {
+        name: "javascript link in the tagline, located at the link",
+        file: "cities/tiny/en.md",
+        find: "tagline = \"A small town with a big heart\"",
+        replace: "tagline = \"A small [town](javascript:alert(1)) with a big heart\"",
+        expect: &["data/cities/tiny/en.md:2:20", "`javascript:alert(1)` is not a web or e-mail address"],
+    },
+    Case {
+        name: "file link in the body",
+        file: "cities/tiny/en.md",
+        find: "Body text of the background.[^2]",
+        replace: "Body text of the <file:///etc/passwd> background.[^2]",
+        expect: &["data/cities/tiny/en.md:23:18", "`file:///etc/passwd` is not a web or e-mail address"],
+    },
+    Case {
+        name: "relative link",
+        file: "cities/tiny/en.md",
+        find: "Body text of the background.[^2]",
+        replace: "Body text of the [background](other.md).[^2]",
+        expect: &["data/cities/tiny/en.md:23:18", "`other.md` is not a web or e-mail address"],
+    },
+    Case {
+        name: "quotes nested too deep",
+        file: "cities/tiny/en.md",
+        find: "Body text of the background.[^2]",
+        replace: "Body text of the background.[^2]\n\n> > > > > > > > > > > > > > > deep",
+        expect: &["data/cities/tiny/en.md:25:", "nested more than 12 deep"],
+    },
+    Case {
+        name: "footnote of 255 words",
+        file: "cities/tiny/en.md",
+        find: "[^1]: First source.",
+        replace: "[^1]: First source. word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word.",
+        expect: &["data/cities/tiny/en.md:33:1", "has 255 words; a footnote may have at most 250"],
+    },
+    Case {
+        name: "section id used twice",
+        file: "cities/tiny/en.md",
+        find: "## The first approach {#first}",
+        replace: "## The first approach {#background}",
+        expect: &[
+            "data/cities/tiny/en.md:25:1",
+            "the section id `background` is used twice (first on line 19)",
+        ],
+    },
+    Case {
+        name: "text before the first heading",
+        file: "cities/tiny/en.md",
+        find: "+++\n\n# Abstract",
+        replace: "+++\n\nAn introduction.\n\n# Abstract",
+        expect: &["data/cities/tiny/en.md:13:1", "text before the first section heading"],
+    },
+    Case {
+        name: "class in a heading's braces",
+        file: "cities/tiny/en.md",
+        find: "## The first approach {#first}",
+        replace: "## The first approach {#first .wide}",
+        expect: &["data/cities/tiny/en.md:25:1", "only an id (`{#id}`) is allowed"],
+    },
+    Case {
+        name: "id on an unnumbered sub-heading",
+        file: "cities/tiny/en.md",
+        find: "### What is unique about the city?",
+        replace: "### What is unique about the city? {#unique}",
+        expect: &["data/cities/tiny/en.md:15:1", "unnumbered sub-headings (`###`) take no id"],
+    },
+    Case {
+        name: "fenced code block",
+        file: "cities/tiny/en.md",
+        find: "Text of the first approach, citing again.[^2]",
+        replace: "Text of the first approach, citing again.[^2]\n\n```\ncode\n```",
+        expect: &["data/cities/tiny/en.md:29:1", "a code block is not supported"],
+    },
+    Case {
+        name: "image",
+        file: "cities/tiny/en.md",
+        find: "Text of the first approach, citing again.[^2]",
+        replace: "Text of the first approach, citing again.[^2] ![a map](map.png)",
+        expect: &["data/cities/tiny/en.md:27:47", "an image is not supported"],
+    },
+    Case {
+        name: "horizontal rule",
+        file: "cities/tiny/en.md",
+        find: "Text of the first approach, citing again.[^2]",
+        replace: "Text of the first approach, citing again.[^2]\n\n---\n\nMore.",
+        expect: &["data/cities/tiny/en.md:29:1", "a horizontal rule is not supported"],
+    },
+    Case {
+        name: "html comment",
+        file: "cities/tiny/en.md",
+        find: "Text of the first approach, citing again.[^2]",
+        replace: "<!-- to do -->\n\nText of the first approach, citing again.[^2]",
+        expect: &["data/cities/tiny/en.md:27:1", "an HTML block is not supported"],
+    },
+    Case {
+        name: "default language without the abstract",
+        file: "cities/tiny/en.md",
+        find: "{#abstract}",
+        replace: "{#summary}",
+        expect: &["data/cities/tiny/en.md:1:1", "no section with the id `abstract`"],
+    },
+    Case {
+        name: "default language without a tagline",
+        file: "cities/tiny/en.md",
+        find: "tagline = \"A small town with a big heart\"\n",
+        replace: "",
+        expect: &["data/cities/tiny/en.md:1:1", "must have a `tagline`"],
+    },
+    Case {
+        name: "front matter not closed",
+        file: "cities/tiny/en.md",
+        find: "+++\n\n# Abstract",
+        replace: "\n# Abstract",
+        expect: &["data/cities/tiny/en.md:1:1", "does not start with a `+++` front matter block"],
+    },
+    Case {
+        name: "front matter toml syntax error",
+        file: "cities/tiny/en.md",
+        find: "[quote]",
+        replace: "[quote",
+        expect: &["data/cities/tiny/en.md:5:"],
+    },
+    Case {
+        name: "invalid UTF-8 in a report",
+        file: "cities/tiny/en.md",
+        find: "Tinytown is small.",
+        replace: "Tinytown is sm\u{fffd}ll.",
+        expect: &["data/cities/tiny/en.md:17:35", "not valid UTF-8"],
+    },
+    Case {
+        name: "a report file over the size limit",
+        file: "cities/tiny/en.md",
+        find: "",
+        replace: "",
+        expect: &["data/cities/tiny/en.md", "a data file may be at most 1024 KB"],
+    },
+    Case {
+        name: "a report linked from outside the project",
+        file: "cities/tiny/en.md",
+        find: "",
+        replace: "",
+        expect: &["data/cities/tiny/en.md", "leads outside the project's data/ folder"],
+    },
+    Case {
+        name: "a city folder linked from outside the project",
+        file: "cities/tiny",
+        find: "",
+        replace: "",
+        expect: &["data/cities/tiny", "leads outside the project's data/ folder"],
+    },
+    Case {
+        name: "i18n toml syntax error",
+        file: "i18n/en.toml",
+        find: "contents = \"Contents\"",
+        replace: "contents = \"Contents",
+        expect: &["data/i18n/en.toml:8:"],
+    },
+    Case {
+        name: "i18n number format without a separator",
+        file: "i18n/en.toml",
+        find: "group = \",\"",
+        replace: "grouping = \",\"",
+        expect: &["data/i18n/en.toml:", "unknown field `grouping`"],
+    },
+    Case {
+        name: "i18n region that is not a string",
+        file: "i18n/de.toml",
+        find: "region = \"DE\"",
+        replace: "region = 49",
+        expect: &["data/i18n/de.toml:3:10", "`region` must be a string, not integer"],
+    },
+    Case {
+        name: "i18n closing note with a heading",
+        file: "i18n/fr.toml",
+        find: "closing = \"\"\"\n",
+        replace: "closing = \"\"\"\n# Moving Cities\n\n",
+        expect: &["data/i18n/fr.toml:", "numbered headings are not allowed here"],
+    },
+    Case {
+        name: "site default language not published",
+        file: "site.toml",
+        find: "default_language = \"en\"",
+        replace: "default_language = \"eo\"",
+        expect: &["data/site.toml:", "the default language `eo` is not one of `languages`"],
+    },
+    Case {
+        name: "site language listed twice",
+        file: "site.toml",
+        find: "languages = [\"en\", \"de\"",
+        replace: "languages = [\"en\", \"en\", \"de\"",
+        expect: &["data/site.toml:", "`en` is listed twice"],
+    },
+    Case {
+        name: "site language code in capitals",
+        file: "site.toml",
+        find: "languages = [\"en\", \"de\"",
+        replace: "languages = [\"en\", \"DE\"",
+        expect: &["data/site.toml:", "`DE` is not a language code"],
+    },
+    Case {
+        name: "site city page without the slug",
+        file: "site.toml",
+        find: "city_page = \"https://moving-cities.eu/{lang}/{slug}\"",
+        replace: "city_page = \"https://moving-cities.eu/{lang}/city\"",
+        expect: &["data/site.toml:", "`city_page` must hold `{slug}`"],
+    },
+    Case {
+        name: "site unknown field",
+        file: "site.toml",
+        find: "publisher =",
+        replace: "publsher =",
+        expect: &["data/site.toml:", "unknown field `publsher`"],
+    },
 ];
 
 fn apply(root: &Path, case: &Case) {
@@ -176,9 +474,33 @@ fn apply(root: &Path, case: &Case) {
         std::fs::rename(&path, path.with_file_name("xx.md")).unwrap();
         return;
     }
+    if case.name == "a report file over the size limit" {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let filler = "Padding paragraph. ".repeat(60_000);
+        std::fs::write(&path, text.replace("Tinytown is small.", &format!("Tinytown is small. {filler}")))
+            .unwrap();
+        return;
+    }
+    if case.name.ends_with("linked from outside the project") {
+        // The target lies outside the project: its content must never be read or shown.
+        let outside =
+            root.parent().unwrap().join(format!("{}-outside", root.file_name().unwrap().to_string_lossy()));
+        if path.is_dir() {
+            copy_dir(&path, &outside);
+            std::fs::remove_dir_all(&path).unwrap();
+        } else {
+            std::fs::write(&outside, "SECRET first line\n").unwrap();
+            std::fs::remove_file(&path).unwrap();
+        }
+        std::os::unix::fs::symlink(&outside, &path).unwrap();
+        return;
+    }
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains(case.find), "{}: fixture lacks {:?}", case.name, case.find);
-    std::fs::write(&path, text.replacen(case.find, case.replace, 1)).unwrap();
+    let text = text.replacen(case.find, case.replace, 1);
+    // U+FFFD in a replacement stands for a byte that is not UTF-8 (0xE9, Latin-1's é).
+    let bytes: Vec<u8> = text.split('\u{fffd}').map(str::as_bytes).collect::<Vec<_>>().join(&0xE9u8);
+    std::fs::write(&path, bytes).unwrap();
 }
 
 #[test]
@@ -208,6 +530,12 @@ fn every_mistake_is_located_and_fails_check_and_render() {
             if o.status.code() != Some(1) || stderr.contains("panicked") {
                 failures.push(format!("{}: {what} exited with {:?}:\n{stderr}", case.name, o.status.code()));
                 continue;
+            }
+            if stderr.contains("SECRET") {
+                failures.push(format!(
+                    "{}: {what} showed the content of a file outside the project:\n{stderr}",
+                    case.name
+                ));
             }
             for e in case.expect {
                 if !stderr.contains(e) {
