@@ -272,3 +272,132 @@ fn export_data_prints_what_the_template_receives() {
     assert_eq!(v["sections"][1]["fallback"], true);
     assert_eq!(v["figures"][0]["value"]["content"][0]["text"], "1.398.765");
 }
+
+/// Every entry of the manifest in `out` (if there is one) names a file that is there, with
+/// the size and checksum the entry says; every PDF there is complete.
+#[track_caller]
+fn assert_manifest_true(out: &Path, when: &str) {
+    if let Ok(bytes) = std::fs::read(out.join("manifest.json")) {
+        let m: Manifest = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|e| panic!("{when}: the manifest is not JSON: {e}"));
+        for e in &m.reports {
+            let file = std::fs::read(out.join(&e.file))
+                .unwrap_or_else(|_| panic!("{when}: {} is listed but missing", e.file));
+            assert_eq!(file.len() as u64, e.bytes, "{when}: {} has another size than listed", e.file);
+            let sha: String = Sha256::digest(&file).iter().map(|b| format!("{b:02x}")).collect();
+            assert_eq!(sha, e.sha256, "{when}: {} has another checksum than listed", e.file);
+        }
+    }
+    for name in pdfs(out) {
+        let bytes = std::fs::read(out.join(&name)).unwrap();
+        assert!(lopdf::Document::load_mem(&bytes).is_ok(), "{when}: {name} is not a complete PDF");
+    }
+}
+
+/// A build killed at 24 points of a rebuild of changed data (from just after the start to the
+/// last reports), the data changing between kills: at every stop, the manifest matches the
+/// files; a build that finishes then lists every report.
+#[test]
+fn killed_at_random_points_the_manifest_always_matches_its_files() {
+    let p = synth(4);
+    let out = p.path().join("out");
+    must_succeed(&build(p.path(), &[]).0);
+    let full = std::time::Instant::now();
+    must_succeed(&build(p.path(), &["--force"]).0);
+    let cold = full.elapsed().as_millis() as u64;
+    // A small fixed-seed generator: the points differ from kill to kill, and from run to run
+    // of the test only through the machine's speed.
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for round in 0..24 {
+        // Change every city, so that every report is rebuilt.
+        for city in 1..=4 {
+            let f = p.path().join(format!("data/cities/synth-{city:03}/en.md"));
+            let text = std::fs::read_to_string(&f).unwrap();
+            std::fs::write(
+                &f,
+                text.replacen("# {#update}\n", &format!("# {{#update}}\n\n- Round {round}.\n"), 1),
+            )
+            .unwrap();
+        }
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cityreport"))
+            .args(["--root", p.path().to_str().unwrap(), "build", "--jobs", "2", "-o", out.to_str().unwrap()])
+            .stderr(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(next() % (cold + 50)));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert_manifest_true(&out, &format!("kill {round}"));
+    }
+    must_succeed(&build(p.path(), &[]).0);
+    assert_manifest_true(&out, "after a finished build");
+    assert_eq!(manifest(p.path()).reports.len(), 12);
+    assert_eq!(pdfs(&out).len(), 12);
+}
+
+/// Two builds into the same folder at once (a cron job and an editor): the second waits for
+/// the first, saying so; nothing is lost and the manifest lists every file, each as it is.
+#[test]
+fn two_builds_into_one_folder_take_turns_and_lose_nothing() {
+    let p = synth(4);
+    let out = p.path().join("out");
+    let start = |cities: &str| {
+        Command::new(env!("CARGO_BIN_EXE_cityreport"))
+            .args(["--root", p.path().to_str().unwrap(), "build", "--jobs", "1", "--city", cities])
+            .args(["-o", out.to_str().unwrap()])
+            .stderr(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let first = start("synth-001,synth-002");
+    // Let the first take the lock.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while !out.join(".cityreport.lock").exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let second = start("synth-003,synth-004");
+    let (a, b) = (first.wait_with_output().unwrap(), second.wait_with_output().unwrap());
+    assert!(a.status.success() && b.status.success());
+    let waited = String::from_utf8_lossy(&b.stderr);
+    assert!(
+        waited.contains("another cityreport build is writing to")
+            || String::from_utf8_lossy(&a.stderr).contains("another cityreport build"),
+        "neither build waited: {waited}"
+    );
+    assert_manifest_true(&out, "after two builds");
+    assert_eq!(manifest(p.path()).reports.len(), 12, "entries were lost");
+    assert_eq!(pdfs(&out).len(), 12);
+}
+
+/// A folder in data/cities/ that is not a slug, and a broken data/i18n file: each fails alone
+/// with its located error; every other report is made, and the exit status is 1.
+#[test]
+fn a_bad_city_folder_or_a_broken_language_fails_alone() {
+    let p = synth(2);
+    std::fs::create_dir(p.path().join("data/cities/New York")).unwrap();
+    edit(&p.path().join("data/i18n/de.toml"), "contents = ", "contens = ");
+    let (o, stderr) = build(p.path(), &[]);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("data/cities/New York: a city folder name must be a slug"), "{stderr}");
+    assert!(stderr.contains("not built: every report in `de`"), "{stderr}");
+    assert!(stderr.contains("unknown key `contens`") && stderr.contains("data/i18n/de.toml:"), "{stderr}");
+    assert!(stderr.contains("4 built, 0 unchanged, 2 failed"), "{stderr}");
+    let built = pdfs(&p.path().join("out"));
+    assert_eq!(built.len(), 4);
+    assert!(built.iter().all(|f| !f.contains("-de")), "{built:?}");
+    // `check` reports both and fails; the other languages' coverage is still printed.
+    let check = run(p.path(), &["check"]);
+    let stderr = must_fail(&check);
+    assert!(
+        stderr.contains("New York") && stderr.contains("contens") && stderr.contains("synth-001 fr:"),
+        "{stderr}"
+    );
+}
