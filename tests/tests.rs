@@ -5,6 +5,7 @@ mod bad_input;
 mod batch;
 mod common;
 mod contract;
+mod hardening;
 mod injection;
 mod languages;
 mod milan_en;

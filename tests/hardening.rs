@@ -1,0 +1,166 @@
+//! What a user's data can do to a report, beyond the corpus of mistakes: long unbreakable
+//! strings stay inside the text area, `check --typeset` finds template errors, and any text in
+//! any field prints as typed or gives a located error (a property test).
+
+use std::path::Path;
+
+use proptest::prelude::*;
+
+use crate::common::*;
+
+/// The text area's right edge on a web page (A4, 22 mm margins), in points.
+const TEXT_RIGHT: f32 = (210.0 - 22.0) / 25.4 * 72.0;
+
+/// A 120-letter compound word, a long hash and a long identifier in a paragraph: no ink right
+/// of the text area on any page but the cover (whose accents reach the edge by design).
+#[test]
+fn long_unbreakable_strings_break_inside_the_text_area() {
+    let project = project_from("tiny");
+    let en = project.path().join("data/cities/tiny/en.md");
+    let word = "Donaudampfschifffahrtselektrizitätenhauptbetriebswerkbauunterbeamtengesellschaftskapitänswitwenrentenauszahlungsstelle";
+    let hash = "3f9a1c0d5e7b2a4c6e8f0a1b3c5d7e9f1a2b4c6d8e0f3f9a1c0d5e7b2a4c6e8f0a1b3c5d7e9f1a2b4c6d8e0f";
+    let ident = "an_identifier_that_goes_on_and_on_without_any_break_at_all_whatsoever_really";
+    let text = std::fs::read_to_string(&en).unwrap().replace(
+        "Body text of the background.[^2]",
+        &format!("Body text of the background.[^2] {word}, {hash} and `{ident}`."),
+    );
+    std::fs::write(&en, text).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    must_succeed(&run(
+        project.path(),
+        &["render", "tiny", "--lang", "en", "--png", "1", "-o", out.path().to_str().unwrap()],
+    ));
+    let pdf = Pdf::new(std::fs::read(out.path().join("tiny-en.pdf")).unwrap());
+    // The strings are all there, whole (break opportunities are invisible).
+    let all = pdf.text().replace(['\u{ad}', '\u{200b}'], "");
+    for s in [word, hash, ident] {
+        assert!(contains_loose(&all, s), "{s} is not printed whole");
+    }
+    let mut checked = 0;
+    for page in 2..=pdf.pages.len() {
+        let picture = image::open(out.path().join(format!("tiny-en-{page:02}.png"))).unwrap().to_luma8();
+        let from = (TEXT_RIGHT + 2.0).ceil() as u32;
+        let ink = (from..picture.width())
+            .flat_map(|x| (0..picture.height()).map(move |y| (x, y)))
+            .find(|&(x, y)| picture.get_pixel(x, y).0[0] < 200);
+        assert!(ink.is_none(), "page {page}: ink right of the text area at {ink:?}");
+        checked += 1;
+    }
+    assert!(checked >= 3);
+}
+
+/// `check` validates data; `check --typeset` also typesets every report and so finds an
+/// error in the templates, located there.
+#[test]
+fn check_typeset_finds_template_errors() {
+    let project = project_from("tiny");
+    let templates = own_templates(project.path());
+    let quote = templates.join("quote.typ");
+    let text = std::fs::read_to_string(&quote).unwrap().replace("data.quote", "data.qoute");
+    std::fs::write(&quote, text).unwrap();
+    must_succeed(&run(project.path(), &["check"]));
+    let stderr = must_fail(&run(project.path(), &["check", "--typeset"]));
+    assert!(stderr.contains("templates/quote.typ:") && stderr.contains("qoute"), "{stderr}");
+}
+
+/// Text as a writer types it, from an alphabet of everything that means something to
+/// Markdown, TOML or Typst, letters of the site's languages, quotes and dashes.
+fn typed_text() -> impl Strategy<Value = String> {
+    let chars: Vec<char> =
+        "abcxyzABCXYZ0129 #$*_@<>[]\\\"'~/`{}()|!%&=+-:;,.?^ąęłńóśźżĄŁŻäöüßÄÖÜéèçàœÉÈαβγΩλόίΈ–—…„“”«»‘’"
+            .chars()
+            .collect();
+    proptest::collection::vec(proptest::sample::select(chars), 1..40).prop_map(|v| v.into_iter().collect())
+}
+
+/// `s` as Markdown that means exactly `s`: every ASCII punctuation character escaped.
+fn markdown_literal(s: &str) -> String {
+    s.chars().map(|c| if c.is_ascii_punctuation() { format!("\\{c}") } else { c.to_string() }).collect()
+}
+
+/// `s` as a TOML basic string.
+fn toml_literal(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// Renders the tiny fixture with `edit` applied (through the library: a project per case
+/// would be slow through the binary). Ok(text of the PDF), or Err(every problem, each located).
+fn render_with(edit: impl FnOnce(&Path)) -> Result<String, Vec<String>> {
+    let project = project_from("tiny");
+    edit(project.path());
+    let located = |d: &cityreport::Diagnostics| -> Vec<String> {
+        for e in &d.0 {
+            assert!(e.text.is_some(), "an error without a place: {e}");
+        }
+        d.0.iter().map(|e| e.to_string()).collect()
+    };
+    let p = cityreport::Project::open(project.path()).map_err(|e| match e {
+        cityreport::OpenError::Data(d) => located(&d),
+        cityreport::OpenError::Other(e) => panic!("not a data error: {e:#}"),
+    })?;
+    let city = p.city("tiny").map_err(|d| located(&d))?;
+    if city.warnings.iter().any(|w| w.message.contains("no font")) {
+        panic!("a character of the alphabet has no font: {:?}", city.warnings);
+    }
+    let report = p.report(&city, "en", cityreport::Output::WEB);
+    let rendered = p.render(&report).map_err(|d| located(&d))?;
+    let text = pdf_extract::extract_text_from_mem(&rendered.pdf).expect("text extraction");
+    Ok(text.replace(['\u{ad}', '\u{200b}'], ""))
+}
+
+/// The PDF's text shows `typed` (whitespace and line-end hyphens aside); only a field of
+/// nothing but spaces may be refused, with a located error.
+#[track_caller]
+fn assert_printed(result: Result<String, Vec<String>>, typed: &str, field: &str) {
+    match result {
+        Ok(text) => {
+            let typed = typed.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(contains_loose(&text, &typed), "{field}: {typed:?} is not printed as typed:\n{text}");
+        }
+        // A located error is the answer to a field of spaces only; anything else prints.
+        Err(errors) => assert!(typed.trim().is_empty(), "{field}: {typed:?} was refused: {errors:#?}"),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// The tagline (a front-matter string, inline Markdown).
+    #[test]
+    fn any_tagline_prints_as_typed_or_gives_a_located_error(typed in typed_text()) {
+        let result = render_with(|root| {
+            let en = root.join("data/cities/tiny/en.md");
+            let text = std::fs::read_to_string(&en).unwrap().replace(
+                "tagline = \"A small town with a big heart\"",
+                &format!("tagline = {}", toml_literal(&markdown_literal(&typed))),
+            );
+            std::fs::write(&en, text).unwrap();
+        });
+        assert_printed(result, &typed, "tagline");
+    }
+
+    /// A paragraph of the body (Markdown).
+    #[test]
+    fn any_paragraph_prints_as_typed_or_gives_a_located_error(typed in typed_text()) {
+        let result = render_with(|root| {
+            let en = root.join("data/cities/tiny/en.md");
+            let text = std::fs::read_to_string(&en).unwrap().replace(
+                "Body text of the background.[^2]",
+                &format!("Body text of the background.[^2]\n\n{}", markdown_literal(&typed)),
+            );
+            std::fs::write(&en, text).unwrap();
+        });
+        assert_printed(result, &typed, "paragraph");
+    }
+
+    /// The mayor's name (city.toml: plain text, not Markdown).
+    #[test]
+    fn any_mayor_name_prints_as_typed_or_gives_a_located_error(typed in typed_text()) {
+        let result = render_with(|root| {
+            let facts = root.join("data/cities/tiny/city.toml");
+            let text = std::fs::read_to_string(&facts).unwrap().replace("name = \"Ann Example\"", &format!("name = {}", toml_literal(&typed)));
+            std::fs::write(&facts, text).unwrap();
+        });
+        assert_printed(result, &typed, "mayor");
+    }
+}
