@@ -163,8 +163,19 @@ pub fn convert_body(src: &SourceRef, body: &str, footnote_prefix: &str) -> Resul
         }
     }
 
-    // Footnotes: every reference defined, every definition used.
+    // Footnotes: every reference defined, every definition used; not more than a page can
+    // carry in a report of this size.
     let defs = std::mem::take(&mut conv.footnotes);
+    if defs.len() > MAX_FOOTNOTES {
+        // At the first definition past the limit, in the file's order.
+        let mut spans: Vec<Range<usize>> = defs.values().map(|d| d.span.clone()).collect();
+        spans.sort_by_key(|r| r.start);
+        let span = spans.get(MAX_FOOTNOTES).cloned().unwrap_or(0..0);
+        errors.push(
+            src.error(span, format!("the file defines {} footnotes; a report may have at most {MAX_FOOTNOTES}", defs.len()))
+                .hint("Milan's report has 31: cite a source once and refer to it again with the same label"),
+        );
+    }
     let mut used: HashMap<String, bool> = HashMap::new();
     for section in &mut sections {
         let mut resolve = |inlines: &mut Vec<Inline>| {
@@ -345,6 +356,9 @@ struct FootnoteDef {
 /// The longest footnote: a note must fit at the foot of the page that cites it (a longer one
 /// would be set on other pages than its citation).
 pub const MAX_FOOTNOTE_WORDS: usize = 250;
+
+/// The most footnotes one file may define (typesetting time and memory grow with them).
+pub const MAX_FOOTNOTES: usize = 1000;
 
 /// How deep lists, quotes and emphasis may nest.
 pub const MAX_NESTING: usize = 12;

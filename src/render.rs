@@ -17,6 +17,9 @@ use crate::localize::Report;
 use crate::output::Profile;
 use crate::world::{MAIN_PATH, ReportWorld, Shared};
 
+/// The longest report: Milan's has 14 pages; a data file at its size limit makes about 240.
+pub const MAX_PAGES: usize = 400;
+
 /// A typeset report.
 pub struct Rendered {
     /// The PDF file.
@@ -63,6 +66,12 @@ pub fn render_json(shared: &Arc<Shared>, report: &Report, json: Vec<u8>) -> Resu
         profile => format!("cityreport/{}/{}/{profile}", report.slug, report.lang),
     };
     let mut rendered = compile(&world, ident, today)?;
+    if rendered.pages > MAX_PAGES {
+        let message = format!("the report has {} pages; a report may have at most {MAX_PAGES}", rendered.pages);
+        return Err(Diagnostic::file(format!("data/cities/{}", report.slug), message)
+            .hint("a city report is a few dozen pages: check the texts for pasted material")
+            .into());
+    }
     if report.output.profile == Profile::Print {
         rendered.pdf =
             set_bleed_boxes(std::mem::take(&mut rendered.pdf), report.output.bleed_mm()).map_err(|e| {

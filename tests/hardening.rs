@@ -164,3 +164,34 @@ proptest! {
         assert_printed(result, &typed, "mayor");
     }
 }
+
+/// The limits that keep one report's time and memory bounded, each a located error naming
+/// it: more than 1000 footnotes in a file (`check` finds it), more than 400 pages (found when
+/// typesetting: `render`, `check --typeset`).
+#[test]
+fn too_many_footnotes_or_pages_are_refused_with_the_limit() {
+    let project = project_from("tiny");
+    let en = project.path().join("data/cities/tiny/en.md");
+    let original = std::fs::read_to_string(&en).unwrap();
+    let cites: String = (10..1012).map(|i| format!("Cited.[^{i}] ")).collect();
+    let defs: String = (10..1012).map(|i| format!("[^{i}]: Source {i}.\n")).collect();
+    let text = original.replace("Body text of the background.[^2]", &format!("Body text of the background.[^2] {cites}"));
+    std::fs::write(&en, format!("{text}\n{defs}")).unwrap();
+    let stderr = must_fail(&run(project.path(), &["check"]));
+    assert!(stderr.contains("the file defines 1005 footnotes; a report may have at most 1000"), "{stderr}");
+    // At the 1001st definition, in the file's order (after the fixture's three: source 1007).
+    let line = format!("{defs}").lines().position(|l| l.starts_with("[^1007]:")).unwrap();
+    let at = text.lines().count() + 2 + line;
+    assert!(stderr.contains(&format!("data/cities/tiny/en.md:{at}:1")), "{at}: {stderr}");
+
+    // 420 sections of a word each: every section starts a page.
+    let sections: String = (0..420).map(|i| format!("# Part {i} {{#part-{i}}}\n\nWord.\n\n")).collect();
+    std::fs::write(&en, original.replace("# {#update}", &format!("{sections}# {{#update}}"))).unwrap();
+    must_succeed(&run(project.path(), &["check"]));
+    let out = project.path().join("out");
+    let stderr = must_fail(&run(project.path(), &["render", "tiny", "--lang", "en", "-o", out.to_str().unwrap()]));
+    assert!(stderr.contains("pages; a report may have at most 400"), "{stderr}");
+    assert!(!out.join("tiny-en.pdf").exists());
+    let stderr = must_fail(&run(project.path(), &["check", "--typeset"]));
+    assert!(stderr.contains("a report may have at most 400"), "{stderr}");
+}
