@@ -175,7 +175,8 @@ fn too_many_footnotes_or_pages_are_refused_with_the_limit() {
     let original = std::fs::read_to_string(&en).unwrap();
     let cites: String = (10..1012).map(|i| format!("Cited.[^{i}] ")).collect();
     let defs: String = (10..1012).map(|i| format!("[^{i}]: Source {i}.\n")).collect();
-    let text = original.replace("Body text of the background.[^2]", &format!("Body text of the background.[^2] {cites}"));
+    let text = original
+        .replace("Body text of the background.[^2]", &format!("Body text of the background.[^2] {cites}"));
     std::fs::write(&en, format!("{text}\n{defs}")).unwrap();
     let stderr = must_fail(&run(project.path(), &["check"]));
     assert!(stderr.contains("the file defines 1005 footnotes; a report may have at most 1000"), "{stderr}");
@@ -189,9 +190,116 @@ fn too_many_footnotes_or_pages_are_refused_with_the_limit() {
     std::fs::write(&en, original.replace("# {#update}", &format!("{sections}# {{#update}}"))).unwrap();
     must_succeed(&run(project.path(), &["check"]));
     let out = project.path().join("out");
-    let stderr = must_fail(&run(project.path(), &["render", "tiny", "--lang", "en", "-o", out.to_str().unwrap()]));
+    let stderr =
+        must_fail(&run(project.path(), &["render", "tiny", "--lang", "en", "-o", out.to_str().unwrap()]));
     assert!(stderr.contains("pages; a report may have at most 400"), "{stderr}");
     assert!(!out.join("tiny-en.pdf").exists());
     let stderr = must_fail(&run(project.path(), &["check", "--typeset"]));
     assert!(stderr.contains("a report may have at most 400"), "{stderr}");
+}
+
+/// The tiny fixture with 11 takeaways, a long lead and inline code, rendered with pictures at
+/// 2 px per point: (pictures folder, PDF).
+fn layout_fixture() -> (tempfile::TempDir, Pdf) {
+    let project = project_from("tiny");
+    let en = project.path().join("data/cities/tiny/en.md");
+    let takeaways: Vec<String> =
+        (1..=11).map(|i| format!("\"Takeaway {i}, long enough to take two lines of the box, so that the numeral sits beside text.\"")).collect();
+    let text = std::fs::read_to_string(&en)
+        .unwrap()
+        .replace("takeaways = [\"First takeaway.\", \"Second takeaway.\"]", &format!("takeaways = [{}]", takeaways.join(", ")))
+        .replace(
+            "*Tinytown has always been a town of migration.*",
+            "*Tinytown has always been a town of migration: people came from the valleys and from far away, they stayed, and the town grew with every family, slowly and gently.*",
+        )
+        .replace("Body text of the background.[^2]", "Body text of the background.[^2] Run `cityreport build --force` again.");
+    std::fs::write(&en, text).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    must_succeed(&run(
+        project.path(),
+        &["render", "tiny", "--lang", "en", "--png", "2", "-o", out.path().to_str().unwrap()],
+    ));
+    let pdf = Pdf::new(std::fs::read(out.path().join("tiny-en.pdf")).unwrap());
+    (out, pdf)
+}
+
+/// Whether the pixel is ink (dark), or the yellow of the boxes and the lead's bar.
+fn dark(p: &image::Rgb<u8>) -> bool {
+    p.0.iter().all(|&c| c < 100)
+}
+fn yellow(p: &image::Rgb<u8>) -> bool {
+    p.0[0] > 200 && p.0[1] > 200 && p.0[2] < 120
+}
+
+/// Takeaway numbers of two digits do not touch their text; inline code is set at 0.9 of the
+/// text around it (9 pt in 10 pt text), not smaller; the lead's bar reaches as low as its
+/// text.
+#[test]
+fn numerals_code_and_lead_bar_are_laid_out_right() {
+    let (out, pdf) = layout_fixture();
+    let page = |n: usize| image::open(out.path().join(format!("tiny-en-{n:02}.png"))).unwrap().to_rgb8();
+
+    // The takeaways: the boxes are runs of rows with yellow at their left edge.
+    let boxes_page = pdf.pages_with("Takeaway 10,")[0] + 1;
+    let pic = page(boxes_page);
+    let left = (22.0 / 25.4 * 72.0 * 2.0) as u32 + 4;
+    let rows: Vec<u32> = (0..pic.height()).filter(|&y| yellow(pic.get_pixel(left, y))).collect();
+    let mut bands: Vec<(u32, u32)> = Vec::new();
+    for y in rows {
+        match bands.last_mut() {
+            Some((_, end)) if y == *end + 1 => *end = y,
+            _ => bands.push((y, y)),
+        }
+    }
+    let ten = pdf.pages[boxes_page - 1].matches("Takeaway").count();
+    assert!(ten >= 2, "{}", pdf.pages[boxes_page - 1]);
+    // The box of "10" is the tenth on its page counted from the first takeaway there.
+    let first = pdf.pages[boxes_page - 1]
+        .split("Takeaway ")
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .parse::<usize>()
+        .unwrap();
+    let (top, bottom) = bands[10 - first];
+    let inked: Vec<bool> =
+        (left..pic.width()).map(|x| (top..=bottom).any(|y| dark(pic.get_pixel(x, y)))).collect();
+    // The widest blank between ink in the box's first 45 mm: between the numeral and the text
+    // (the digits' own gap is a few pixels).
+    let start = inked.iter().position(|&i| i).unwrap();
+    let reach = start + (45.0 / 25.4 * 72.0 * 2.0) as usize;
+    let (mut widest, mut run) = (0, 0);
+    for &i in &inked[start..reach.min(inked.len())] {
+        run = if i { 0 } else { run + 1 };
+        widest = widest.max(run);
+    }
+    assert!(widest >= 16, "the numeral 10 is {widest} px (at 2 px/pt) from its text");
+
+    // Inline code: the font sizes set on the page with the code.
+    let code_page = pdf.pages_with("cityreport build --force")[0];
+    let sizes = pdf.font_sizes(code_page);
+    assert!(sizes.contains(&9.0), "no 9 pt text (the code) among {sizes:?}");
+    assert!(!sizes.iter().any(|s| (*s - 7.2).abs() < 0.05), "code at 7.2 pt (0.72 of the text): {sizes:?}");
+
+    // The lead: its yellow bar, left of the text, runs down to the text's last descender.
+    let lead_page = pdf.pages_with("slowly and gently")[0] + 1;
+    let pic = page(lead_page);
+    let bar_x = (0..pic.width())
+        .find(|&x| (0..pic.height()).filter(|&y| yellow(pic.get_pixel(x, y))).count() > 20)
+        .unwrap();
+    let bar: Vec<u32> = (0..pic.height()).filter(|&y| yellow(pic.get_pixel(bar_x, y))).collect();
+    let (bar_top, bar_bottom) = (bar[0], *bar.last().unwrap());
+    let text_rows: Vec<u32> = (bar_top.saturating_sub(20)..bar_bottom + 40)
+        .filter(|&y| (bar_x + 8..bar_x + 400).any(|x| dark(pic.get_pixel(x, y))))
+        .collect();
+    // The lead's own lines: the rows of ink that start within the bar's reach.
+    let mut last = bar_top;
+    for y in text_rows {
+        if y <= last + 16 {
+            last = last.max(y);
+        }
+    }
+    assert!(bar_bottom + 2 >= last, "the bar ends at {bar_bottom}, the lead's text at {last}");
 }

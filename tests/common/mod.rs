@@ -300,6 +300,23 @@ impl Pdf {
         out
     }
 
+    /// The font sizes (`Tf`) set on page `index` (0-based), rounded to a tenth of a point.
+    pub fn font_sizes(&self, index: usize) -> Vec<f32> {
+        let id = *self.doc.get_pages().values().nth(index).expect("page exists");
+        let content = self.doc.get_page_content(id).unwrap_or_default();
+        let Ok(ops) = lopdf::content::Content::decode(&content) else { return Vec::new() };
+        let mut sizes: Vec<f32> = ops
+            .operations
+            .iter()
+            .filter(|op| op.operator == "Tf")
+            .filter_map(|op| op.operands.get(1)?.as_float().ok())
+            .map(|s| (s * 10.0).round() / 10.0)
+            .collect();
+        sizes.sort_by(f32::total_cmp);
+        sizes.dedup();
+        sizes
+    }
+
     /// The subtypes of every XObject in the file (`Form`, `Image`).
     pub fn xobject_subtypes(&self) -> Vec<String> {
         self.doc
