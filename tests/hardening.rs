@@ -181,7 +181,7 @@ fn too_many_footnotes_or_pages_are_refused_with_the_limit() {
     let stderr = must_fail(&run(project.path(), &["check"]));
     assert!(stderr.contains("the file defines 1005 footnotes; a report may have at most 1000"), "{stderr}");
     // At the 1001st definition, in the file's order (after the fixture's three: source 1007).
-    let line = format!("{defs}").lines().position(|l| l.starts_with("[^1007]:")).unwrap();
+    let line = defs.lines().position(|l| l.starts_with("[^1007]:")).unwrap();
     let at = text.lines().count() + 2 + line;
     assert!(stderr.contains(&format!("data/cities/tiny/en.md:{at}:1")), "{at}: {stderr}");
 
