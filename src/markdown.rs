@@ -172,8 +172,14 @@ pub fn convert_body(src: &SourceRef, body: &str, footnote_prefix: &str) -> Resul
         spans.sort_by_key(|r| r.start);
         let span = spans.get(MAX_FOOTNOTES).cloned().unwrap_or(0..0);
         errors.push(
-            src.error(span, format!("the file defines {} footnotes; a report may have at most {MAX_FOOTNOTES}", defs.len()))
-                .hint("Milan's report has 31: cite a source once and refer to it again with the same label"),
+            src.error(
+                span,
+                format!(
+                    "the file defines {} footnotes; a report may have at most {MAX_FOOTNOTES}",
+                    defs.len()
+                ),
+            )
+            .hint("Milan's report has 31: cite a source once and refer to it again with the same label"),
         );
     }
     let mut used: HashMap<String, bool> = HashMap::new();

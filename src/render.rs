@@ -67,7 +67,8 @@ pub fn render_json(shared: &Arc<Shared>, report: &Report, json: Vec<u8>) -> Resu
     };
     let mut rendered = compile(&world, ident, today)?;
     if rendered.pages > MAX_PAGES {
-        let message = format!("the report has {} pages; a report may have at most {MAX_PAGES}", rendered.pages);
+        let message =
+            format!("the report has {} pages; a report may have at most {MAX_PAGES}", rendered.pages);
         return Err(Diagnostic::file(format!("data/cities/{}", report.slug), message)
             .hint("a city report is a few dozen pages: check the texts for pasted material")
             .into());
