@@ -140,8 +140,9 @@ pub fn convert_body(src: &SourceRef, body: &str, footnote_prefix: &str) -> Resul
                         if let Some(first) = ids.get(&id) {
                             let (line, _) = crate::diagnostics::line_column(&src.text, first.start + src.offset);
                             errors.push(src.error(span.clone(), format!("the section id `{id}` is used twice (first on line {line})")));
+                        } else {
+                            ids.insert(id.clone(), span.clone());
                         }
-                        ids.insert(id.clone(), span.clone());
                         sections.push(Section { id, level, title, lead: None, blocks: Vec::new(), span });
                     }
                 }
@@ -589,9 +590,9 @@ impl<'s> Converter<'s> {
                         .hint("write the text as Markdown; an HTML comment also counts as HTML here"),
                 ),
                 Event::Rule => self.errors.push(
-                    self.src
-                        .error(range, "a horizontal rule is not supported in a city report")
-                        .hint("sections are separated by their headings; delete the `---` line"),
+                    self.src.error(range, "a horizontal rule is not supported in a city report").hint(
+                        "sections are separated by their headings; delete the rule (`---`, `***` or `___`)",
+                    ),
                 ),
                 Event::InlineMath(_) | Event::DisplayMath(_) | Event::TaskListMarker(_) => self
                     .errors
@@ -808,6 +809,14 @@ mod tests {
         }
         let ok = body("# A {#a}\n\n[a](https://e.org) [b](HTTP://E.ORG) <me@e.org> [c](mailto:me@e.org)\n");
         assert!(ok.is_ok(), "{}", ok.unwrap_err());
+    }
+
+    /// Found by reading alongside the fuzzing (fuzz/README.md, finding 2).
+    #[test]
+    fn an_id_used_three_times_names_its_first_place_each_time() {
+        let err = body("# A {#a}\n\nx\n\n# B {#x}\n\n# C {#x}\n\n# D {#x}\n").unwrap_err();
+        let messages: Vec<&str> = err.0.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, ["the section id `x` is used twice (first on line 5)"; 2]);
     }
 
     #[test]

@@ -233,7 +233,7 @@ const CASES: &[Case] = &[
         file: "cities/tiny/en.md",
         find: "takeaways = [\"First takeaway.\", \"Second takeaway.\"]",
         replace: "takeaways = []",
-        expect: &["data/cities/tiny/en.md:3:1", "`takeaways` is empty"],
+        expect: &["data/cities/tiny/en.md:3:13", "`takeaways` is empty"],
     },
     Case {
         name: "footnote in a takeaway",

@@ -117,7 +117,19 @@ impl Strings {
                 }
             };
             match name {
-                "region" => region = as_string(&mut errors),
+                "region" => {
+                    region = as_string(&mut errors);
+                    // Typst takes a two-letter ISO 3166-1 code (and would fail in a template).
+                    if let Some(r) = region
+                        .as_ref()
+                        .filter(|r| r.len() != 2 || !r.chars().all(|c| c.is_ascii_alphabetic()))
+                    {
+                        errors.push(at(
+                            value.span(),
+                            format!("`region` must be a two-letter country code such as \"DE\", not `{r}`"),
+                        ));
+                    }
+                }
                 "closing" => closing = as_string(&mut errors).map(|s| (s, value.span())),
                 "number" => match NumberFormat::deserialize(ValueDeserializer::from(value.clone())) {
                     Ok(n) => number = Some(n),
@@ -154,18 +166,22 @@ impl Strings {
             }
         }
         let closing = closing.and_then(|(markdown, span)| {
-            // The string's text starts after its opening quotes (`"""` and the newline after
-            // them, or `"`); positions inside it are close to the offending line.
-            let raw = &text[span.clone()];
-            let skip = if raw.starts_with("\"\"\"\n") {
-                4
-            } else if raw.starts_with("\"\"\"") {
-                3
-            } else {
-                1
-            };
-            let src = SourceRef { path: shown.to_path_buf(), text: text.clone(), offset: span.start + skip };
-            markdown::convert_blocks(&src, &markdown).map_err(|d| errors.extend(d.0)).ok()
+            // Positions in the note's value map back to the file through the string's quotes,
+            // escapes and line breaks (or, if the string is not understood, to its start).
+            let map = super::toml_string_offsets(&text[span.clone()], &markdown);
+            let src = SourceRef { path: shown.to_path_buf(), text: text.clone(), offset: span.start };
+            let at = |i: usize| map.as_ref().and_then(|m| m.get(i.checked_sub(span.start)?).copied());
+            markdown::convert_blocks(&src, &markdown)
+                .map_err(|d| {
+                    errors.extend(d.0.into_iter().map(|mut e| {
+                        e.range = match (at(e.range.start), at(e.range.end)) {
+                            (Some(a), Some(b)) => span.start + a..span.start + b.max(a),
+                            _ => span.start..span.start + 1,
+                        };
+                        e
+                    }))
+                })
+                .ok()
         });
         match (number, closing) {
             (Some(number), Some(closing)) if errors.is_empty() => {
@@ -260,6 +276,31 @@ mod tests {
             "{messages:#?}"
         );
         assert!(messages.iter().any(|m| m.contains("unknown key `extra`")), "{messages:#?}");
+    }
+
+    /// Found by reading alongside the fuzzing (fuzz/README.md, findings 1 and 4).
+    #[test]
+    fn closing_errors_are_located_through_quotes_and_escapes_and_regions_are_codes() {
+        // Each has a rule (`---` or `***`), refused: the error must point at it in the file.
+        for closing in [
+            "closing = '''\néé\n\n---\n'''\n",
+            "closing = \"\\u00e9\\u00e9\\n\\n***\"\n",
+            "closing = \"\"\"\r\nText.\r\n\r\n---\r\n\"\"\"\n",
+        ] {
+            let text = complete().replace("closing = \"About the project.\"\n", closing);
+            let errors = parse(&text).unwrap_err();
+            let rule = text.find("---").or_else(|| text.find("***")).unwrap();
+            let (line, col) = crate::diagnostics::line_column(&text, rule);
+            let expect = format!("en.toml:{line}:{col}:");
+            assert!(
+                errors[0].to_string().starts_with(&expect),
+                "{closing:?}: {} (expected {expect})",
+                errors[0]
+            );
+        }
+        let text = complete().replace("region = \"GB\"", "region = \"Germany\"");
+        let errors = parse(&text).unwrap_err();
+        assert!(errors[0].message.contains("two-letter country code"), "{errors:?}");
     }
 
     #[test]

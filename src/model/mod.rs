@@ -194,7 +194,7 @@ struct MayorFile {
 #[serde(deny_unknown_fields)]
 struct FrontMatter {
     tagline: Option<Spanned<String>>,
-    takeaways: Option<Vec<Spanned<String>>>,
+    takeaways: Option<Spanned<Vec<Spanned<String>>>>,
     quote: Option<QuoteMatter>,
     figures: Option<FiguresMatter>,
 }
@@ -700,11 +700,13 @@ pub fn parse_text(shown: &Path, text: Arc<str>, lang: &str) -> Result<Text, Diag
         }
     };
     let tagline = fm.tagline.as_ref().and_then(&mut inline);
-    let takeaways = fm.takeaways.as_ref().map(|v| v.iter().filter_map(&mut inline).collect::<Vec<_>>());
-    let quote = fm
-        .quote
-        .as_ref()
-        .and_then(|q| Some(Quote { text: inline(&q.text)?, attribution: inline(&q.attribution)? }));
+    let takeaways =
+        fm.takeaways.as_ref().map(|v| v.get_ref().iter().filter_map(&mut inline).collect::<Vec<_>>());
+    // Both halves are converted, so a mistake in each is reported in the same run.
+    let quote = fm.quote.as_ref().and_then(|q| {
+        let (text, attribution) = (inline(&q.text), inline(&q.attribution));
+        Some(Quote { text: text?, attribution: attribution? })
+    });
     let location = fm.figures.as_ref().and_then(|f| f.location.as_ref()).and_then(&mut inline);
     let source = SourceRef { path: shown.clone(), text: text.clone(), offset: body_start };
     let sections = match markdown::convert_body(&source, &text[body_start..], &format!("fn:{lang}:")) {
@@ -715,10 +717,11 @@ pub fn parse_text(shown: &Path, text: Arc<str>, lang: &str) -> Result<Text, Diag
         }
     };
     if let Some(t) = &fm.takeaways
-        && t.is_empty()
+        && t.get_ref().is_empty()
     {
+        let span = fm_range.start + t.span().start..fm_range.start + t.span().end;
         errors.push(
-            Diagnostic::at(&shown, &text, find(&text, "takeaways"), "`takeaways` is empty").hint(
+            Diagnostic::at(&shown, &text, span, "`takeaways` is empty").hint(
                 "write at least one takeaway, or delete the field to fall back to the default language",
             ),
         );
@@ -926,6 +929,17 @@ mod tests {
         check("\"\"\"\nab\"\"\"", "ab", 1, 5);
         check("\"\"\"a \\\n   b\"\"\"", "a b", 2, 10);
         assert!(toml_string_offsets(r#""abc""#, "abd").is_none());
+    }
+
+    /// Found by reading alongside the fuzzing (fuzz/README.md, finding 3).
+    #[test]
+    fn a_mistake_in_the_quote_and_one_in_its_attribution_are_both_reported() {
+        let text =
+            "+++\n[quote]\ntext = \"# heading\"\nattribution = \"- list\"\n+++\n# A {#abstract}\n\nx\n";
+        let errors = parse_text(Path::new("en.md"), Arc::from(text), "en").unwrap_err();
+        let lines: Vec<String> = errors.0.iter().map(|d| d.to_string()).collect();
+        assert!(lines.iter().any(|l| l.starts_with("en.md:3:")), "{lines:#?}");
+        assert!(lines.iter().any(|l| l.starts_with("en.md:4:")), "{lines:#?}");
     }
 
     #[test]
