@@ -100,10 +100,7 @@ pub fn render(project: &Project, bundle: &Bundle, output: Output) -> Result<Rend
     // Serialising plain data structures cannot fail.
     let mut json = serde_json::to_vec_pretty(bundle).expect("bundle serialises to JSON");
     json.push(b'\n');
-    let d = bundle.meta.date;
-    let today = typst::foundations::Datetime::from_ymd(d.year, d.month, d.day).ok_or_else(|| {
-        Diagnostic::file("data/cities", format!("{}-{}-{} is not a valid date", d.year, d.month, d.day))
-    })?;
+    let today = render::datetime(bundle.meta.date, "data/cities".into())?;
     let shared = project.shared();
     let world =
         ReportWorld::with_files(Arc::clone(shared), BUNDLE_TEMPLATE, vec![(DATA_PATH, json.clone())], today);
@@ -111,13 +108,7 @@ pub fn render(project: &Project, bundle: &Bundle, output: Output) -> Result<Rend
     let ident = format!("cityreport/bundle/{}/{}/{}", bundle.lang, slugs.join("+"), output.profile);
     let mut rendered = render::compile(&world, ident.clone(), today)?;
     if output.profile == Profile::Print {
-        rendered.pdf = render::set_bleed_boxes(std::mem::take(&mut rendered.pdf), output.bleed_mm())
-            .map_err(|e| {
-                Diagnostic::file(
-                    BUNDLE_TEMPLATE.trim_start_matches('/'),
-                    format!("cannot mark the bleed in the PDF: {e:#}"),
-                )
-            })?;
+        rendered.finish_print(output, BUNDLE_TEMPLATE)?;
     }
     if output.booklet {
         let mut sheets = impose::impose(shared, json, format!("{ident}/booklet"), today, output, &rendered)?;

@@ -126,9 +126,7 @@ fn check(project: &Project, a: CheckArgs) -> anyhow::Result<bool> {
 
 /// Renders a bundle of several cities; nothing is written when anything is wrong.
 fn bundle(project: &Project, a: BundleArgs) -> anyhow::Result<bool> {
-    project.check_lang(&a.lang)?;
-    if let Some(d) = project.language_problems(&a.lang) {
-        emit(d);
+    if !language_ready(project, &a.lang)? {
         return Ok(false);
     }
     let output = a.kind.output()?;
@@ -164,10 +162,21 @@ fn bundle(project: &Project, a: BundleArgs) -> anyhow::Result<bool> {
     Ok(true)
 }
 
+/// Whether reports in `lang` can be made: an unknown language is an error; broken fixed
+/// strings are reported (and `false`).
+fn language_ready(project: &Project, lang: &str) -> anyhow::Result<bool> {
+    project.check_lang(lang)?;
+    match project.language_problems(lang) {
+        Some(d) => {
+            emit(d);
+            Ok(false)
+        }
+        None => Ok(true),
+    }
+}
+
 fn export_data(project: &Project, a: ExportArgs) -> anyhow::Result<bool> {
-    project.check_lang(&a.lang)?;
-    if let Some(d) = project.language_problems(&a.lang) {
-        emit(d);
+    if !language_ready(project, &a.lang)? {
         return Ok(false);
     }
     let city = match project.city(&a.slug) {

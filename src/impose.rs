@@ -89,8 +89,7 @@ pub fn impose(
         today,
     );
     let mut sheets = render::compile(&world, ident, today)?;
-    sheets.pdf = render::set_bleed_boxes(std::mem::take(&mut sheets.pdf), output.bleed_mm())
-        .map_err(|e| Diagnostic::file(file, format!("cannot mark the bleed in the PDF: {e:#}")))?;
+    sheets.finish_print(output, BOOKLET_TEMPLATE)?;
     Ok(sheets)
 }
 

@@ -14,7 +14,8 @@ use typst_pdf::{PdfOptions, Timestamp};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::localize::Report;
-use crate::output::Profile;
+use crate::model::Date;
+use crate::output::{Output, Profile};
 use crate::world::{MAIN_PATH, ReportWorld, Shared};
 
 /// The longest report: Milan's has 14 pages; a data file at its size limit makes about 240.
@@ -74,25 +75,34 @@ pub fn render_json(shared: &Arc<Shared>, report: &Report, json: Vec<u8>) -> Resu
             .into());
     }
     if report.output.profile == Profile::Print {
-        rendered.pdf =
-            set_bleed_boxes(std::mem::take(&mut rendered.pdf), report.output.bleed_mm()).map_err(|e| {
-                Diagnostic::file(
-                    MAIN_PATH.trim_start_matches('/'),
-                    format!("cannot mark the bleed in the PDF: {e:#}"),
-                )
-            })?;
+        rendered.finish_print(report.output, MAIN_PATH)?;
     }
     Ok(rendered)
 }
 
+impl Rendered {
+    /// Finishes a print file made from the template `template` ([`set_bleed_boxes`]).
+    pub(crate) fn finish_print(&mut self, output: Output, template: &str) -> Result<(), Diagnostics> {
+        self.pdf = set_bleed_boxes(std::mem::take(&mut self.pdf), output.bleed_mm()).map_err(|e| {
+            Diagnostic::file(
+                template.trim_start_matches('/'),
+                format!("cannot mark the bleed in the PDF: {e:#}"),
+            )
+        })?;
+        Ok(())
+    }
+}
+
 /// The report's date, for the PDF and for `datetime.today()`.
 pub fn today(report: &Report) -> Result<Datetime, Diagnostics> {
-    let date = report.meta.date;
+    datetime(report.meta.date, format!("data/cities/{}/city.toml", report.slug))
+}
+
+/// `date` as Typst's date; `file` names where it came from if Typst cannot represent it.
+pub fn datetime(date: Date, file: String) -> Result<Datetime, Diagnostics> {
     Datetime::from_ymd(date.year, date.month, date.day).ok_or_else(|| {
-        Diagnostics::from(Diagnostic::file(
-            format!("data/cities/{}/city.toml", report.slug),
-            format!("{}-{}-{} is not a valid date", date.year, date.month, date.day),
-        ))
+        Diagnostic::file(file, format!("{}-{}-{} is not a valid date", date.year, date.month, date.day))
+            .into()
     })
 }
 
