@@ -89,9 +89,10 @@ pub struct BuildArgs {
 /// The kind of file to make.
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// web: the site's download (SLUG-LANG.pdf); print: for a print shop, with bleed, crop
-    /// marks, CMYK colours and a back cover (SLUG-LANG-print.pdf).
-    #[arg(long, default_value = "web", value_name = "web|print")]
+    /// web: the site's download, accessible (PDF/UA-1; SLUG-LANG.pdf); print: for a print
+    /// shop, with bleed, crop marks, CMYK colours and a back cover (SLUG-LANG-print.pdf);
+    /// archive: the web file as PDF/A-2a and PDF/UA-1 (SLUG-LANG-archive.pdf).
+    #[arg(long, default_value = "web", value_name = "web|print|archive")]
     pub profile: Profile,
     /// The trimmed page size of a print file [default: a4].
     #[arg(long, value_name = "a4|a5")]
@@ -180,8 +181,8 @@ pub struct ExportArgs {
     /// The report's language.
     #[arg(long, short)]
     pub lang: String,
-    /// The profile the templates are told about (web or print).
-    #[arg(long, default_value = "web", value_name = "web|print")]
+    /// The profile the templates are told about (web, print or archive).
+    #[arg(long, default_value = "web", value_name = "web|print|archive")]
     pub profile: Profile,
     /// The trimmed page size of a print file [default: a4].
     #[arg(long, value_name = "a4|a5")]

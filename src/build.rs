@@ -293,7 +293,7 @@ fn make(
         city: job.city.slug.clone(),
         lang: job.lang.clone(),
         profile: output.profile,
-        paper: (output.profile != Profile::Web).then_some(output.paper),
+        paper: (output.profile == Profile::Print).then_some(output.paper),
         booklet: output.booklet,
         title: job.report.meta.title.clone(),
         file: file.clone(),

@@ -24,7 +24,7 @@ use crate::world::{DATA_PATH, ReportWorld};
 pub const BUNDLE_TEMPLATE: &str = "/templates/bundle.typ";
 
 /// What the bundle template receives (at `/report.json`, the document's data).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Bundle {
     pub schema: u32,
     /// `bundle`, to tell it from a single report's data.
@@ -39,6 +39,9 @@ pub struct Bundle {
     pub strings: std::collections::BTreeMap<&'static str, String>,
     /// Each city's report, in the order given.
     pub reports: Vec<Report>,
+    /// As a report's `breaks`, for the whole bundle.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub breaks: Vec<serde_json::Value>,
 }
 
 /// Assembles the bundle of `cities` in `lang`, made as `output`; `title` replaces the
@@ -92,21 +95,40 @@ pub fn assemble(
         site: first.site.clone(),
         strings: first.strings.clone(),
         reports,
+        breaks: Vec::new(),
     })
 }
 
-/// Typesets the bundle (and imposes it as a booklet if `output` says so).
-pub fn render(project: &Project, bundle: &Bundle, output: Output) -> Result<Rendered, Diagnostics> {
+/// The JSON the bundle template receives.
+fn bundle_json(bundle: &Bundle) -> Vec<u8> {
     // Serialising plain data structures cannot fail.
     let mut json = serde_json::to_vec_pretty(bundle).expect("bundle serialises to JSON");
     json.push(b'\n');
+    json
+}
+
+/// Typesets the bundle (and imposes it as a booklet if `output` says so); paragraphs that
+/// would leave a line alone on a page start on the next ([`render::more_breaks`]).
+pub fn render(project: &Project, bundle: &Bundle, output: Output) -> Result<Rendered, Diagnostics> {
     let today = render::datetime(bundle.meta.date, "data/cities".into())?;
     let shared = project.shared();
-    let world =
-        ReportWorld::with_files(Arc::clone(shared), BUNDLE_TEMPLATE, vec![(DATA_PATH, json.clone())], today);
     let slugs: Vec<&str> = bundle.reports.iter().map(|r| r.slug.as_str()).collect();
     let ident = format!("cityreport/bundle/{}/{}/{}", bundle.lang, slugs.join("+"), output.profile);
-    let mut rendered = render::compile(&world, ident.clone(), today)?;
+    let standards = output.profile.standards();
+    let typeset = |json: &[u8]| {
+        let files = vec![(DATA_PATH, json.to_vec())];
+        let world = ReportWorld::with_files(Arc::clone(shared), BUNDLE_TEMPLATE, files, today);
+        render::compile(&world, ident.clone(), today, standards)
+    };
+    let mut json = bundle_json(bundle);
+    let mut rendered = typeset(&json)?;
+    let mut bundle = std::borrow::Cow::Borrowed(bundle);
+    for _ in 0..render::MAX_BREAK_PASSES {
+        let Some(breaks) = render::more_breaks(&rendered, &bundle.breaks) else { break };
+        bundle.to_mut().breaks = breaks;
+        json = bundle_json(&bundle);
+        rendered = typeset(&json)?;
+    }
     if output.profile == Profile::Print {
         rendered.finish_print(output, BUNDLE_TEMPLATE)?;
     }

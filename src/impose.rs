@@ -88,7 +88,7 @@ pub fn impose(
         vec![(DATA_PATH, data), (BOOKLET_JSON, json), (BOOKLET_PAGES, pages.pdf.clone())],
         today,
     );
-    let mut sheets = render::compile(&world, ident, today)?;
+    let mut sheets = render::compile(&world, ident, today, &[])?;
     sheets.finish_print(output, BOOKLET_TEMPLATE)?;
     Ok(sheets)
 }

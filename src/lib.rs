@@ -21,6 +21,7 @@ pub mod markdown;
 pub mod model;
 pub mod outdir;
 pub mod output;
+pub mod paginate;
 pub mod render;
 pub mod synth;
 pub mod world;

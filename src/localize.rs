@@ -65,6 +65,11 @@ pub struct Report {
     pub closing: Vec<Block>,
     /// Which parts are translated.
     pub coverage: Coverage,
+    /// The prose paragraphs that start on a new page, by the names the templates give them
+    /// (`"milan/3.3/1"`), found by typesetting ([`crate::paginate`]); empty, and left out of
+    /// the JSON, until then.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub breaks: Vec<serde_json::Value>,
 }
 
 /// PDF metadata.
@@ -264,6 +269,7 @@ pub fn localize(data: &Data, city: &City, lang: &str, output: Output, date: Opti
         sections,
         closing: strings.closing.clone(),
         coverage: picker.coverage,
+        breaks: Vec::new(),
     }
 }
 

@@ -1,5 +1,5 @@
 //! What kind of file a report is made as: the profile (`web` for the site's download link,
-//! `print` for a print shop), the paper of a print file, and whether it is imposed as a
+//! `print` for a print shop, `archive` for libraries and archives), the paper of a print file, and whether it is imposed as a
 //! booklet; and the file names that follow from them.
 //!
 //! The profile and paper reach the templates in the JSON (`output`), so the templates decide
@@ -21,12 +21,29 @@ pub const SLUG_MM: f64 = 10.0;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Profile {
-    /// The website's download: screen colours, no bleed.
+    /// The website's download: screen colours, no bleed; PDF/UA-1 (accessible).
     #[default]
     Web,
     /// A print shop: trim size plus 3 mm bleed and crop marks, CMYK colours, a back cover, the
     /// page count a multiple of 4.
     Print,
+    /// Libraries and archives: the web file's pages as PDF/A-2a (archival, tagged), and
+    /// PDF/UA-1 like the web file.
+    Archive,
+}
+
+impl Profile {
+    /// The PDF standards the file is made to, checked by Typst as it writes the PDF.
+    /// PDF/A-2a is the strictest PDF/A that goes with PDF/UA-1: PDF/A-4 needs PDF 2.0, which
+    /// PDF/UA-1 does not allow.
+    pub fn standards(self) -> &'static [typst_pdf::PdfStandard] {
+        use typst_pdf::PdfStandard;
+        match self {
+            Self::Web => &[PdfStandard::Ua_1],
+            Self::Print => &[],
+            Self::Archive => &[PdfStandard::A_2a, PdfStandard::Ua_1],
+        }
+    }
 }
 
 /// The trimmed page size of a print file.
@@ -71,8 +88,8 @@ impl Output {
         if booklet && paper == Some(Paper::A4) {
             return Err("a booklet folds A4 sheets into A5 pages: use --paper a5 (or leave it out)".into());
         }
-        if profile == Profile::Web && paper.is_some_and(|p| p != Paper::A4) {
-            return Err("the web profile is A4; a paper size is for --profile print".into());
+        if profile != Profile::Print && paper.is_some_and(|p| p != Paper::A4) {
+            return Err(format!("the {profile} profile is A4; a paper size is for --profile print"));
         }
         let paper = if booklet { Paper::A5 } else { paper.unwrap_or_default() };
         Ok(Self { profile, paper, booklet })
@@ -94,7 +111,7 @@ impl Output {
     }
 
     /// The file name of the report of `slug` in `lang`: `milan-de.pdf`, `milan-de-print.pdf`,
-    /// `milan-de-booklet.pdf`.
+    /// `milan-de-booklet.pdf`, `milan-de-archive.pdf`.
     pub fn file_name(self, slug: &str, lang: &str) -> String {
         format!("{slug}-{lang}{}.pdf", self.suffix())
     }
@@ -104,6 +121,7 @@ impl Output {
             (Profile::Web, _) => "",
             (Profile::Print, false) => "-print",
             (Profile::Print, true) => "-booklet",
+            (Profile::Archive, _) => "-archive",
         }
     }
 }
@@ -113,6 +131,7 @@ impl fmt::Display for Profile {
         f.write_str(match self {
             Self::Web => "web",
             Self::Print => "print",
+            Self::Archive => "archive",
         })
     }
 }
@@ -133,7 +152,8 @@ impl FromStr for Profile {
         match s {
             "web" => Ok(Self::Web),
             "print" => Ok(Self::Print),
-            _ => Err(format!("`{s}` is not a profile: use web or print")),
+            "archive" => Ok(Self::Archive),
+            _ => Err(format!("`{s}` is not a profile: use web, print or archive")),
         }
     }
 }
@@ -163,6 +183,9 @@ mod tests {
         assert_eq!(booklet.paper, Paper::A5);
         assert_eq!(booklet.file_name("milan", "de"), "milan-de-booklet.pdf");
         assert_eq!(booklet.report(), print);
+        let archive = Output::new(Profile::Archive, None, false).unwrap();
+        assert_eq!(archive.file_name("milan", "de"), "milan-de-archive.pdf");
+        assert_eq!(archive.bleed_mm(), 0.0);
     }
 
     #[test]
@@ -173,6 +196,13 @@ mod tests {
         assert_eq!(Output::new(Profile::Web, Some(Paper::A4), false), Ok(Output::WEB));
         assert_eq!("A5".parse(), Ok(Paper::A5));
         assert!("letter".parse::<Paper>().is_err());
-        assert!("archive".parse::<Profile>().unwrap_err().contains("web or print"));
+        assert!(
+            Output::new(Profile::Archive, Some(Paper::A5), false)
+                .unwrap_err()
+                .contains("archive profile is A4")
+        );
+        assert!(Output::new(Profile::Archive, None, true).unwrap_err().contains("--profile print"));
+        assert_eq!("archive".parse(), Ok(Profile::Archive));
+        assert!("pdfa".parse::<Profile>().unwrap_err().contains("web, print or archive"));
     }
 }

@@ -10,7 +10,7 @@ use typst::WorldExt;
 use typst::diag::{Severity, SourceDiagnostic, Warned};
 use typst::foundations::{Datetime, Smart};
 use typst_layout::PagedDocument;
-use typst_pdf::{PdfOptions, Timestamp};
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::localize::Report;
@@ -60,13 +60,21 @@ pub fn render(shared: &Arc<Shared>, report: &Report) -> Result<Rendered, Diagnos
 /// Typesets `report`, whose JSON (from [`report_json`]) is `json`.
 pub fn render_json(shared: &Arc<Shared>, report: &Report, json: Vec<u8>) -> Result<Rendered, Diagnostics> {
     let today = today(report)?;
-    let world = ReportWorld::new(shared.clone(), json, today);
     let ident = match report.output.profile {
         // The web file's identifier predates the profiles; it stays as it was.
         Profile::Web => format!("cityreport/{}/{}", report.slug, report.lang),
         profile => format!("cityreport/{}/{}/{profile}", report.slug, report.lang),
     };
-    let mut rendered = compile(&world, ident, today)?;
+    let standards = report.output.profile.standards();
+    let mut rendered =
+        compile(&ReportWorld::new(shared.clone(), json, today), ident.clone(), today, standards)?;
+    let mut report = std::borrow::Cow::Borrowed(report);
+    for _ in 0..MAX_BREAK_PASSES {
+        let Some(breaks) = more_breaks(&rendered, &report.breaks) else { break };
+        report.to_mut().breaks = breaks;
+        let world = ReportWorld::new(shared.clone(), report_json(&report), today);
+        rendered = compile(&world, ident.clone(), today, standards)?;
+    }
     if rendered.pages > MAX_PAGES {
         let message =
             format!("the report has {} pages; a report may have at most {MAX_PAGES}", rendered.pages);
@@ -78,6 +86,24 @@ pub fn render_json(shared: &Arc<Shared>, report: &Report, json: Vec<u8>) -> Resu
         rendered.finish_print(report.output, MAIN_PATH)?;
     }
     Ok(rendered)
+}
+
+/// How many times a document is typeset again to start lonely paragraphs on a new page
+/// (each time fixes every paragraph found; a fix can only move later paragraphs).
+pub(crate) const MAX_BREAK_PASSES: usize = 3;
+
+/// `breaks` and the prose paragraphs that leave a single line alone on a page of `rendered`
+/// ([`crate::paginate`]), if there are any not in `breaks` yet.
+pub(crate) fn more_breaks(
+    rendered: &Rendered,
+    breaks: &[serde_json::Value],
+) -> Option<Vec<serde_json::Value>> {
+    let lonely = crate::paginate::lonely_paragraphs(&rendered.document)
+        .iter()
+        .filter_map(|node| serde_json::to_value(node).ok())
+        .filter(|node| !breaks.contains(node))
+        .collect::<Vec<_>>();
+    (!lonely.is_empty()).then(|| [breaks, &lonely].concat())
 }
 
 impl Rendered {
@@ -107,8 +133,14 @@ pub fn datetime(date: Date, file: String) -> Result<Datetime, Diagnostics> {
 }
 
 /// Compiles the World's document and exports it as PDF with the identifier `ident` and the
-/// date `today`.
-pub fn compile(world: &ReportWorld, ident: String, today: Datetime) -> Result<Rendered, Diagnostics> {
+/// date `today`, made to the PDF `standards` (Typst checks them as it writes the PDF: a
+/// violation is an error located in the template or data that caused it).
+pub fn compile(
+    world: &ReportWorld,
+    ident: String,
+    today: Datetime,
+    standards: &[PdfStandard],
+) -> Result<Rendered, Diagnostics> {
     let Warned { output, warnings } = typst::compile::<PagedDocument>(world);
     let mut warnings = convert(world, &warnings);
     let document = match output {
@@ -123,6 +155,12 @@ pub fn compile(world: &ReportWorld, ident: String, today: Datetime) -> Result<Re
         ident: Smart::Custom(ident),
         creator: Smart::Custom(Some(format!("cityreport {}", env!("CARGO_PKG_VERSION")))),
         timestamp: Some(Timestamp::new_utc(today)),
+        standards: PdfStandards::new(standards).map_err(|e| {
+            Diagnostic::file(
+                MAIN_PATH.trim_start_matches('/'),
+                format!("cannot make these PDF standards: {}", e.message()),
+            )
+        })?,
         ..PdfOptions::default()
     };
     let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| Diagnostics(convert(world, &errors)))?;

@@ -108,13 +108,16 @@ fn render_with(edit: impl FnOnce(&Path)) -> Result<String, Vec<String>> {
     Ok(text.replace(['\u{ad}', '\u{200b}'], ""))
 }
 
-/// The PDF's text shows `typed` (whitespace and line-end hyphens aside); only a field of
-/// nothing but spaces may be refused, with a located error.
+/// The PDF's text shows `typed` (whitespace and line-end hyphens aside, and straight quotes,
+/// which print as quotation marks, apostrophes or primes); only a field of nothing but spaces
+/// may be refused, with a located error.
 #[track_caller]
 fn assert_printed(result: Result<String, Vec<String>>, typed: &str, field: &str) {
+    let quotes = |s: &str| s.replace(['\'', '"', '“', '”', '‘', '’', '′', '″'], "\"");
     match result {
         Ok(text) => {
-            let typed = typed.split_whitespace().collect::<Vec<_>>().join(" ");
+            let text = quotes(&text);
+            let typed = quotes(&typed.split_whitespace().collect::<Vec<_>>().join(" "));
             assert!(contains_loose(&text, &typed), "{field}: {typed:?} is not printed as typed:\n{text}");
         }
         // A located error is the answer to a field of spaces only; anything else prints.

@@ -1,5 +1,6 @@
-//! Data reaches Typst as data: every character an editor types prints as typed, and nothing
-//! in the data is run as Typst code.
+//! Data reaches Typst as data: every character an editor types prints as typed (but for
+//! straight quotes, which print as the language's quotation marks), and nothing in the data is
+//! run as Typst code.
 
 use crate::common::*;
 
@@ -7,8 +8,9 @@ use crate::common::*;
 fn typst_syntax_in_prose_prints_literally() {
     let project = project_from("injection");
     let pdf = Pdf::new(render(project.path(), "x", "en"));
-    // The issue's test line, exactly (Markdown escapes \* \_ \\ resolved).
-    pdf.assert_has(r#"#read("/etc/passwd") $x^2$ *a* _b_ @ref <lbl> [x] \ // "q" ~"#);
+    // The issue's test line, exactly (Markdown escapes \* \_ \\ resolved; straight quotes
+    // as English quotation marks).
+    pdf.assert_has(r#"#read(“/etc/passwd”) $x^2$ *a* _b_ @ref <lbl> [x] \ // “q” ~"#);
     // Nothing was read from the system.
     assert!(!pdf.text().contains("root:"), "contents of /etc/passwd leaked into the PDF");
 }
@@ -21,16 +23,16 @@ fn typst_syntax_in_every_field_prints_literally() {
         "Injectville #set page(width: 1cm)",
         "Tag #emph[line] with *stars* and @cite",
         "Takeaway ]#v(10cm)[ closes brackets",
-        r#"Second #import "/etc/passwd""#,
-        r#"Quote "with" #strong[quotes]"#,
+        r#"Second #import “/etc/passwd”"#,
+        r#"Quote “with” #strong[quotes]"#,
         "Someone // comment",
-        r#"Location #read("/etc/hosts")"#,
+        r#"Location #read(“/etc/hosts”)"#,
         "Section #heading[x]",
         "Sub #raw heading",
         "Item #list[a]",
-        r#"Update backticks #eval("1")"#,
+        r#"Update backticks #eval(“1”)"#,
         "Note #footnote[inner] https://example.org/a_b?c=d&e=f",
-        "Ann <b>Example</b> (#panic(\"party\"))",
+        "Ann <b>Example</b> (#panic(“party”))",
         "Nowhere $ε$",
         "12,345",
     ] {

@@ -135,7 +135,7 @@ fn translated_text_comes_from_the_seeds() {
             "fr",
             &[
                 "Un « hot spot » migratoire qui développe des solutions à long terme.",
-                "Des réactions d'urgence aux solutions à long terme :",
+                "Des réactions d’urgence aux solutions à long terme :",
                 "Qu’est-ce que la ville a d’unique ?",
             ],
         ),

@@ -139,8 +139,8 @@ fn lead_paragraphs_lists_and_update_items() {
         // Update items.
         "The number of unaccompanied refugee minors sheltered in Milan has almost doubled compared to previous years, with over 1,200 people.",
         "In June 2023, the Municipality of Milan announced that it would invest a significant proportion of its budget",
-        "Milan's mayors, in a joint statement by six Italian municipalities in April 2023",
-        "In November 2022, 'Hub 126', a multi-purpose emergency centre, was established in Milan",
+        "Milan’s mayors, in a joint statement by six Italian municipalities in April 2023",
+        "In November 2022, ‘Hub 126’, a multi-purpose emergency centre, was established in Milan",
         // Mended extraction damage: joined paragraphs and words.
         "to host the growing presence of newcomers in the city.",
         "This passage has resulted in two advantages.",

@@ -1,6 +1,7 @@
 //! The black-box tests: they run the `cityreport` binary on project folders and read the PDFs
 //! it produces. One test binary with a module per feature (as ripgrep does), so CI links once.
 
+mod accessibility;
 mod bad_input;
 mod batch;
 mod common;

@@ -6,6 +6,8 @@ use std::process::{Command, Output};
 
 use lopdf::{Document, Object};
 
+pub mod tagged;
+
 /// The repository root: the real project with Milan's data.
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
