@@ -41,7 +41,7 @@ pub struct Bundle {
     pub reports: Vec<Report>,
     /// As a report's `breaks`, for the whole bundle.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub breaks: Vec<serde_json::Value>,
+    pub breaks: Vec<String>,
 }
 
 /// Assembles the bundle of `cities` in `lang`, made as `output`; `title` replaces the
@@ -124,7 +124,8 @@ pub fn render(project: &Project, bundle: &Bundle, output: Output) -> Result<Rend
     let mut rendered = typeset(&json)?;
     let mut bundle = std::borrow::Cow::Borrowed(bundle);
     for _ in 0..render::MAX_BREAK_PASSES {
-        let Some(breaks) = render::more_breaks(&rendered, &bundle.breaks) else { break };
+        let reports: Vec<&Report> = bundle.reports.iter().collect();
+        let Some(breaks) = render::more_breaks(&rendered, &bundle.breaks, &reports) else { break };
         bundle.to_mut().breaks = breaks;
         json = bundle_json(&bundle);
         rendered = typeset(&json)?;

@@ -69,7 +69,7 @@ pub struct Report {
     /// (`"milan/3.3/1"`), found by typesetting ([`crate::paginate`]); empty, and left out of
     /// the JSON, until then.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub breaks: Vec<serde_json::Value>,
+    pub breaks: Vec<String>,
 }
 
 /// PDF metadata.

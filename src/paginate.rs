@@ -17,6 +17,9 @@ use typst::model::{FootnoteEntry, ParElem};
 use typst::pdf::ArtifactElem;
 use typst_layout::PagedDocument;
 
+use crate::localize::{Role, SectionOut};
+use crate::markdown::Block;
+
 /// The label of the metadata that names a paragraph (templates/prose.typ).
 pub const PARAGRAPH_LABEL: &str = "cityreport-paragraph";
 
@@ -25,7 +28,7 @@ pub const PARAGRAPH_LABEL: &str = "cityreport-paragraph";
 const SAME_LINE_PT: f64 = 4.0;
 
 /// The names of the prose paragraphs that have a single line alone on a page, in order.
-pub fn lonely_paragraphs(document: &PagedDocument) -> Vec<Value> {
+pub fn lonely_paragraphs(document: &PagedDocument) -> Vec<String> {
     let mut walk = Walk::default();
     for (page, p) in document.pages().iter().enumerate() {
         walk.frame(&p.frame, Transform::identity(), page);
@@ -36,7 +39,7 @@ pub fn lonely_paragraphs(document: &PagedDocument) -> Vec<Value> {
 /// A paragraph's lines: baselines per page.
 #[derive(Default)]
 struct Paragraph {
-    name: Option<Value>,
+    name: Option<String>,
     baselines: BTreeMap<usize, Vec<f64>>,
 }
 
@@ -107,8 +110,93 @@ impl Walk {
         } else if let Some(meta) = content.to_packed::<MetadataElem>()
             && content.label().is_some_and(|l| l.resolve().as_str() == PARAGRAPH_LABEL)
             && let Some(Open::Paragraph(_, index)) = self.open.last()
+            && let Value::Str(name) = &meta.value
         {
-            self.paragraphs[*index].name = Some(meta.value.clone());
+            self.paragraphs[*index].name = Some(name.to_string());
         }
+    }
+}
+
+/// Where to start a new page so that the paragraph named `name` (`"milan/3.1/2/0"`) leaves no
+/// line alone: before the paragraph, or before what would otherwise be left alone at the foot
+/// of the page — the `###` heading just before it, or, when it opens a section that has no lead,
+/// the section's heading (`"milan/3.1"`). A paragraph that opens a list item or a quote counts
+/// as its list or quote. `reports` are the slug and sections of each report in the document.
+pub fn break_point(reports: &[(&str, &[SectionOut])], name: &str) -> String {
+    let mut parts = name.split('/');
+    let (Some(slug), Some(number)) = (parts.next(), parts.next()) else { return name.to_string() };
+    let Ok(path) = parts.map(str::parse::<usize>).collect::<Result<Vec<_>, _>>() else {
+        return name.to_string();
+    };
+    let section = reports
+        .iter()
+        .filter(|(s, _)| *s == slug)
+        .flat_map(|(_, list)| sections(list))
+        .find(|s| s.number == number);
+    let (Some(section), Some(&block)) = (section, path.first()) else { return name.to_string() };
+    // Only a paragraph that is the first thing in its list item or quote, down from the
+    // section's block, takes what stands before that block with it.
+    if path[1..].iter().any(|&i| i != 0) {
+        return name.to_string();
+    }
+    if block == 0 && section.lead.is_none() && section.role != Role::Abstract {
+        format!("{slug}/{number}")
+    } else if block > 0 && matches!(section.blocks.get(block - 1), Some(Block::Heading { .. })) {
+        format!("{slug}/{number}/{}", block - 1)
+    } else {
+        name.to_string()
+    }
+}
+
+/// The sections and their sub-sections, in order.
+fn sections(list: &[SectionOut]) -> Vec<&SectionOut> {
+    list.iter().flat_map(|s| std::iter::once(s).chain(sections(&s.subsections))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::Inline;
+
+    fn section(number: &str, lead: bool, blocks: Vec<Block>) -> SectionOut {
+        let text = || vec![Inline::Text { text: "x".into() }];
+        SectionOut {
+            id: number.replace('.', "-"),
+            number: number.into(),
+            level: if number.contains('.') { 2 } else { 1 },
+            role: Role::Section,
+            title: text(),
+            title_lang: "en".into(),
+            lead: lead.then(text),
+            blocks,
+            lang: "en".into(),
+            fallback: false,
+            note: false,
+            subsections: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn what_stands_before_a_broken_paragraph_goes_with_it() {
+        let p = || Block::Paragraph { content: vec![Inline::Text { text: "p".into() }] };
+        let h = || Block::Heading { content: vec![Inline::Text { text: "h".into() }] };
+        let list = || Block::List { ordered: false, items: vec![vec![p(), p()], vec![p()]] };
+        let mut two = section("2", false, vec![p(), h(), p(), list()]);
+        two.subsections = vec![section("2.1", true, vec![p(), h(), list()])];
+        let sections = [two];
+        let at = |name: &str| break_point(&[("c", &sections)], name);
+        // The first paragraph of a section without a lead: the section's heading.
+        assert_eq!(at("c/2/0"), "c/2");
+        // With a lead before it, the paragraph itself.
+        assert_eq!(at("c/2.1/0"), "c/2.1/0");
+        // After a `###` heading: the heading; also when it opens a list's first item.
+        assert_eq!(at("c/2/2"), "c/2/1");
+        assert_eq!(at("c/2.1/2/0/0"), "c/2.1/1");
+        // Inside a list, not first: the paragraph.
+        assert_eq!(at("c/2/3/0/1"), "c/2/3/0/1");
+        assert_eq!(at("c/2/3/1/0"), "c/2/3/1/0");
+        // Names it does not know stay as they are.
+        assert_eq!(at("c/closing/0"), "c/closing/0");
+        assert_eq!(at("other/2/0"), "other/2/0");
     }
 }

@@ -70,7 +70,7 @@ pub fn render_json(shared: &Arc<Shared>, report: &Report, json: Vec<u8>) -> Resu
         compile(&ReportWorld::new(shared.clone(), json, today), ident.clone(), today, standards)?;
     let mut report = std::borrow::Cow::Borrowed(report);
     for _ in 0..MAX_BREAK_PASSES {
-        let Some(breaks) = more_breaks(&rendered, &report.breaks) else { break };
+        let Some(breaks) = more_breaks(&rendered, &report.breaks, &[&report]) else { break };
         report.to_mut().breaks = breaks;
         let world = ReportWorld::new(shared.clone(), report_json(&report), today);
         rendered = compile(&world, ident.clone(), today, standards)?;
@@ -92,18 +92,24 @@ pub fn render_json(shared: &Arc<Shared>, report: &Report, json: Vec<u8>) -> Resu
 /// (each time fixes every paragraph found; a fix can only move later paragraphs).
 pub(crate) const MAX_BREAK_PASSES: usize = 3;
 
-/// `breaks` and the prose paragraphs that leave a single line alone on a page of `rendered`
-/// ([`crate::paginate`]), if there are any not in `breaks` yet.
+/// `breaks` and where to break for each prose paragraph that leaves a single line alone on a
+/// page of `rendered` ([`crate::paginate`]), if there are places not in `breaks` yet.
+/// `reports` are the document's reports (one, or a bundle's).
 pub(crate) fn more_breaks(
     rendered: &Rendered,
-    breaks: &[serde_json::Value],
-) -> Option<Vec<serde_json::Value>> {
-    let lonely = crate::paginate::lonely_paragraphs(&rendered.document)
-        .iter()
-        .filter_map(|node| serde_json::to_value(node).ok())
-        .filter(|node| !breaks.contains(node))
-        .collect::<Vec<_>>();
-    (!lonely.is_empty()).then(|| [breaks, &lonely].concat())
+    breaks: &[String],
+    reports: &[&Report],
+) -> Option<Vec<String>> {
+    let sections: Vec<(&str, &[crate::localize::SectionOut])> =
+        reports.iter().map(|r| (r.slug.as_str(), r.sections.as_slice())).collect();
+    let mut more = breaks.to_vec();
+    for name in crate::paginate::lonely_paragraphs(&rendered.document) {
+        let place = crate::paginate::break_point(&sections, &name);
+        if !more.contains(&place) {
+            more.push(place);
+        }
+    }
+    (more.len() > breaks.len()).then_some(more)
 }
 
 impl Rendered {

@@ -377,3 +377,32 @@ fn the_greek_cover_is_set_in_a_face_as_heavy_as_rubik_black() {
     let el3 = web("el").page_fonts(2);
     assert!(el3.iter().any(|f| f.ends_with("NotoSans-Bold") || f.ends_with("Rubik-Bold")), "{el3:?}");
 }
+
+/// Synthetic cities (shaped like Milan, with other page breaks): no lonely line in any report
+/// nor in a bundle of them, and the bundle is PDF/UA-1 too.
+#[test]
+fn synthetic_reports_and_a_bundle_leave_no_line_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_str().unwrap();
+    must_succeed(&run(&repo(), &["synth", root, "--cities", "2", "--langs", "en,de,fr"]));
+    let out = dir.path().join("out");
+    must_succeed(&run(dir.path(), &["build", "-o", out.to_str().unwrap()]));
+    let bundle = out.join("bundle-de.pdf");
+    must_succeed(&run(
+        dir.path(),
+        &["bundle", "--city", "synth-001,synth-002", "--lang", "de", "-o", bundle.to_str().unwrap()],
+    ));
+    let mut problems = Vec::new();
+    for entry in std::fs::read_dir(&out).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "pdf") {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            problems.extend(lonely_lines(&Pdf::new(std::fs::read(&path).unwrap()), &name));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    let pdf = Pdf::new(std::fs::read(&bundle).unwrap());
+    assert_eq!(pdf.xmp_value("pdfuaid:part").as_deref(), Some("1"));
+    let tagged = pdf.tagged();
+    assert!(tagged.untagged.is_empty(), "{:?}", tagged.untagged);
+}
