@@ -406,3 +406,11 @@ fn synthetic_reports_and_a_bundle_leave_no_line_alone() {
     let tagged = pdf.tagged();
     assert!(tagged.untagged.is_empty(), "{:?}", tagged.untagged);
 }
+
+/// Prints the structure tree of milan-de as a screen reader reads it (role, language, title,
+/// text): `cargo test --release structure_of_milan_de -- --ignored --nocapture`.
+#[test]
+#[ignore = "prints, for reading"]
+fn structure_of_milan_de() {
+    println!("{}", web("de").tagged().outline());
+}

@@ -47,6 +47,11 @@ impl Element {
         out
     }
 
+    /// The text of the subtree in reading order, as `tagged` decoded it.
+    pub fn text(&self, tagged: &Tagged) -> String {
+        self.contents(&|_| false).iter().filter_map(|k| tagged.text.get(k)).cloned().collect()
+    }
+
     /// The marked content of the subtree in reading order, leaving out the subtrees whose role
     /// `skip` refuses.
     pub fn contents(&self, skip: &dyn Fn(&Element) -> bool) -> Vec<(usize, i64)> {
@@ -75,6 +80,8 @@ pub struct Tagged {
     pub roots: Vec<Element>,
     /// Per (page, MCID): what the content stream shows in it.
     pub marked: HashMap<(usize, i64), Marked>,
+    /// Per (page, MCID): its text, decoded through the fonts' ToUnicode maps.
+    pub text: HashMap<(usize, i64), String>,
     /// Per page: the painting operators (text, paths, images, forms) outside both marked
     /// content with an MCID and artifacts.
     pub untagged: BTreeMap<usize, Vec<String>>,
@@ -98,9 +105,10 @@ impl Tagged {
         self.roots.iter().flat_map(|r| r.contents(&|_| false)).collect()
     }
 
-    /// An outline of the tree, one element a line, indented by depth: role, [alt], (lang).
+    /// An outline of the tree, one element a line, indented by depth: role, (lang), "title",
+    /// [alt], and the text of elements that hold text directly, as a screen reader reads it.
     pub fn outline(&self) -> String {
-        fn go(e: &Element, depth: usize, out: &mut String) {
+        fn go(e: &Element, depth: usize, tagged: &Tagged, out: &mut String) {
             let mut line = format!("{}{}", "  ".repeat(depth), e.role);
             if let Some(lang) = &e.lang {
                 line += &format!(" ({lang})");
@@ -111,17 +119,29 @@ impl Tagged {
             if let Some(alt) = &e.alt {
                 line += &format!(" [alt: {alt}]");
             }
+            let own: String = e
+                .children
+                .iter()
+                .filter_map(|c| match c {
+                    Node::Content { page, mcid } => tagged.text.get(&(*page, *mcid)).cloned(),
+                    _ => None,
+                })
+                .collect();
+            if !own.trim().is_empty() {
+                let own: String = own.chars().take(70).collect();
+                line += &format!(": {own}");
+            }
             out.push_str(&line);
             out.push('\n');
             for c in &e.children {
                 if let Node::Element(c) = c {
-                    go(c, depth + 1, out);
+                    go(c, depth + 1, tagged, out);
                 }
             }
         }
         let mut out = String::new();
         for r in &self.roots {
-            go(r, 0, &mut out);
+            go(r, 0, self, &mut out);
         }
         out
     }
@@ -243,13 +263,22 @@ impl Pdf {
         }
 
         let mut marked = HashMap::new();
+        let mut text = HashMap::new();
         let mut untagged = BTreeMap::new();
         let mut unclaimed = BTreeMap::new();
         for (id, index) in &pages {
             let content = doc.get_page_content(*id).unwrap_or_default();
             let ops = lopdf::content::Content::decode(&content).map(|c| c.operations).unwrap_or_default();
-            let mut page = PageWalk::default();
+            let fonts = doc.get_page_fonts(*id).unwrap_or_default();
+            let encodings = fonts
+                .into_iter()
+                .filter_map(|(name, f)| Some((name, f.get_font_encoding(doc).ok()?)))
+                .collect();
+            let mut page = PageWalk { encodings, ..PageWalk::default() };
             page.walk(&ops);
+            for (mcid, t) in std::mem::take(&mut page.text) {
+                text.insert((*index, mcid), t);
+            }
             for (mcid, m) in page.marked {
                 if !claimed.get(index).is_some_and(|c| c.contains(&mcid)) {
                     unclaimed.entry(*index).or_insert_with(Vec::new).push(mcid);
@@ -260,7 +289,7 @@ impl Pdf {
                 untagged.insert(*index, page.untagged);
             }
         }
-        Tagged { roots, marked, untagged, unclaimed }
+        Tagged { roots, marked, text, untagged, unclaimed }
     }
 }
 
@@ -339,7 +368,11 @@ impl TreeReader<'_> {
 
 /// The state of a walk through a page's content stream.
 #[derive(Default)]
-struct PageWalk {
+struct PageWalk<'a> {
+    /// The page's fonts' encodings by resource name, and the current font.
+    encodings: HashMap<Vec<u8>, lopdf::Encoding<'a>>,
+    font: Vec<u8>,
+    text: HashMap<i64, String>,
     /// The current transformation matrix and the saved ones.
     ctm: Matrix,
     saved: Vec<Matrix>,
@@ -391,7 +424,7 @@ impl Matrix {
     }
 }
 
-impl PageWalk {
+impl PageWalk<'_> {
     fn current_mcid(&self) -> Option<i64> {
         self.open.iter().rev().find_map(|(m, _)| *m)
     }
@@ -412,14 +445,25 @@ impl PageWalk {
         }
     }
 
-    fn show_text(&mut self, op: &str) {
-        self.paint(op);
+    fn show_text(&mut self, op: &lopdf::content::Operation) {
+        self.paint(&op.operator);
         if self.in_artifact() {
             return;
         }
         if let Some(mcid) = self.current_mcid() {
             let y = self.tm.then(self.ctm).0[5];
             self.marked.entry(mcid).or_default().baselines.push(y);
+            let strings: Vec<&[u8]> = match op.operands.last() {
+                Some(Object::Array(parts)) => parts.iter().filter_map(|p| p.as_str().ok()).collect(),
+                Some(Object::String(s, _)) => vec![s.as_slice()],
+                _ => Vec::new(),
+            };
+            if let Some(encoding) = self.encodings.get(&self.font) {
+                let out = self.text.entry(mcid).or_default();
+                for s in strings {
+                    out.push_str(&Document::decode_text(encoding, s).unwrap_or_default());
+                }
+            }
         }
     }
 
@@ -454,10 +498,11 @@ impl PageWalk {
                     self.tlm = Matrix::translate(0.0, -self.leading).then(self.tlm);
                     self.tm = self.tlm;
                     if op.operator != "T*" {
-                        self.show_text(&op.operator);
+                        self.show_text(op);
                     }
                 }
-                "Tj" | "TJ" => self.show_text(&op.operator),
+                "Tj" | "TJ" => self.show_text(op),
+                "Tf" => self.font = o.first().and_then(|f| f.as_name().ok()).unwrap_or_default().to_vec(),
                 "BDC" | "BMC" => {
                     let tag = o.first().and_then(|t| t.as_name().ok()).unwrap_or_default();
                     let mcid = o
