@@ -183,23 +183,35 @@ fn a_screen_reader_meets_the_abstract_in_its_roles() {
     // Two takeaways: each item's label is its number, as text (not a picture).
     let items = children(&takeaways);
     assert_eq!(items.len(), 2, "{tree}");
-    for item in items {
+    for (i, item) in items.iter().enumerate() {
         let roles: Vec<&str> = children(item).iter().map(|c| c.role.as_str()).collect();
         assert_eq!(roles, ["Lbl", "LBody"], "{tree}");
-        let label = children(item)[0];
-        assert!(!label.contents(&|_| false).is_empty(), "an empty takeaway number\n{tree}");
+        assert_eq!(children(item)[0].text(&tagged), (i + 1).to_string(), "{tree}");
     }
+    assert!(children(items[0])[1].text(&tagged).starts_with("Mailand ist ein Beispiel"), "{tree}");
     // The quote and its attribution inside one block quote.
     assert_eq!(children(&quote).iter().map(|c| c.role.as_str()).collect::<Vec<_>>(), ["P", "P"], "{tree}");
+    let said = children(&quote)[0].text(&tagged);
+    assert!(said.starts_with("„Mailand ist eine Gemeinschaft") && said.ends_with("hat.“"), "{said:?}");
+    assert_eq!(children(&quote)[1].text(&tagged), "— Giuseppe Sala, Bürgermeister von Mailand");
     // Three key figures, each a label and its value; the location fell back to English and
     // says so.
     let items = children(&figures);
     assert_eq!(items.len(), 3, "{tree}");
-    for item in &items {
+    let labels = ["EINWOHNER:INNEN", "LAGE/ REGION", "BÜRGERMEISTER:IN"];
+    for (item, label) in items.iter().zip(labels) {
         let roles: Vec<&str> = children(item).iter().map(|c| c.role.as_str()).collect();
         assert_eq!(roles, ["Lbl", "LBody"], "{tree}");
+        assert_eq!(children(item)[0].text(&tagged), label, "{tree}");
     }
+    assert_eq!(children(items[0])[1].text(&tagged), "1.398.765");
     assert_eq!(items[1].lang.as_deref(), Some("en-GB"), "{tree}");
+    // The fallback note is a sentence of its own, in German.
+    let note = children(children(items[1])[1]).into_iter().find(|e| e.lang.as_deref() == Some("de-DE"));
+    assert_eq!(
+        note.map(|n| n.text(&tagged)).as_deref(),
+        Some("Dieser Abschnitt ist nur auf Englisch verfügbar.")
+    );
 }
 
 #[test]
