@@ -82,6 +82,11 @@ pub struct BuildArgs {
     /// Build only share K of N (e.g. 2/4): a deterministic split for several machines.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<(usize, usize)>,
+    /// Also write a picture of each report's cover for the website (SLUG-LANG.png next to the
+    /// PDF, listed in the manifest), WIDTH pixels wide (default 480).
+    #[arg(long, value_name = "WIDTH", num_args = 0..=1, default_missing_value = "480",
+          value_parser = clap::value_parser!(u32).range(16..=4000))]
+    pub thumbnails: Option<u32>,
     #[command(flatten)]
     pub kind: OutputArgs,
 }

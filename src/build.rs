@@ -44,6 +44,9 @@ pub struct Options {
     pub shard: Option<(usize, usize)>,
     /// Also write every page as `<slug>-<lang>-<page>.png` at this many pixels per point.
     pub png: Option<f64>,
+    /// Also write the cover as `<slug>-<lang>.png` (the PDF's name), this many pixels wide,
+    /// for the website.
+    pub thumbnail: Option<u32>,
     /// The kind of file: web, print, booklet.
     pub output: Output,
 }
@@ -288,6 +291,14 @@ fn make(
             written(&name, out.write(&name, &png))?;
         }
     }
+    let thumbnail = match options.thumbnail {
+        Some(width) => {
+            let name = format!("{}.png", file.trim_end_matches(".pdf"));
+            written(&name, thumbnail(&rendered, width).and_then(|png| out.write(&name, &png)))?;
+            Some(name)
+        }
+        None => None,
+    };
     let output = options.output;
     let entry = Entry {
         city: job.city.slug.clone(),
@@ -302,17 +313,28 @@ fn make(
         sha256: crate::outdir::sha256(&rendered.pdf),
         inputs: job.inputs.clone(),
         coverage: job.report.coverage.clone(),
+        thumbnail,
     };
     written(&file, out.publish(entry.clone(), &rendered.pdf))?;
     Ok((entry, rendered.warnings))
 }
 
-/// What every report shares: the tool's version, the output profile, the templates and the
-/// fonts.
+/// A picture of the cover `width` pixels wide, as a losslessly optimised PNG (oxipng):
+/// deterministic, the same bytes for the same page.
+fn thumbnail(rendered: &crate::render::Rendered, width: u32) -> anyhow::Result<Vec<u8>> {
+    let page = rendered.document.pages().first().context("the report has no page")?;
+    let ppp = f64::from(width) / page.frame.width().to_pt();
+    let png = crate::render::page_png(&rendered.document, 0, ppp).context("cannot draw the cover")?;
+    let options = oxipng::Options::from_preset(1);
+    oxipng::optimize_from_memory(&png, &options).context("cannot optimise the cover's picture")
+}
+
+/// What every report shares: the tool's version, the output profile, the thumbnails' width,
+/// the templates and the fonts.
 fn shared_digest(project: &Project, options: &Options) -> Vec<u8> {
     let mut h = Sha256::new();
     h.update(crate::outdir::generator().as_bytes());
-    h.update(format!("\0{:?}\0", options.output).as_bytes());
+    h.update(format!("\0{:?}\0{:?}\0", options.output, options.thumbnail).as_bytes());
     for (path, text) in project.shared().template_texts() {
         h.update(path.as_bytes());
         h.update((text.len() as u64).to_le_bytes());

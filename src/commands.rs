@@ -51,6 +51,7 @@ fn build(project: &Project, a: BuildArgs) -> anyhow::Result<bool> {
         force: a.force,
         shard: a.shard,
         png: None,
+        thumbnail: a.thumbnails,
         output: a.kind.output()?,
     };
     run_build(project, &options)
@@ -66,6 +67,7 @@ fn render(project: &Project, a: RenderArgs) -> anyhow::Result<bool> {
         force: true,
         shard: None,
         png: a.png,
+        thumbnail: None,
         output: a.kind.output()?,
     };
     run_build(project, &options)

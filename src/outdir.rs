@@ -48,6 +48,9 @@ pub struct Entry {
     /// Hash of everything the report was made from; unchanged inputs mean an unchanged PDF.
     pub inputs: String,
     pub coverage: Coverage,
+    /// The cover's picture for the website (`build --thumbnails`), next to the PDF.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail: Option<String>,
 }
 
 /// `manifest.json`.

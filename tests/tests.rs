@@ -6,6 +6,7 @@ mod bad_input;
 mod batch;
 mod common;
 mod contract;
+mod editing;
 mod hardening;
 mod injection;
 mod languages;
