@@ -45,9 +45,24 @@ pub enum Command {
     ExportData(ExportArgs),
     /// Put several cities' reports in one language into one PDF, for an event.
     Bundle(BundleArgs),
+    /// Start a new city: data/cities/SLUG/ with city.toml and the default language's text,
+    /// every field and section there, marked TODO: where text is still to be written.
+    New(NewArgs),
     /// Write a project of synthetic cities shaped like Milan (for benchmarks and tests).
     #[command(hide = true)]
     Synth(SynthArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The city's slug: lower-case letters, digits and hyphens (its files' names).
+    pub slug: String,
+    /// The city's name in the default language, as it is written.
+    #[arg(long)]
+    pub name: String,
+    /// The country's name in the default language.
+    #[arg(long)]
+    pub country: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -10,7 +10,9 @@ use cityreport::{OpenError, Output, Project};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::args::{BuildArgs, BundleArgs, CheckArgs, Cli, Command, ExportArgs, RenderArgs, SynthArgs};
+use crate::args::{
+    BuildArgs, BundleArgs, CheckArgs, Cli, Command, ExportArgs, NewArgs, RenderArgs, SynthArgs,
+};
 
 /// Runs the command; `Ok(false)` means errors were reported.
 pub fn run(cli: Cli) -> anyhow::Result<bool> {
@@ -18,8 +20,9 @@ pub fn run(cli: Cli) -> anyhow::Result<bool> {
     if let Command::Synth(a) = &cli.command {
         return synth(a, &cli.global.root);
     }
+    let date = cli.global.date;
     let project = match Project::open(&cli.global.root) {
-        Ok(p) => p.with_date(cli.global.date),
+        Ok(p) => p.with_date(date),
         Err(OpenError::Data(d)) => {
             emit(&d);
             return Ok(false);
@@ -32,7 +35,41 @@ pub fn run(cli: Cli) -> anyhow::Result<bool> {
         Command::Check(a) => check(&project, a),
         Command::ExportData(a) => export_data(&project, a),
         Command::Bundle(a) => bundle(&project, a),
+        Command::New(a) => new_city(&project, a, date),
         Command::Synth(a) => synth(&a, &cli.global.root),
+    }
+}
+
+/// Scaffolds a new city and says what to do next.
+fn new_city(project: &Project, a: NewArgs, date: Option<cityreport::model::Date>) -> anyhow::Result<bool> {
+    let today = || {
+        let secs =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        cityreport::model::Date::from_unix(secs as i64)
+    };
+    let lang = &project.data().site.default_language;
+    let city = cityreport::scaffold::NewCity {
+        slug: &a.slug,
+        name: &a.name,
+        country: a.country.as_deref(),
+        lang,
+        year: date.unwrap_or_else(today).year,
+    };
+    match cityreport::scaffold::create(&project.data().root, &city) {
+        Ok(files) => {
+            for f in files {
+                eprintln!("wrote {}", f.strip_prefix(&project.data().root).unwrap_or(&f).display());
+            }
+            eprintln!(
+                "next: replace every `TODO:` (cityreport check {} lists them), then cityreport render {} --lang {lang}",
+                a.slug, a.slug
+            );
+            Ok(true)
+        }
+        Err(d) => {
+            emit(&d);
+            Ok(false)
+        }
     }
 }
 

@@ -23,6 +23,7 @@ pub mod outdir;
 pub mod output;
 pub mod paginate;
 pub mod render;
+pub mod scaffold;
 pub mod synth;
 pub mod world;
 
@@ -121,6 +122,9 @@ impl Project {
         let missing: Vec<Diagnostic> =
             city.sources().flat_map(|(path, text)| self.shared.fonts().missing_glyphs(path, text)).collect();
         city.warnings.extend(missing);
+        let unwritten: Vec<Diagnostic> =
+            city.sources().flat_map(|(path, text)| scaffold::placeholders(path, text)).collect();
+        city.warnings.extend(unwritten);
         Ok(city)
     }
 

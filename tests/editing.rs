@@ -40,3 +40,54 @@ fn thumbnails_are_pictures_of_the_covers() {
     let manifest = std::fs::read_to_string(c.join("manifest.json")).unwrap();
     assert!(!manifest.contains("thumbnail"), "{manifest}");
 }
+
+/// `new` starts a city with every field and section; `check` passes and warns once for each
+/// `TODO:` until it is written; a city that exists or a slug that is not one is refused, and
+/// nothing is written.
+#[test]
+fn a_new_city_is_a_checked_skeleton_to_fill_in() {
+    let project = project_from("tiny");
+    let root = project.path();
+    let o = run(root, &["new", "gdansk", "--name", "Gdańsk", "--country", "Poland", "--date", "2024-05-01"]);
+    must_succeed(&o);
+    let dir = root.join("data/cities/gdansk");
+    let facts = std::fs::read_to_string(dir.join("city.toml")).unwrap();
+    let text = std::fs::read_to_string(dir.join("en.md")).unwrap();
+    assert!(facts.contains("name = { en = \"Gdańsk\" }") && facts.contains("report_year = 2024"), "{facts}");
+    for part in ["tagline", "takeaways", "[quote]", "[figures]", "{#abstract}", "{#update}", "[^1]:"] {
+        assert!(text.contains(part), "en.md lacks {part}");
+    }
+    let todos = facts.matches("TODO:").count() + text.matches("TODO:").count();
+
+    let o = run(root, &["check", "gdansk"]);
+    let stderr = must_succeed_with_stderr(&o);
+    assert_eq!(stderr.matches("warning: still to be written").count(), todos, "{stderr}");
+    assert!(stderr.contains("data/cities/gdansk/en.md:"), "{stderr}");
+    assert!(stderr.contains("checked 1 city: no errors"), "{stderr}");
+
+    // Refused: an existing city, a name for a slug. Nothing changes.
+    let stderr = must_fail(&run(root, &["new", "gdansk", "--name", "Other"]));
+    assert!(stderr.contains("exists already"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(dir.join("city.toml")).unwrap(), facts);
+    let stderr = must_fail(&run(root, &["new", "Gdańsk", "--name", "Gdańsk"]));
+    assert!(stderr.contains("is not a slug"), "{stderr}");
+    let cities: Vec<_> =
+        std::fs::read_dir(root.join("data/cities")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(cities.len(), 2, "{cities:?}");
+
+    // Filled in: no warning left, and the report is made.
+    let filled = |s: &str| s.replace("TODO: ", "").replace("population = 0", "population = 486022");
+    std::fs::write(dir.join("city.toml"), filled(&facts)).unwrap();
+    std::fs::write(dir.join("en.md"), filled(&text)).unwrap();
+    let stderr = must_succeed_with_stderr(&run(root, &["check", "gdansk"]));
+    assert!(!stderr.contains("warning"), "{stderr}");
+    let pdf = Pdf::new(render(root, "gdansk", "en"));
+    pdf.assert_has("Gdańsk");
+    pdf.assert_has("486,022");
+    pdf.assert_has("the first key takeaway");
+}
+
+fn must_succeed_with_stderr(out: &std::process::Output) -> String {
+    must_succeed(out);
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}

@@ -1,0 +1,203 @@
+//! A new city's folder (`cityreport new`): `city.toml` and the default language's text with
+//! every field and the sections of a report, each still to be written marked `TODO:`; and the
+//! warnings `check` gives for each mark left.
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::is_slug;
+
+/// What marks text still to be written. `check` warns about each one.
+pub const PLACEHOLDER: &str = "TODO:";
+
+/// What a new city is made from.
+pub struct NewCity<'a> {
+    pub slug: &'a str,
+    /// The city's name in the default language.
+    pub name: &'a str,
+    pub country: Option<&'a str>,
+    /// The site's default language (the text file's name and the names' key).
+    pub lang: &'a str,
+    /// The year the report is written (and updated).
+    pub year: i32,
+}
+
+/// Writes `data/cities/<slug>/` under `root` and returns the files written. Refuses a slug
+/// that is not one or a city that exists; writes nothing then.
+pub fn create(root: &Path, city: &NewCity) -> Result<Vec<PathBuf>, Diagnostics> {
+    let dir = root.join("data").join("cities").join(city.slug);
+    let shown = format!("data/cities/{}", city.slug);
+    if !is_slug(city.slug) {
+        return Err(Diagnostic::file(&shown, format!("`{}` is not a slug", city.slug))
+            .hint("a slug is lower-case letters, digits and inner hyphens, e.g. `la-coruna`; `--name` holds the city's name as it is written")
+            .into());
+    }
+    if city.name.trim().is_empty() {
+        return Err(Diagnostic::file(&shown, "the city needs a name: --name \"…\"").into());
+    }
+    // `create_dir` fails if the folder exists, even when another process made it just now.
+    if let Err(e) = std::fs::create_dir(&dir) {
+        let message = if e.kind() == std::io::ErrorKind::AlreadyExists {
+            format!("the city `{}` exists already; nothing was written", city.slug)
+        } else {
+            format!("cannot make the folder: {e}")
+        };
+        return Err(Diagnostic::file(&shown, message).into());
+    }
+    let files = [("city.toml".to_string(), facts(city)), (format!("{}.md", city.lang), text(city))];
+    let mut written = Vec::new();
+    for (file, contents) in files {
+        let path = dir.join(&file);
+        if let Err(e) = crate::outdir::write_atomic(&path, contents.as_bytes()) {
+            return Err(
+                Diagnostic::file(format!("{shown}/{file}"), format!("cannot write the file: {e:#}")).into()
+            );
+        }
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// A TOML string holding `s`.
+fn quoted(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+fn facts(city: &NewCity) -> String {
+    let NewCity { name, lang, year, .. } = city;
+    let country = quoted(city.country.unwrap_or("TODO: the country"));
+    format!(
+        r#"# {name}: the facts that do not depend on the language. Text still to be written starts
+# with TODO and a colon: `cityreport check` warns about each one that is left.
+
+# The names in each language of the site; a language without one uses the {lang} name.
+name = {{ {lang} = {name_q} }}
+country = {{ {lang} = {country} }}
+population = 0                 # TODO: the number of inhabitants (digits only)
+# population_year = {year}     # the year of that number, if it is not the report's
+report_year = {year}             # the year the report was written
+update_year = {year}             # the year of its "What is new" section
+
+# The networks the city belongs to, shown in the key-figures box, e.g.
+# networks = ["Solidarity Cities", "Eurocities"]
+networks = []
+
+[mayor]
+name = "TODO: the mayor's name"
+party = {{ {lang} = "TODO: the mayor's party" }}
+"#,
+        name_q = quoted(name),
+    )
+}
+
+fn text(city: &NewCity) -> String {
+    let name = city.name;
+    let attribution = quoted(&format!("TODO: the mayor's name, Mayor of {name}"));
+    format!(
+        r#"+++
+# The line under the city's name on the cover.
+tagline = "TODO: what {name} does for migrants, in one line"
+# Two to five key takeaways, one or two sentences each (the numbered yellow boxes).
+takeaways = [
+  "TODO: the first key takeaway",
+  "TODO: the second key takeaway",
+]
+
+# The mayor's pull quote.
+[quote]
+text = "TODO: a sentence the mayor said or wrote about migration"
+attribution = {attribution}
+
+# Rows of the key-figures box (population and mayor come from city.toml).
+[figures]
+location = "TODO: where {name} is, in one sentence"
++++
+
+# Abstract and Takeaways {{#abstract}}
+
+### What is unique about the city?
+
+TODO: one paragraph. A bold start works well: **Like this:** and then the sentence.
+
+### What is the focus of local migration policies?
+
+TODO: one paragraph.
+
+### What are the key factors?
+
+TODO: one paragraph.
+
+### What are the most outstanding results so far?
+
+TODO: one paragraph.
+
+### Political activities and advocacy beyond the city level
+
+TODO: one paragraph.
+
+# Local background and context {{#background}}
+
+*TODO: the lead, in italics: two or three sentences on the city and migration.*
+
+TODO: the history, the numbers and the policies behind today's approach. Cite each source
+with a footnote, like this.[^1]
+
+# Selected local approaches {{#approaches}}
+
+*TODO: the lead: what the approaches have in common.*
+
+## TODO: the first approach {{#approach-1}}
+
+TODO: what it is, who runs it, what it achieved. Give each approach a short id of its own
+in the braces above: translations refer to the section by it.
+
+## TODO: the second approach {{#approach-2}}
+
+TODO: as above.
+
+# Advocacy and network activities {{#advocacy}}
+
+TODO: the networks {name} belongs to and what it does in them (list them in city.toml's
+`networks` too).
+
+# {{#update}}
+
+- TODO: what is new since the report was written, one item each.
+
+[^1]: TODO: the source: author, title, year, and its address as <https://…>.
+"#
+    )
+}
+
+/// A warning for each `TODO:` left in the file at `path` (text `text`).
+pub fn placeholders(path: &Path, text: &std::sync::Arc<str>) -> Vec<Diagnostic> {
+    text.match_indices(PLACEHOLDER)
+        .map(|(at, _)| {
+            let end = text[at..].find(['\n', '"', '*']).map_or(text.len(), |n| at + n);
+            let shown = text[at..end].trim_end();
+            Diagnostic::at(path, text, at..end, format!("still to be written: `{shown}`"))
+                .hint("replace the `TODO:` text with the report's own")
+                .warning()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_found_where_they_are() {
+        let text = "a = 1\nname = \"TODO: the mayor's name\"\n\nTODO: one paragraph.\n";
+        let found = placeholders(Path::new("x.md"), &text.into());
+        assert_eq!(found.len(), 2);
+        let shown: Vec<String> = found.iter().map(|d| d.message.clone()).collect();
+        assert_eq!(
+            shown,
+            ["still to be written: `TODO: the mayor's name`", "still to be written: `TODO: one paragraph.`"]
+        );
+        assert!(
+            placeholders(Path::new("x.md"), &"All written. TODO without a colon is prose.".into()).is_empty()
+        );
+    }
+}
