@@ -39,6 +39,9 @@ pub enum Command {
     Build(BuildArgs),
     /// Render one report: OUT/SLUG-LANG.pdf.
     Render(RenderArgs),
+    /// Render one report, then again after every save under data/, templates/ or fonts/
+    /// (Ctrl-C stops). A broken edit leaves the last good PDF in place.
+    Watch(RenderArgs),
     /// Validate all data (or the given cities) and print every error with its location.
     Check(CheckArgs),
     /// Print the JSON a template receives for one report.

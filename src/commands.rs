@@ -2,6 +2,8 @@
 //! Returns `Ok(false)` when the command ran but found errors (exit status 1).
 
 use std::io::{IsTerminal, Write};
+
+use anyhow::Context;
 use std::path::Path;
 
 use cityreport::build::{self, Event, Options, Progress};
@@ -32,6 +34,7 @@ pub fn run(cli: Cli) -> anyhow::Result<bool> {
     match cli.command {
         Command::Build(a) => build(&project, a),
         Command::Render(a) => render(&project, a),
+        Command::Watch(a) => watch(project, a),
         Command::Check(a) => check(&project, a),
         Command::ExportData(a) => export_data(&project, a),
         Command::Bundle(a) => bundle(&project, a),
@@ -108,6 +111,67 @@ fn render(project: &Project, a: RenderArgs) -> anyhow::Result<bool> {
         output: a.kind.output()?,
     };
     run_build(project, &options)
+}
+
+/// Renders one report, then again after every burst of saves, until Ctrl-C.
+fn watch(project: Project, a: RenderArgs) -> anyhow::Result<bool> {
+    project.check_lang(&a.lang)?;
+    let options = Options {
+        out: a.output,
+        cities: vec![a.slug.clone()],
+        langs: vec![a.lang.clone()],
+        jobs: 1,
+        force: true,
+        shard: None,
+        png: a.png,
+        thumbnail: None,
+        output: a.kind.output()?,
+    };
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = std::sync::Arc::clone(&stop);
+    ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::Relaxed))
+        .context("cannot catch Ctrl-C")?;
+    let root = project.data().root.clone();
+    let file = options.out.join(options.output.file_name(&a.slug, &a.lang));
+    let mut project = project;
+    eprintln!("watching {} for saves (Ctrl-C to stop)", root.display());
+    cityreport::watch::watch(&root, &stop, |changes| {
+        let start = std::time::Instant::now();
+        if !changes.paths.is_empty() {
+            match project.reopen(changes.fonts) {
+                Ok(p) => project = p,
+                Err(OpenError::Data(d)) => {
+                    emit(&d);
+                    eprintln!("not rendered; {} is the last good one", file.display());
+                    return;
+                }
+                Err(OpenError::Other(e)) => {
+                    print_error(&e);
+                    return;
+                }
+            }
+        }
+        match build::build(&project, &options, &|_| {}) {
+            Ok(summary) => {
+                emit(&Diagnostics(summary.warnings));
+                for f in &summary.failed {
+                    emit(&f.diagnostics);
+                    eprintln!("not rendered; {} is the last good one", file.display());
+                }
+                for b in &summary.built {
+                    eprintln!(
+                        "rendered {} ({} pages) in {} ms",
+                        file.display(),
+                        b.pages,
+                        start.elapsed().as_millis()
+                    );
+                }
+            }
+            Err(e) => print_error(&e),
+        }
+    })?;
+    eprintln!("stopped watching");
+    Ok(true)
 }
 
 /// Validates the cities and prints every problem and each report's translation coverage.

@@ -25,6 +25,7 @@ pub mod paginate;
 pub mod render;
 pub mod scaffold;
 pub mod synth;
+pub mod watch;
 pub mod world;
 
 use std::path::Path;
@@ -76,6 +77,24 @@ impl Project {
             .map_err(OpenError::Other)?;
         let shared = Shared::new(root, Arc::new(fonts)).map_err(OpenError::Other)?;
         Ok(Self { data, shared: Arc::new(shared), date: None })
+    }
+
+    /// The project as it is on disk now: its data and templates read again, and its fonts
+    /// too when `fonts` says they changed (else they are shared with this one).
+    pub fn reopen(&self, fonts: bool) -> Result<Self, OpenError> {
+        let root = self.data.root.clone();
+        let data = Data::load(&root).map_err(OpenError::Data)?;
+        let fonts = if fonts {
+            Arc::new(
+                fonts::Fonts::load(&root.join("fonts"))
+                    .context("cannot load the project's fonts")
+                    .map_err(OpenError::Other)?,
+            )
+        } else {
+            self.shared.fonts_arc()
+        };
+        let shared = Shared::new(&root, fonts).map_err(OpenError::Other)?;
+        Ok(Self { data, shared: Arc::new(shared), date: self.date })
     }
 
     /// Gives every report this document date instead of the one its city's data implies (the

@@ -83,6 +83,11 @@ impl Shared {
         v
     }
 
+    /// The fonts, to share with another project state ([`crate::Project::reopen`]).
+    pub fn fonts_arc(&self) -> Arc<Fonts> {
+        Arc::clone(&self.fonts)
+    }
+
     /// The fonts.
     pub fn fonts(&self) -> &Fonts {
         &self.fonts

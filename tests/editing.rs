@@ -91,3 +91,78 @@ fn must_succeed_with_stderr(out: &std::process::Output) -> String {
     must_succeed(out);
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
+
+/// `watch` renders, renders again after each save, keeps the last good PDF after a broken edit
+/// (and says why), and stops cleanly on Ctrl-C (SIGINT).
+#[test]
+fn watch_renders_after_every_save_and_keeps_the_last_good_pdf() {
+    use std::io::{BufRead, BufReader};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let project = project_from("tiny");
+    let root = project.path();
+    let out = root.join("out");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cityreport"))
+        .args([
+            "--root",
+            root.to_str().unwrap(),
+            "watch",
+            "tiny",
+            "--lang",
+            "en",
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .env_remove("SOURCE_DATE_EPOCH")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, lines) = mpsc::channel::<String>();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    // Waits for a line containing `needle`, returning what came before it too.
+    let wait = |needle: &str| -> String {
+        let mut seen = String::new();
+        loop {
+            let line = lines
+                .recv_timeout(Duration::from_secs(60))
+                .unwrap_or_else(|_| panic!("no {needle:?} in:\n{seen}"));
+            seen.push_str(&line);
+            seen.push('\n');
+            if line.contains(needle) {
+                return seen;
+            }
+        }
+    };
+    let pdf = out.join("tiny-en.pdf");
+    wait("rendered");
+    Pdf::new(std::fs::read(&pdf).unwrap()).assert_has("Body text of the background.");
+
+    let en = root.join("data/cities/tiny/en.md");
+    let text = std::fs::read_to_string(&en).unwrap();
+    std::fs::write(&en, text.replace("Body text of the background.", "Edited while watching.")).unwrap();
+    wait("rendered");
+    let good = std::fs::read(&pdf).unwrap();
+    Pdf::new(good.clone()).assert_has("Edited while watching.");
+
+    // A footnote cited but not defined: a located error, and the PDF stays as it was.
+    std::fs::write(&en, text.replace("Body text of the background.", "Broken.[^9]")).unwrap();
+    let said = wait("not rendered");
+    assert!(said.contains("footnote `[^9]` is cited but not defined") && said.contains("en.md:"), "{said}");
+    assert_eq!(std::fs::read(&pdf).unwrap(), good);
+    std::fs::write(&en, text.replace("Body text of the background.", "Fixed again.")).unwrap();
+    wait("rendered");
+    Pdf::new(std::fs::read(&pdf).unwrap()).assert_has("Fixed again.");
+
+    let killed = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    wait("stopped watching");
+    assert!(child.wait().unwrap().success());
+    let left: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(left.iter().all(|n| !n.to_string_lossy().contains(".tmp")), "{left:?}");
+}
