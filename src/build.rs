@@ -340,13 +340,7 @@ fn shared_digest(project: &Project, options: &Options) -> Vec<u8> {
         h.update((text.len() as u64).to_le_bytes());
         h.update(text.as_bytes());
     }
-    for path in project.shared().fonts().files() {
-        h.update(path.file_name().map(|f| f.as_encoded_bytes()).unwrap_or_default());
-        // An unreadable font fails the render anyway; hash what can be read.
-        let bytes = std::fs::read(path).unwrap_or_default();
-        h.update((bytes.len() as u64).to_le_bytes());
-        h.update(&bytes);
-    }
+    h.update(project.shared().fonts().digest());
     h.finalize().to_vec()
 }
 

@@ -26,6 +26,8 @@ pub struct Fonts {
     /// Metadata of every face, in a fixed order (sorted by file and face index).
     pub book: LazyHash<FontBook>,
     slots: Vec<Slot>,
+    /// The hash of every font file's name and bytes, made on first use ([`Self::digest`]).
+    digest: OnceLock<Vec<u8>>,
 }
 
 struct Slot {
@@ -62,7 +64,7 @@ impl Fonts {
             book.push(info);
             slots.push(Slot { path, index, font: OnceLock::new() });
         }
-        Ok(Self { book: LazyHash::new(book), slots })
+        Ok(Self { book: LazyHash::new(book), slots, digest: OnceLock::new() })
     }
 
     /// Whether some font of the project has a glyph for `c` (Typst falls back to any of them).
@@ -104,6 +106,23 @@ impl Fonts {
                 Font::new(Bytes::new(data), slot.index)
             })
             .clone()
+    }
+
+    /// A SHA-256 of every font file's name and bytes, for the inputs hash of incremental
+    /// builds; read once per loading of the fonts (`watch` loads them again when they change).
+    pub fn digest(&self) -> &[u8] {
+        self.digest.get_or_init(|| {
+            use sha2::{Digest, Sha256};
+            let mut h = Sha256::new();
+            for path in self.files() {
+                h.update(path.file_name().map(|f| f.as_encoded_bytes()).unwrap_or_default());
+                // An unreadable font fails the render anyway; hash what can be read.
+                let bytes = std::fs::read(path).unwrap_or_default();
+                h.update((bytes.len() as u64).to_le_bytes());
+                h.update(&bytes);
+            }
+            h.finalize().to_vec()
+        })
     }
 
     /// The font files, for the inputs hash of incremental builds.
