@@ -48,12 +48,24 @@ pub enum Command {
     ExportData(ExportArgs),
     /// Put several cities' reports in one language into one PDF, for an event.
     Bundle(BundleArgs),
+    /// Bring a translation up to date: the default language's text for every part it lacks or
+    /// that changed since it was translated, listed in `to_translate`; the versions recorded.
+    Translate(TranslateArgs),
     /// Start a new city: data/cities/SLUG/ with city.toml and the default language's text,
     /// every field and section there, marked TODO: where text is still to be written.
     New(NewArgs),
     /// Write a project of synthetic cities shaped like Milan (for benchmarks and tests).
     #[command(hide = true)]
     Synth(SynthArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TranslateArgs {
+    /// The city's slug.
+    pub slug: String,
+    /// The language to translate into.
+    #[arg(long)]
+    pub to: String,
 }
 
 #[derive(Debug, Args)]

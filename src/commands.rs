@@ -13,7 +13,7 @@ use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::args::{
-    BuildArgs, BundleArgs, CheckArgs, Cli, Command, ExportArgs, NewArgs, RenderArgs, SynthArgs,
+    BuildArgs, BundleArgs, CheckArgs, Cli, Command, ExportArgs, NewArgs, RenderArgs, SynthArgs, TranslateArgs,
 };
 
 /// Runs the command; `Ok(false)` means errors were reported.
@@ -39,7 +39,38 @@ pub fn run(cli: Cli) -> anyhow::Result<bool> {
         Command::ExportData(a) => export_data(&project, a),
         Command::Bundle(a) => bundle(&project, a),
         Command::New(a) => new_city(&project, a, date),
+        Command::Translate(a) => translate(&project, a),
         Command::Synth(a) => synth(&a, &cli.global.root),
+    }
+}
+
+/// Brings a translation file up to date and says what is left to translate.
+fn translate(project: &Project, a: TranslateArgs) -> anyhow::Result<bool> {
+    project.check_lang(&a.to)?;
+    let city = match project.city(&a.slug) {
+        Ok(c) => c,
+        Err(d) => {
+            emit(&d);
+            return Ok(false);
+        }
+    };
+    let default = &project.data().site.default_language;
+    match cityreport::translate::translate(&city, default, &a.to, &project.data().root) {
+        Ok(o) => {
+            let verb = if o.written { "wrote" } else { "unchanged:" };
+            eprintln!("{verb} {}: {} parts up to date", o.file.display(), o.up_to_date);
+            if !o.to_translate.is_empty() {
+                eprintln!(
+                    "to translate (in {default} in the file, listed in `to_translate`): {}",
+                    o.to_translate.join(", ")
+                );
+            }
+            Ok(true)
+        }
+        Err(d) => {
+            emit(&d);
+            Ok(false)
+        }
     }
 }
 
@@ -202,6 +233,9 @@ fn check(project: &Project, a: CheckArgs) -> anyhow::Result<bool> {
                     let report = project.report(&city, lang, Output::WEB);
                     if lang != default {
                         eprintln!("{slug} {lang}: {}", report.coverage.summary(default));
+                        for line in report.coverage.outdated_lines(default) {
+                            eprintln!("{slug} {lang}: {line}");
+                        }
                     }
                     if a.typeset {
                         match project.render(&report) {

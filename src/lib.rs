@@ -25,6 +25,7 @@ pub mod paginate;
 pub mod render;
 pub mod scaffold;
 pub mod synth;
+pub mod translate;
 pub mod watch;
 pub mod world;
 

@@ -12,7 +12,13 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::markdown::{self, Block, Inline, Section, ids};
-use crate::model::{City, Data, Date, NumberFormat, Quote, Text};
+use crate::model::{City, Data, Date, NumberFormat, Quote, Text, part_hash};
+
+/// The version of a default-language section a translation records: its title, lead and
+/// prose (not its sub-sections, which are parts of their own).
+pub fn section_hash(s: &Section) -> String {
+    part_hash(&(&s.title, &s.lead, &s.blocks))
+}
 use crate::output::{Output, Profile};
 
 /// The version of the JSON's shape. The templates refuse data of another version; raise it
@@ -27,6 +33,9 @@ pub struct Part<T> {
     pub lang: String,
     /// Whether it came from the default language because the report's language lacks it.
     pub fallback: bool,
+    /// Whether it translates an earlier version of the default language's part (print the
+    /// `outdated_note`).
+    pub outdated: bool,
     pub content: T,
 }
 
@@ -138,6 +147,8 @@ pub struct SectionOut {
     /// sub-section unless the part just before it (its section or previous sub-section)
     /// already fell back.
     pub note: bool,
+    /// Whether the section translates an earlier version of the default language's.
+    pub outdated: bool,
     pub subsections: Vec<SectionOut>,
 }
 
@@ -149,6 +160,9 @@ pub struct Coverage {
     /// The parts taken from the default language: `tagline`, `takeaways`, `quote`,
     /// `location`, or a section number such as `3.1`.
     pub fallback: Vec<String>,
+    /// The translated parts whose default-language part changed since they were translated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outdated: Vec<String>,
 }
 
 impl Coverage {
@@ -158,7 +172,25 @@ impl Coverage {
         if !self.fallback.is_empty() {
             s.push_str(&format!("; from {default}: {}", self.fallback.join(", ")));
         }
+        if !self.outdated.is_empty() {
+            s.push_str(&format!("; outdated: {}", self.outdated.join(", ")));
+        }
         s
+    }
+
+    /// One line per outdated part: `section 3.1 is outdated: en changed since it was translated`.
+    pub fn outdated_lines(&self, default: &str) -> Vec<String> {
+        self.outdated
+            .iter()
+            .map(|name| {
+                let part = if name.starts_with(|c: char| c.is_ascii_digit()) {
+                    format!("section {name}")
+                } else {
+                    format!("the {name}")
+                };
+                format!("{part} is outdated: {default} changed since it was translated")
+            })
+            .collect()
     }
 }
 
@@ -174,23 +206,35 @@ struct Picker<'a> {
 }
 
 impl<'a> Picker<'a> {
-    /// The part `name` in the report's language if its text has it, else from the default
-    /// language (which has every part: [`Data::load_city`] checked it).
+    /// The part `name` (id `id`) in the report's language if its text has it (and it is not
+    /// still to be translated), else from the default language (which has every part:
+    /// [`Data::load_city`] checked it); outdated if the translation records another version of
+    /// the default part (`hash`) than the current one.
     fn pick<T: Clone + Default + 'a>(
         &mut self,
         name: &str,
+        id: &str,
         get: impl Fn(&'a Text) -> Option<&'a T>,
+        hash: impl Fn(&T) -> String,
     ) -> Part<T> {
         self.coverage.total += 1;
-        if let Some(content) = self.own.and_then(&get) {
+        let own = self.own.filter(|t| !t.to_translate.iter().any(|x| x == id));
+        let base = get(self.base);
+        if let Some(content) = own.and_then(&get) {
             self.coverage.translated += 1;
-            return Part { lang: self.lang.to_string(), fallback: false, content: content.clone() };
+            let recorded = own.and_then(|t| t.translated.get(id));
+            let outdated = recorded.zip(base).is_some_and(|(r, b)| *r != hash(b));
+            if outdated {
+                self.coverage.outdated.push(name.to_string());
+            }
+            return Part { lang: self.lang.to_string(), fallback: false, outdated, content: content.clone() };
         }
         self.coverage.fallback.push(name.to_string());
         Part {
             lang: self.default.to_string(),
             fallback: true,
-            content: get(self.base).cloned().unwrap_or_default(),
+            outdated: false,
+            content: base.cloned().unwrap_or_default(),
         }
     }
 }
@@ -205,10 +249,10 @@ pub fn localize(data: &Data, city: &City, lang: &str, output: Output, date: Opti
     let base = &city.texts[default];
     let mut picker = Picker { lang, default, own: city.texts.get(lang), base, coverage: Coverage::default() };
 
-    let tagline = picker.pick("tagline", |t| t.tagline.as_ref());
-    let takeaways = picker.pick("takeaways", |t| t.takeaways.as_ref());
-    let quote = picker.pick("quote", |t| t.quote.as_ref());
-    let location = picker.pick("location", |t| t.location.as_ref());
+    let tagline = picker.pick("tagline", "tagline", |t| t.tagline.as_ref(), part_hash);
+    let takeaways = picker.pick("takeaways", "takeaways", |t| t.takeaways.as_ref(), part_hash);
+    let quote = picker.pick("quote", "quote", |t| t.quote.as_ref(), part_hash);
+    let location = picker.pick("location", "location", |t| t.location.as_ref(), part_hash);
 
     let facts = &city.facts;
     let name = facts.name.get(lang, default).to_string();
@@ -224,7 +268,8 @@ pub fn localize(data: &Data, city: &City, lang: &str, output: Output, date: Opti
     let chrome: BTreeMap<&'static str, String> =
         strings.text.iter().map(|(k, v)| (*k, fill(v, &values))).collect();
 
-    let sections = sections(&mut picker, &chrome["update_title"]);
+    let mut sections = sections(&mut picker, &chrome["update_title"]);
+    place_missing_footnotes(&mut sections, city);
 
     let mayor = match &facts.mayor.party {
         Some(p) => format!("{} ({})", facts.mayor.name, p.get(lang, default)),
@@ -234,8 +279,12 @@ pub fn localize(data: &Data, city: &City, lang: &str, output: Output, date: Opti
     if let Some(year) = facts.population_year {
         population.push_str(&format!(" ({year})"));
     }
-    let plain =
-        |s: String| Part { lang: lang.to_string(), fallback: false, content: vec![Inline::Text { text: s }] };
+    let plain = |s: String| Part {
+        lang: lang.to_string(),
+        fallback: false,
+        outdated: false,
+        content: vec![Inline::Text { text: s }],
+    };
     let figures = vec![
         Figure { label: strings.get("population").to_string(), value: plain(population) },
         Figure { label: strings.get("location").to_string(), value: location },
@@ -273,6 +322,72 @@ pub fn localize(data: &Data, city: &City, lang: &str, output: Output, date: Opti
     }
 }
 
+/// A footnote cited again refers to its first citation; when the section of the first citation
+/// is shown in another language than the section citing it again, the report lacks it. Such a
+/// citation becomes the footnote itself (taken from its own language's text).
+fn place_missing_footnotes(sections: &mut [SectionOut], city: &City) {
+    // Every footnote of every language, by label (labels carry their language: `fn:en:2`).
+    let mut notes: BTreeMap<String, Inline> = BTreeMap::new();
+    for text in city.texts.values() {
+        for s in &text.sections {
+            let mut s = s.clone();
+            for_each_inline(&mut s.title, &mut s.lead, &mut s.blocks, &mut |i| {
+                if let Inline::Footnote { label, .. } = i {
+                    notes.entry(label.clone()).or_insert_with(|| i.clone());
+                }
+            });
+        }
+    }
+    let mut placed = std::collections::HashSet::new();
+    fn walk(sections: &mut [SectionOut], f: &mut dyn FnMut(&mut Inline)) {
+        for s in sections {
+            for_each_inline(&mut s.title, &mut s.lead, &mut s.blocks, f);
+            walk(&mut s.subsections, f);
+        }
+    }
+    walk(sections, &mut |i| match i {
+        Inline::Footnote { label, .. } => {
+            placed.insert(label.clone());
+        }
+        Inline::FootnoteRef { label } if !placed.contains(label) => {
+            if let Some(Inline::Footnote { label, content, .. }) = notes.get(label) {
+                placed.insert(label.clone());
+                *i = Inline::Footnote { label: label.clone(), content: content.clone(), again: true };
+            }
+        }
+        _ => {}
+    });
+}
+
+/// Calls `f` on every inline of a section's title, lead and blocks, in reading order (into
+/// emphasis, links and footnotes).
+fn for_each_inline(
+    title: &mut [Inline],
+    lead: &mut Option<Vec<Inline>>,
+    blocks: &mut [Block],
+    f: &mut dyn FnMut(&mut Inline),
+) {
+    fn inlines(v: &mut [Inline], f: &mut dyn FnMut(&mut Inline)) {
+        for i in v {
+            f(i);
+            match i {
+                Inline::Emph { content }
+                | Inline::Strong { content }
+                | Inline::Link { content, .. }
+                | Inline::Footnote { content, .. } => inlines(content, f),
+                _ => {}
+            }
+        }
+    }
+    inlines(title, f);
+    if let Some(lead) = lead {
+        inlines(lead, f);
+    }
+    for b in blocks {
+        markdown::walk_block_inlines(b, &mut |v| inlines(v, f));
+    }
+}
+
 /// The numbered sections, in the default language's order, each in the report's language
 /// where it exists; `update_title` titles an update section written without a title.
 fn sections(picker: &mut Picker<'_>, update_title: &str) -> Vec<SectionOut> {
@@ -288,7 +403,7 @@ fn sections(picker: &mut Picker<'_>, update_title: &str) -> Vec<SectionOut> {
             minor += 1;
             format!("{major}.{minor}")
         };
-        let part = picker.pick(&number, |t| t.sections.iter().find(|x| x.id == s.id));
+        let part = picker.pick(&number, &s.id, |t| t.sections.iter().find(|x| x.id == s.id), section_hash);
         let role = Role::of(&s.id);
         let Section { title, lead, blocks, .. } = part.content;
         let (title, title_lang) = if title.is_empty() && role == Role::Update {
@@ -307,6 +422,7 @@ fn sections(picker: &mut Picker<'_>, update_title: &str) -> Vec<SectionOut> {
             blocks,
             lang: part.lang,
             fallback: part.fallback,
+            outdated: part.outdated,
             note: part.fallback && (s.level == 1 || !previous_fallback),
             subsections: Vec::new(),
         };

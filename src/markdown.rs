@@ -280,7 +280,7 @@ fn as_lead(block: &Block) -> Option<Vec<Inline>> {
     Some(lead)
 }
 
-fn walk_block_inlines(block: &mut Block, f: &mut dyn FnMut(&mut Vec<Inline>)) {
+pub(crate) fn walk_block_inlines(block: &mut Block, f: &mut dyn FnMut(&mut Vec<Inline>)) {
     match block {
         Block::Paragraph { content } | Block::Heading { content } => f(content),
         Block::List { items, .. } => {

@@ -172,6 +172,7 @@ mod tests {
             lang: "en".into(),
             fallback: false,
             note: false,
+            outdated: false,
             subsections: Vec::new(),
         }
     }

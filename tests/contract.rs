@@ -50,6 +50,7 @@ fn the_json_carries_its_schema_levels_roles_and_every_fixed_string() {
         "location",
         "mayor",
         "networks",
+        "outdated_note",
         "page",
         "population",
         "report_dates",

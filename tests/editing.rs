@@ -166,3 +166,91 @@ fn watch_renders_after_every_save_and_keeps_the_last_good_pdf() {
     let left: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert!(left.iter().all(|n| !n.to_string_lossy().contains(".tmp")), "{left:?}");
 }
+
+/// `translate` fills a translation with the default language's text of every part it lacks,
+/// marked `to_translate`, and records what each part translates; an edit of the English text
+/// makes exactly the matching German part outdated (check, build, manifest, the PDF's note);
+/// `translate` then offers it again; running it twice changes nothing.
+#[test]
+fn translations_know_when_they_are_outdated() {
+    let project = project_from("tiny");
+    let root = project.path();
+    let de = root.join("data/cities/tiny/de.md");
+    let en = root.join("data/cities/tiny/en.md");
+    let stderr = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).into_owned();
+
+    let o = run(root, &["translate", "tiny", "--to", "de"]);
+    must_succeed(&o);
+    assert!(stderr(&o).contains("to translate (in en in the file, listed in `to_translate`): takeaways, location, background, first, update"), "{}", stderr(&o));
+    let first = std::fs::read_to_string(&de).unwrap();
+    assert!(first.contains("# Local background and context {#background}"), "{first}");
+    assert!(first.contains("Zusammenfassung und Erkenntnisse"), "the translation is kept:\n{first}");
+    assert!(
+        first.contains("[^2]: <https://example.org/second>"),
+        "the inserted sections bring their notes:\n{first}"
+    );
+    // Twice: nothing changes.
+    let o = run(root, &["translate", "tiny", "--to", "de"]);
+    assert!(stderr(&o).contains("unchanged: data/cities/tiny/de.md"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&de).unwrap(), first);
+    // The report is as before: German where translated, English (marked) elsewhere.
+    let o = run(root, &["check", "tiny"]);
+    must_succeed(&o);
+    assert!(
+        stderr(&o).contains("tiny de: 3 of 8 parts translated; from en: takeaways, location, 2, 2.1, 3"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stderr(&o).contains("outdated"), "{}", stderr(&o));
+
+    // The English abstract changes: only the German section 1 is outdated.
+    let text = std::fs::read_to_string(&en).unwrap();
+    std::fs::write(&en, text.replace("Tinytown is small.", "Tinytown is small and friendly.")).unwrap();
+    let o = run(root, &["check", "tiny"]);
+    must_succeed(&o);
+    let said = stderr(&o);
+    assert!(said.contains("tiny de: section 1 is outdated: en changed since it was translated"), "{said}");
+    assert_eq!(said.matches("is outdated").count(), 1, "{said}");
+    let out = root.join("out");
+    must_succeed(&run(root, &["build", "--lang", "de", "-o", out.to_str().unwrap()]));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["reports"][0]["coverage"]["outdated"], serde_json::json!(["1"]), "{manifest:#}");
+    let pdf = Pdf::new(std::fs::read(out.join("tiny-de.pdf")).unwrap());
+    pdf.assert_has("Dieser Teil wurde aus einer früheren Fassung des englischen Textes übersetzt.");
+    pdf.assert_has("Kleinstadt ist klein.");
+
+    // translate offers the new English text for it; nothing is outdated any more.
+    let o = run(root, &["translate", "tiny", "--to", "de"]);
+    assert!(
+        stderr(&o).contains(": abstract, takeaways") || stderr(&o).contains("abstract"),
+        "{}",
+        stderr(&o)
+    );
+    let second = std::fs::read_to_string(&de).unwrap();
+    assert!(second.contains("Tinytown is small and friendly."), "{second}");
+    assert!(!second.contains("Kleinstadt ist klein."), "{second}");
+    let o = run(root, &["check", "tiny"]);
+    assert!(!stderr(&o).contains("outdated"), "{}", stderr(&o));
+
+    // The translator translates the background and takes it off the list: it counts as
+    // translated, and translate keeps it.
+    let translated = second
+        .replace("Body text of the background.", "Text des Hintergrunds.")
+        .replace("# Local background and context {#background}", "# Hintergrund {#background}")
+        .replace("\"background\", ", "");
+    std::fs::write(&de, &translated).unwrap();
+    let o = run(root, &["check", "tiny"]);
+    must_succeed(&o);
+    assert!(stderr(&o).contains("tiny de: 3 of 8 parts translated"), "{}", stderr(&o));
+    let o = run(root, &["translate", "tiny", "--to", "de"]);
+    must_succeed(&o);
+    let third = std::fs::read_to_string(&de).unwrap();
+    assert!(
+        third.contains("# Hintergrund {#background}") && third.contains("Text des Hintergrunds."),
+        "{third}"
+    );
+    assert!(!third.contains("\"background\""), "{third}");
+    let pdf = Pdf::new(render(root, "tiny", "de"));
+    pdf.assert_has("Text des Hintergrunds.");
+}

@@ -47,6 +47,7 @@ pub const FIXED: &[Fixed] = &[
     fixed("fallback_note", "the note on a part shown in the default language", &[]),
     fixed("back_cover", "print files: the note about the project above the QR code on the back cover", &[]),
     fixed("bundle_title", "the title of a bundle of several cities' reports, unless --title gives one", &[]),
+    fixed("outdated_note", "the note on a translated part whose default-language text changed since", &[]),
 ];
 
 /// Keys of an i18n file that are not fixed strings.

@@ -197,6 +197,12 @@ struct FrontMatter {
     takeaways: Option<Spanned<Vec<Spanned<String>>>>,
     quote: Option<QuoteMatter>,
     figures: Option<FiguresMatter>,
+    /// In a translation, written by `cityreport translate`: the parts in the file still in the
+    /// default language, to be translated (they print as the default language's).
+    to_translate: Option<Vec<String>>,
+    /// In a translation, written by `cityreport translate`: for each translated part, the
+    /// hash of the default language's part it translates ([`part_hash`]).
+    translated: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -210,6 +216,23 @@ struct QuoteMatter {
 #[serde(deny_unknown_fields)]
 struct FiguresMatter {
     location: Option<Spanned<String>>,
+}
+
+/// A text file's front-matter strings as written (Markdown, before conversion).
+#[derive(Debug, Clone, Default)]
+pub struct FrontStrings {
+    pub tagline: Option<String>,
+    pub takeaways: Option<Vec<String>>,
+    pub quote: Option<(String, String)>,
+    pub location: Option<String>,
+}
+
+/// A short hash of a part of the default language (its converted form, so a change of
+/// formatting alone does not count), which a translation records as the version it translates.
+pub fn part_hash<T: Serialize + ?Sized>(part: &T) -> String {
+    use sha2::{Digest, Sha256};
+    let json = serde_json::to_vec(part).unwrap_or_default();
+    Sha256::digest(&json).iter().take(6).map(|b| format!("{b:02x}")).collect()
 }
 
 /// The mayor's quote.
@@ -227,6 +250,12 @@ pub struct Text {
     pub quote: Option<Quote>,
     pub location: Option<Vec<Inline>>,
     pub sections: Vec<Section>,
+    /// The front-matter strings as written (Markdown), for `translate`.
+    pub front: FrontStrings,
+    /// Parts in the file still in the default language (`to_translate`).
+    pub to_translate: Vec<String>,
+    /// Part id → hash of the default-language part it translates (`translated`).
+    pub translated: BTreeMap<String, String>,
     /// The file, for errors found later.
     pub source: SourceRef,
 }
@@ -549,6 +578,27 @@ impl Data {
         // A translation may hold only sections the default language has, at the same level.
         if let Some(base) = texts.get(default) {
             for (lang, t) in &texts {
+                // `to_translate` and `translated` name parts of the default language's text.
+                let known = |id: &String| {
+                    ["tagline", "takeaways", "quote", "location"].contains(&id.as_str())
+                        || base.sections.iter().any(|s| &s.id == id)
+                };
+                let unknown: Vec<&String> =
+                    t.to_translate.iter().chain(t.translated.keys()).filter(|id| !known(id)).collect();
+                if lang == default && (!t.to_translate.is_empty() || !t.translated.is_empty()) {
+                    errors.push(
+                        Diagnostic::at(&t.source.path, &t.source.text, 0..3, "`to_translate` and `translated` belong in translations, not in the default language's text")
+                            .hint("delete them here; `cityreport translate` writes them in the translations")
+                            .warning(),
+                    );
+                } else if !unknown.is_empty() {
+                    let list = unknown.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
+                    errors.push(
+                        Diagnostic::at(&t.source.path, &t.source.text, 0..3, format!("`to_translate` or `translated` names {list}, which {default}.md does not have"))
+                            .hint("run `cityreport translate` again to bring the lists up to date")
+                            .warning(),
+                    );
+                }
                 if lang == default {
                     continue;
                 }
@@ -726,8 +776,15 @@ pub fn parse_text(shown: &Path, text: Arc<str>, lang: &str) -> Result<Text, Diag
             ),
         );
     }
+    let front = FrontStrings {
+        tagline: fm.tagline.as_ref().map(|s| s.get_ref().clone()),
+        takeaways: fm.takeaways.as_ref().map(|v| v.get_ref().iter().map(|s| s.get_ref().clone()).collect()),
+        quote: fm.quote.as_ref().map(|q| (q.text.get_ref().clone(), q.attribution.get_ref().clone())),
+        location: fm.figures.as_ref().and_then(|f| f.location.as_ref()).map(|s| s.get_ref().clone()),
+    };
+    let (to_translate, translated) = (fm.to_translate.unwrap_or_default(), fm.translated.unwrap_or_default());
     if errors.is_empty() {
-        Ok(Text { tagline, takeaways, quote, location, sections, source })
+        Ok(Text { tagline, takeaways, quote, location, sections, source, front, to_translate, translated })
     } else {
         Err(Diagnostics(errors))
     }
