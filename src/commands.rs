@@ -130,25 +130,13 @@ fn build(project: &Project, a: BuildArgs) -> anyhow::Result<bool> {
 
 fn render(project: &Project, a: RenderArgs) -> anyhow::Result<bool> {
     project.check_lang(&a.lang)?;
-    let options = Options {
-        out: a.output,
-        cities: vec![a.slug],
-        langs: vec![a.lang],
-        jobs: 1,
-        force: true,
-        shard: None,
-        png: a.png,
-        thumbnail: None,
-        output: a.kind.output()?,
-    };
-    run_build(project, &options)
+    run_build(project, &one_report(&a)?)
 }
 
-/// Renders one report, then again after every burst of saves, until Ctrl-C.
-fn watch(project: Project, a: RenderArgs) -> anyhow::Result<bool> {
-    project.check_lang(&a.lang)?;
-    let options = Options {
-        out: a.output,
+/// The build of the one report `render` and `watch` make.
+fn one_report(a: &RenderArgs) -> anyhow::Result<Options> {
+    Ok(Options {
+        out: a.output.clone(),
         cities: vec![a.slug.clone()],
         langs: vec![a.lang.clone()],
         jobs: 1,
@@ -157,7 +145,13 @@ fn watch(project: Project, a: RenderArgs) -> anyhow::Result<bool> {
         png: a.png,
         thumbnail: None,
         output: a.kind.output()?,
-    };
+    })
+}
+
+/// Renders one report, then again after every burst of saves, until Ctrl-C.
+fn watch(project: Project, a: RenderArgs) -> anyhow::Result<bool> {
+    project.check_lang(&a.lang)?;
+    let options = one_report(&a)?;
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let flag = std::sync::Arc::clone(&stop);
     ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::Relaxed))
