@@ -108,28 +108,26 @@ fn bundle_json(bundle: &Bundle) -> Vec<u8> {
 }
 
 /// Typesets the bundle (and imposes it as a booklet if `output` says so); paragraphs that
-/// would leave a line alone on a page start on the next ([`render::more_breaks`]).
+/// would leave a line alone on a page start on the next ([`render::typeset_paginated`]).
 pub fn render(project: &Project, bundle: &Bundle, output: Output) -> Result<Rendered, Diagnostics> {
     let today = render::datetime(bundle.meta.date, "data/cities".into())?;
     let shared = project.shared();
     let slugs: Vec<&str> = bundle.reports.iter().map(|r| r.slug.as_str()).collect();
     let ident = format!("cityreport/bundle/{}/{}/{}", bundle.lang, slugs.join("+"), output.profile);
     let standards = output.profile.standards();
-    let typeset = |json: &[u8]| {
-        let files = vec![(DATA_PATH, json.to_vec())];
+    let reports: Vec<&Report> = bundle.reports.iter().collect();
+    // The JSON of the last typesetting, which the booklet imposes.
+    let mut json = Vec::new();
+    let mut rendered = render::typeset_paginated(&reports, |breaks| {
+        json = if breaks.is_empty() {
+            bundle_json(bundle)
+        } else {
+            bundle_json(&Bundle { breaks: breaks.to_vec(), ..bundle.clone() })
+        };
+        let files = vec![(DATA_PATH, json.clone())];
         let world = ReportWorld::with_files(Arc::clone(shared), BUNDLE_TEMPLATE, files, today);
         render::compile(&world, ident.clone(), today, standards)
-    };
-    let mut json = bundle_json(bundle);
-    let mut rendered = typeset(&json)?;
-    let mut bundle = std::borrow::Cow::Borrowed(bundle);
-    for _ in 0..render::MAX_BREAK_PASSES {
-        let reports: Vec<&Report> = bundle.reports.iter().collect();
-        let Some(breaks) = render::more_breaks(&rendered, &bundle.breaks, &reports) else { break };
-        bundle.to_mut().breaks = breaks;
-        json = bundle_json(&bundle);
-        rendered = typeset(&json)?;
-    }
+    })?;
     if output.profile == Profile::Print {
         rendered.finish_print(output, BUNDLE_TEMPLATE)?;
     }

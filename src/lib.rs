@@ -72,30 +72,28 @@ impl std::error::Error for OpenError {}
 impl Project {
     /// Opens the project in `root` (the folder holding `data/`, `templates/` and `fonts/`).
     pub fn open(root: &Path) -> Result<Self, OpenError> {
+        Self::load(root, None, None)
+    }
+
+    /// Opens the project in `root`, with `fonts` if given (else loaded from `root/fonts`).
+    fn load(root: &Path, fonts: Option<Arc<fonts::Fonts>>, date: Option<Date>) -> Result<Self, OpenError> {
         let data = Data::load(root).map_err(OpenError::Data)?;
-        let fonts = fonts::Fonts::load(&root.join("fonts"))
-            .context("cannot load the project's fonts")
-            .map_err(OpenError::Other)?;
-        let shared = Shared::new(root, Arc::new(fonts)).map_err(OpenError::Other)?;
-        Ok(Self { data, shared: Arc::new(shared), date: None })
+        let fonts = match fonts {
+            Some(fonts) => fonts,
+            None => Arc::new(
+                fonts::Fonts::load(&root.join("fonts"))
+                    .context("cannot load the project's fonts")
+                    .map_err(OpenError::Other)?,
+            ),
+        };
+        let shared = Shared::new(root, fonts).map_err(OpenError::Other)?;
+        Ok(Self { data, shared: Arc::new(shared), date })
     }
 
     /// The project as it is on disk now: its data and templates read again, and its fonts
     /// too when `fonts` says they changed (else they are shared with this one).
     pub fn reopen(&self, fonts: bool) -> Result<Self, OpenError> {
-        let root = self.data.root.clone();
-        let data = Data::load(&root).map_err(OpenError::Data)?;
-        let fonts = if fonts {
-            Arc::new(
-                fonts::Fonts::load(&root.join("fonts"))
-                    .context("cannot load the project's fonts")
-                    .map_err(OpenError::Other)?,
-            )
-        } else {
-            self.shared.fonts_arc()
-        };
-        let shared = Shared::new(&root, fonts).map_err(OpenError::Other)?;
-        Ok(Self { data, shared: Arc::new(shared), date: self.date })
+        Self::load(&self.data.root, (!fonts).then(|| self.shared.fonts_arc()), self.date)
     }
 
     /// Gives every report this document date instead of the one its city's data implies (the

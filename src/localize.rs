@@ -326,10 +326,11 @@ pub fn localize(data: &Data, city: &City, lang: &str, output: Output, date: Opti
 /// is shown in another language than the section citing it again, the report lacks it. Such a
 /// citation becomes the footnote itself (taken from its own language's text).
 fn place_missing_footnotes(sections: &mut [SectionOut], city: &City) {
-    // Every footnote of every language, by label (labels carry their language: `fn:en:2`).
-    let mut notes: BTreeMap<String, Inline> = BTreeMap::new();
-    for text in city.texts.values() {
-        for s in &text.sections {
+    // Every footnote of every language, by label (labels carry their language: `fn:en:2`);
+    // gathered only when a report needs it, which is rare.
+    let all_notes = || {
+        let mut notes: BTreeMap<String, Inline> = BTreeMap::new();
+        for s in city.texts.values().flat_map(|t| &t.sections) {
             let mut s = s.clone();
             for_each_inline(&mut s.title, &mut s.lead, &mut s.blocks, &mut |i| {
                 if let Inline::Footnote { label, .. } = i {
@@ -337,7 +338,9 @@ fn place_missing_footnotes(sections: &mut [SectionOut], city: &City) {
                 }
             });
         }
-    }
+        notes
+    };
+    let mut notes: Option<BTreeMap<String, Inline>> = None;
     let mut placed = std::collections::HashSet::new();
     fn walk(sections: &mut [SectionOut], f: &mut dyn FnMut(&mut Inline)) {
         for s in sections {
@@ -350,7 +353,9 @@ fn place_missing_footnotes(sections: &mut [SectionOut], city: &City) {
             placed.insert(label.clone());
         }
         Inline::FootnoteRef { label } if !placed.contains(label) => {
-            if let Some(Inline::Footnote { label, content, .. }) = notes.get(label) {
+            if let Some(Inline::Footnote { label, content, .. }) =
+                notes.get_or_insert_with(all_notes).get(label)
+            {
                 placed.insert(label.clone());
                 *i = Inline::Footnote { label: label.clone(), content: content.clone(), again: true };
             }

@@ -66,15 +66,14 @@ pub fn render_json(shared: &Arc<Shared>, report: &Report, json: Vec<u8>) -> Resu
         profile => format!("cityreport/{}/{}/{profile}", report.slug, report.lang),
     };
     let standards = report.output.profile.standards();
-    let mut rendered =
-        compile(&ReportWorld::new(shared.clone(), json, today), ident.clone(), today, standards)?;
-    let mut report = std::borrow::Cow::Borrowed(report);
-    for _ in 0..MAX_BREAK_PASSES {
-        let Some(breaks) = more_breaks(&rendered, &report.breaks, &[&report]) else { break };
-        report.to_mut().breaks = breaks;
-        let world = ReportWorld::new(shared.clone(), report_json(&report), today);
-        rendered = compile(&world, ident.clone(), today, standards)?;
-    }
+    let mut first = Some(json);
+    let mut rendered = typeset_paginated(&[report], |breaks| {
+        let json = match first.take() {
+            Some(json) if breaks == report.breaks => json,
+            _ => report_json(&Report { breaks: breaks.to_vec(), ..report.clone() }),
+        };
+        compile(&ReportWorld::new(shared.clone(), json, today), ident.clone(), today, standards)
+    })?;
     if rendered.pages > MAX_PAGES {
         let message =
             format!("the report has {} pages; a report may have at most {MAX_PAGES}", rendered.pages);
@@ -90,16 +89,29 @@ pub fn render_json(shared: &Arc<Shared>, report: &Report, json: Vec<u8>) -> Resu
 
 /// How many times a document is typeset again to start lonely paragraphs on a new page
 /// (each time fixes every paragraph found; a fix can only move later paragraphs).
-pub(crate) const MAX_BREAK_PASSES: usize = 3;
+const MAX_BREAK_PASSES: usize = 3;
+
+/// Typesets a document of `reports` with `typeset(breaks)`, first with the reports' own
+/// `breaks`, then again (at most [`MAX_BREAK_PASSES`] times) while a prose paragraph leaves a
+/// single line alone on a page, with the places to break found so far.
+pub(crate) fn typeset_paginated(
+    reports: &[&Report],
+    mut typeset: impl FnMut(&[String]) -> Result<Rendered, Diagnostics>,
+) -> Result<Rendered, Diagnostics> {
+    let mut breaks: Vec<String> = reports.iter().flat_map(|r| r.breaks.iter().cloned()).collect();
+    let mut rendered = typeset(&breaks)?;
+    for _ in 0..MAX_BREAK_PASSES {
+        let Some(more) = more_breaks(&rendered, &breaks, reports) else { break };
+        breaks = more;
+        rendered = typeset(&breaks)?;
+    }
+    Ok(rendered)
+}
 
 /// `breaks` and where to break for each prose paragraph that leaves a single line alone on a
 /// page of `rendered` ([`crate::paginate`]), if there are places not in `breaks` yet.
 /// `reports` are the document's reports (one, or a bundle's).
-pub(crate) fn more_breaks(
-    rendered: &Rendered,
-    breaks: &[String],
-    reports: &[&Report],
-) -> Option<Vec<String>> {
+fn more_breaks(rendered: &Rendered, breaks: &[String], reports: &[&Report]) -> Option<Vec<String>> {
     let sections: Vec<(&str, &[crate::localize::SectionOut])> =
         reports.iter().map(|r| (r.slug.as_str(), r.sections.as_slice())).collect();
     let mut more = breaks.to_vec();

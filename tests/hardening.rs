@@ -25,12 +25,7 @@ fn long_unbreakable_strings_break_inside_the_text_area() {
         &format!("Body text of the background.[^2] {word}, {hash} and `{ident}`."),
     );
     std::fs::write(&en, text).unwrap();
-    let out = tempfile::tempdir().unwrap();
-    must_succeed(&run(
-        project.path(),
-        &["render", "tiny", "--lang", "en", "--png", "1", "-o", out.path().to_str().unwrap()],
-    ));
-    let pdf = Pdf::new(std::fs::read(out.path().join("tiny-en.pdf")).unwrap());
+    let (out, pdf) = render_with_pictures(project.path(), 1.0);
     // The strings are all there, whole (break opportunities are invisible).
     let all = pdf.text().replace(['\u{ad}', '\u{200b}'], "");
     for s in [word, hash, ident] {
@@ -217,10 +212,17 @@ fn layout_fixture() -> (tempfile::TempDir, Pdf) {
         )
         .replace("Body text of the background.[^2]", "Body text of the background.[^2] Run `cityreport build --force` again.");
     std::fs::write(&en, text).unwrap();
+    render_with_pictures(project.path(), 2.0)
+}
+
+/// Renders tiny in English from the project at `root`, with a picture of each page at `ppp`
+/// pixels per point: (the output folder, the PDF).
+fn render_with_pictures(root: &Path, ppp: f64) -> (tempfile::TempDir, Pdf) {
     let out = tempfile::tempdir().unwrap();
+    let ppp = ppp.to_string();
     must_succeed(&run(
-        project.path(),
-        &["render", "tiny", "--lang", "en", "--png", "2", "-o", out.path().to_str().unwrap()],
+        root,
+        &["render", "tiny", "--lang", "en", "--png", &ppp, "-o", out.path().to_str().unwrap()],
     ));
     let pdf = Pdf::new(std::fs::read(out.path().join("tiny-en.pdf")).unwrap());
     (out, pdf)
