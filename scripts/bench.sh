@@ -70,3 +70,14 @@ if (cd "$P/out" && sha256sum *.pdf manifest.json) | (cd "$P/out2" && sha256sum -
 else
   echo "second cold build: DIFFERS"
 fi
+# Each report rendered alone, in a process of its own (no layout reused from another report):
+# the same bytes as in the batch.
+mkdir -p "$P/alone"
+for slug in $(ls "$P/data/cities"); do
+  for lang in ${LANGS//,/ }; do
+    "$BIN" --root "$P" render "$slug" --lang "$lang" -o "$P/alone" 2>/dev/null >/dev/null
+  done
+done
+differ=0
+for pdf in "$P"/out2/*.pdf; do cmp -s "$pdf" "$P/alone/$(basename "$pdf")" || { echo "differs alone: $(basename "$pdf")"; differ=1; }; done
+echo "each report rendered alone: $(ls "$P"/alone/*.pdf | wc -l) PDFs, $([ $differ = 0 ] && echo all byte-identical to the batch || echo SOME DIFFER)"

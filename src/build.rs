@@ -5,10 +5,9 @@
 //! One broken city or language does not stop the others: its errors are collected and the
 //! batch goes on; the caller decides the exit status.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
 use std::time::Instant;
 
 use anyhow::Context;
@@ -24,7 +23,7 @@ use crate::output::{Output, Profile};
 /// How many reports a cached Typst result may go unused before it is evicted. Measured on
 /// 200 synthetic reports with 2 jobs: age 0 → 100 MB peak RSS, 8 → 200 MB, 16 → 314 MB, with
 /// no measurable gain in speed above 2 (`examples/profile_stages.rs`).
-const EVICT_AGE: usize = 4;
+pub const EVICT_AGE: usize = 4;
 
 /// What to build.
 #[derive(Debug, Clone)]
@@ -218,7 +217,8 @@ fn skip_unchanged<'a>(
 
 type Made = Result<(Entry, Vec<Diagnostic>), Failure>;
 
-/// Renders and writes `todo` on `options.jobs` threads.
+/// Renders and writes `todo` on `options.jobs` threads, a city's reports in the order of
+/// [`Schedule`].
 fn render_all(
     project: &Project,
     options: &Options,
@@ -227,19 +227,24 @@ fn render_all(
     progress: &(dyn Fn(Progress<'_>) + Sync),
 ) -> anyhow::Result<Vec<Made>> {
     let results: Mutex<Vec<Made>> = Mutex::new(Vec::new());
+    let schedule = Schedule::new(todo, &project.data().site.default_language);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.max(1))
         .build()
         .context("cannot start the worker threads")?;
-    // One loop per worker thread, taking reports from a shared counter. Not `par_iter`: while
-    // a report waits inside Typst or krilla (`rayon::yield_now`, joins), rayon runs queued
-    // jobs on the same thread, so queued reports started nested on that stack, each keeping
-    // the suspended reports alive (peak RSS grew with the number of reports). Broadcast
-    // jobs are never queued for stealing.
-    let next = AtomicUsize::new(0);
+    // One loop per worker thread, taking reports from the schedule. Not `par_iter`: while a
+    // report waits inside Typst or krilla (`rayon::yield_now`, joins), rayon runs queued jobs on
+    // the same thread, so queued reports started nested on that stack, each keeping the
+    // suspended reports alive (peak RSS grew with the number of reports). Broadcast jobs are
+    // never queued for stealing.
     pool.broadcast(|_| {
-        while let Some(job) = todo.get(next.fetch_add(1, Ordering::Relaxed)) {
-            let result = make(project, options, out, job);
+        while let Some(i) = schedule.next() {
+            let job = &todo[i];
+            let result = {
+                // Marks the report done also if rendering panics, so no worker waits forever.
+                let _done = Done(&schedule, i);
+                make(project, options, out, job)
+            };
             let event = if result.is_ok() { Event::Built } else { Event::Failed };
             // Keep Typst's caches bounded: results not used in the last few reports go.
             typst::comemo::evict(EVICT_AGE);
@@ -248,6 +253,80 @@ fn render_all(
         }
     });
     Ok(results.into_inner().unwrap_or_else(|e| e.into_inner()))
+}
+
+/// The order of a batch, made for Typst's memoisation: a city's reports in other languages
+/// show mostly the same parts as its report in the default language (the parts not
+/// translated), and a part laid out for one report is reused by the others from Typst's
+/// caches. So a city's first report (in the default language, if it is built) is rendered
+/// first and alone; its other languages become ready when it is done, and ready reports go
+/// before the next city's first one, while the caches hold what they can reuse.
+struct Schedule {
+    state: Mutex<Queue>,
+    changed: Condvar,
+}
+
+struct Queue {
+    /// Each city's first report, and the others that wait for it, in the batch's order.
+    cities: VecDeque<(usize, Vec<usize>)>,
+    /// Reports whose city's first report is done.
+    ready: VecDeque<usize>,
+    /// The reports waiting for a city's first report being rendered, by that report.
+    waiting: BTreeMap<usize, Vec<usize>>,
+}
+
+impl Schedule {
+    /// The schedule of `todo` (by index), whose reports of a city are next to each other.
+    fn new(todo: &[Job], default_language: &str) -> Self {
+        let mut cities = VecDeque::new();
+        let mut start = 0;
+        while start < todo.len() {
+            let slug = &todo[start].city.slug;
+            let end = start + todo[start..].iter().take_while(|j| &j.city.slug == slug).count();
+            let first = (start..end).find(|&i| todo[i].lang == default_language).unwrap_or(start);
+            cities.push_back((first, (start..end).filter(|&i| i != first).collect()));
+            start = end;
+        }
+        let queue = Queue { cities, ready: Default::default(), waiting: BTreeMap::new() };
+        Schedule { state: Mutex::new(queue), changed: Condvar::new() }
+    }
+
+    /// The next report to render, waiting while only reports of cities whose first report is
+    /// being rendered are left; `None` when all are taken.
+    fn next(&self) -> Option<usize> {
+        let mut q = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if let Some(i) = q.ready.pop_front() {
+                return Some(i);
+            }
+            if let Some((first, rest)) = q.cities.pop_front() {
+                q.waiting.insert(first, rest);
+                return Some(first);
+            }
+            if q.waiting.is_empty() {
+                return None;
+            }
+            q = self.changed.wait(q).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    /// Report `i` is rendered (or failed): the reports that waited for it are ready.
+    fn done(&self, i: usize) {
+        let mut q = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(rest) = q.waiting.remove(&i) {
+            q.ready.extend(rest);
+            self.changed.notify_all();
+        }
+    }
+}
+
+/// Report `.1` of a [`Schedule`] is done when this is dropped.
+struct Done<'a>(&'a Schedule, usize);
+
+impl Drop for Done<'_> {
+    fn drop(&mut self) {
+        self.0.done(self.1);
+    }
 }
 
 /// Progress of a build.

@@ -118,7 +118,7 @@ pub fn render(project: &Project, bundle: &Bundle, output: Output) -> Result<Rend
     let reports: Vec<&Report> = bundle.reports.iter().collect();
     // The JSON of the last typesetting, which the booklet imposes.
     let mut json = Vec::new();
-    let mut rendered = render::typeset_paginated(&reports, |breaks| {
+    let (world, typeset) = render::typeset_paginated(&reports, |breaks| {
         json = if breaks.is_empty() {
             bundle_json(bundle)
         } else {
@@ -126,8 +126,10 @@ pub fn render(project: &Project, bundle: &Bundle, output: Output) -> Result<Rend
         };
         let files = vec![(DATA_PATH, json.clone())];
         let world = ReportWorld::with_files(Arc::clone(shared), BUNDLE_TEMPLATE, files, today);
-        render::compile(&world, ident.clone(), today, standards)
+        let typeset = render::typeset(&world)?;
+        Ok((world, typeset))
     })?;
+    let mut rendered = render::export(&world, typeset, ident.clone(), today, standards)?;
     if output.profile == Profile::Print {
         rendered.finish_print(output, BUNDLE_TEMPLATE)?;
     }

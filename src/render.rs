@@ -67,20 +67,23 @@ pub fn render_json(shared: &Arc<Shared>, report: &Report, json: Vec<u8>) -> Resu
     };
     let standards = report.output.profile.standards();
     let mut first = Some(json);
-    let mut rendered = typeset_paginated(&[report], |breaks| {
+    let (world, typeset) = typeset_paginated(&[report], |breaks| {
         let json = match first.take() {
             Some(json) if breaks == report.breaks => json,
             _ => report_json(&Report { breaks: breaks.to_vec(), ..report.clone() }),
         };
-        compile(&ReportWorld::new(shared.clone(), json, today), ident.clone(), today, standards)
+        let world = ReportWorld::new(shared.clone(), json, today);
+        let typeset = self::typeset(&world)?;
+        Ok((world, typeset))
     })?;
-    if rendered.pages > MAX_PAGES {
-        let message =
-            format!("the report has {} pages; a report may have at most {MAX_PAGES}", rendered.pages);
+    let pages = typeset.document.pages().len();
+    if pages > MAX_PAGES {
+        let message = format!("the report has {pages} pages; a report may have at most {MAX_PAGES}");
         return Err(Diagnostic::file(format!("data/cities/{}", report.slug), message)
             .hint("a city report is a few dozen pages: check the texts for pasted material")
             .into());
     }
+    let mut rendered = export(&world, typeset, ident, today, standards)?;
     if report.output.profile == Profile::Print {
         rendered.finish_print(report.output, MAIN_PATH)?;
     }
@@ -93,29 +96,30 @@ const MAX_BREAK_PASSES: usize = 3;
 
 /// Typesets a document of `reports` with `typeset(breaks)`, first with the reports' own
 /// `breaks`, then again (at most [`MAX_BREAK_PASSES`] times) while a prose paragraph leaves a
-/// single line alone on a page, with the places to break found so far.
+/// single line alone on a page, with the places to break found so far. Returns the last
+/// typesetting (and its World, for exporting it): only that one is exported.
 pub(crate) fn typeset_paginated(
     reports: &[&Report],
-    mut typeset: impl FnMut(&[String]) -> Result<Rendered, Diagnostics>,
-) -> Result<Rendered, Diagnostics> {
+    mut typeset: impl FnMut(&[String]) -> Result<(ReportWorld, Typeset), Diagnostics>,
+) -> Result<(ReportWorld, Typeset), Diagnostics> {
     let mut breaks: Vec<String> = reports.iter().flat_map(|r| r.breaks.iter().cloned()).collect();
-    let mut rendered = typeset(&breaks)?;
+    let mut done = typeset(&breaks)?;
     for _ in 0..MAX_BREAK_PASSES {
-        let Some(more) = more_breaks(&rendered, &breaks, reports) else { break };
+        let Some(more) = more_breaks(&done.1.document, &breaks, reports) else { break };
         breaks = more;
-        rendered = typeset(&breaks)?;
+        done = typeset(&breaks)?;
     }
-    Ok(rendered)
+    Ok(done)
 }
 
 /// `breaks` and where to break for each prose paragraph that leaves a single line alone on a
-/// page of `rendered` ([`crate::paginate`]), if there are places not in `breaks` yet.
+/// page of `document` ([`crate::paginate`]), if there are places not in `breaks` yet.
 /// `reports` are the document's reports (one, or a bundle's).
-fn more_breaks(rendered: &Rendered, breaks: &[String], reports: &[&Report]) -> Option<Vec<String>> {
+fn more_breaks(document: &PagedDocument, breaks: &[String], reports: &[&Report]) -> Option<Vec<String>> {
     let sections: Vec<(&str, &[crate::localize::SectionOut])> =
         reports.iter().map(|r| (r.slug.as_str(), r.sections.as_slice())).collect();
     let mut more = breaks.to_vec();
-    for name in crate::paginate::lonely_paragraphs(&rendered.document) {
+    for name in crate::paginate::lonely_paragraphs(document) {
         let place = crate::paginate::break_point(&sections, &name);
         if !more.contains(&place) {
             more.push(place);
@@ -150,25 +154,48 @@ pub fn datetime(date: Date, file: String) -> Result<Datetime, Diagnostics> {
     })
 }
 
-/// Compiles the World's document and exports it as PDF with the identifier `ident` and the
-/// date `today`, made to the PDF `standards` (Typst checks them as it writes the PDF: a
-/// violation is an error located in the template or data that caused it).
+/// A document laid out, not yet exported.
+pub struct Typeset {
+    pub document: PagedDocument,
+    /// Typst's warnings.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Compiles the World's document and exports it as PDF ([`typeset`], then [`export`]).
 pub fn compile(
     world: &ReportWorld,
     ident: String,
     today: Datetime,
     standards: &[PdfStandard],
 ) -> Result<Rendered, Diagnostics> {
+    export(world, typeset(world)?, ident, today, standards)
+}
+
+/// Compiles the World's document: its pages, laid out.
+pub fn typeset(world: &ReportWorld) -> Result<Typeset, Diagnostics> {
     let Warned { output, warnings } = typst::compile::<PagedDocument>(world);
     let mut warnings = convert(world, &warnings);
-    let document = match output {
-        Ok(doc) => doc,
+    match output {
+        Ok(document) => Ok(Typeset { document, warnings }),
         Err(errors) => {
             let mut all = convert(world, &errors);
             all.append(&mut warnings);
-            return Err(Diagnostics(all));
+            Err(Diagnostics(all))
         }
-    };
+    }
+}
+
+/// Exports the `typeset` document of `world` as PDF with the identifier `ident` and the date
+/// `today`, made to the PDF `standards` (Typst checks them as it writes the PDF: a violation
+/// is an error located in the template or data that caused it).
+pub fn export(
+    world: &ReportWorld,
+    typeset: Typeset,
+    ident: String,
+    today: Datetime,
+    standards: &[PdfStandard],
+) -> Result<Rendered, Diagnostics> {
+    let Typeset { document, warnings } = typeset;
     let options = PdfOptions {
         ident: Smart::Custom(ident),
         creator: Smart::Custom(Some(format!("cityreport {}", env!("CARGO_PKG_VERSION")))),

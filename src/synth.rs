@@ -190,6 +190,9 @@ impl Rng {
 
 struct Writer<'a> {
     rng: Rng,
+    /// Which paragraphs cite a source: the same in every language of a city, as in a
+    /// translation (Milan's translated parts cite what the English text cites).
+    cites: Rng,
     words: &'a [&'a str],
     footnotes: usize,
 }
@@ -218,7 +221,7 @@ impl Writer<'_> {
     fn paragraph(&mut self, sentences: usize) -> String {
         let mut p = (0..sentences).map(|_| self.sentence(8)).collect::<Vec<_>>().join(" ");
         // Three paragraphs in four cite a source.
-        if self.rng.below(4) != 0 {
+        if self.cites.below(4) != 0 {
             self.footnotes += 1;
             write!(p, "[^{}]", self.footnotes).ok();
         }
@@ -230,10 +233,12 @@ impl Writer<'_> {
     }
 }
 
-/// The text of one city in one language; `full` for the default language.
-fn city_text(seed: u64, lang: &str, full: bool) -> String {
+/// The text of one city in one language; `full` for the default language. `city` seeds what
+/// all its languages share (which paragraphs cite a source), `seed` the words.
+fn city_text(city: u64, seed: u64, lang: &str, full: bool) -> String {
     let mut w = Writer {
         rng: Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1),
+        cites: Rng(city.wrapping_mul(0xD1B5_4A32_D192_ED03) | 1),
         words: vocabulary(lang),
         footnotes: 0,
     };
@@ -329,7 +334,7 @@ pub fn generate(dir: &Path, cities: usize, langs: &[String], from: &Path) -> any
             ),
         )?;
         for (j, lang) in langs.iter().enumerate() {
-            let text = city_text((i * 31 + j) as u64, lang, j == 0);
+            let text = city_text(i as u64, (i * 31 + j) as u64, lang, j == 0);
             std::fs::write(city.join(format!("{lang}.md")), text)?;
         }
     }

@@ -102,6 +102,27 @@ fn two_builds_are_byte_identical() {
     }
 }
 
+/// A city's languages are rendered together so that Typst reuses what one laid out for the
+/// others: that must change no byte. Milan in every language, built as one batch (each
+/// report after the others of its city, on two workers), is what each report is when
+/// rendered alone in a process of its own.
+#[test]
+fn a_batch_makes_the_same_bytes_as_each_report_rendered_alone() {
+    let out = tempfile::tempdir().unwrap();
+    let o = run(&repo(), &["build", "--city", "milan", "--jobs", "2", "-o", out.path().to_str().unwrap()]);
+    must_succeed(&o);
+    let names = pdfs(out.path());
+    assert_eq!(names.len(), 7, "{names:?}");
+    for name in names {
+        let lang = name.trim_start_matches("milan-").trim_end_matches(".pdf");
+        let alone = render(&repo(), "milan", lang);
+        assert!(
+            std::fs::read(out.path().join(&name)).unwrap() == alone,
+            "{name} differs from milan in {lang} alone"
+        );
+    }
+}
+
 #[test]
 fn unchanged_reports_are_skipped_and_edits_rebuild_only_what_they_touch() {
     let p = synth(3);
