@@ -228,16 +228,24 @@ fn render_all(
 ) -> anyhow::Result<Vec<Made>> {
     let results: Mutex<Vec<Made>> = Mutex::new(Vec::new());
     let schedule = Schedule::new(todo, &project.data().site.default_language);
+    // Typst lays a report's page runs out in parallel on the pool it runs in: the pool has a
+    // thread per core even when fewer reports are rendered at once (`--jobs 1` still uses
+    // every core for the one report).
+    let workers = options.jobs.max(1);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs.max(1))
+        .num_threads(workers.max(cores))
         .build()
         .context("cannot start the worker threads")?;
-    // One loop per worker thread, taking reports from the schedule. Not `par_iter`: while a
-    // report waits inside Typst or krilla (`rayon::yield_now`, joins), rayon runs queued jobs on
-    // the same thread, so queued reports started nested on that stack, each keeping the
-    // suspended reports alive (peak RSS grew with the number of reports). Broadcast jobs are
-    // never queued for stealing.
-    pool.broadcast(|_| {
+    // One loop per worker, taking reports from the schedule; the other threads only help
+    // Typst. Not `par_iter`: while a report waits inside Typst or krilla (`rayon::yield_now`,
+    // joins), rayon runs queued jobs on the same thread, so queued reports started nested on
+    // that stack, each keeping the suspended reports alive (peak RSS grew with the number of
+    // reports). Broadcast jobs are never queued for stealing.
+    pool.broadcast(|thread| {
+        if thread.index() >= workers {
+            return;
+        }
         while let Some(i) = schedule.next() {
             let job = &todo[i];
             let result = {
