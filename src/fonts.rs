@@ -28,6 +28,8 @@ pub struct Fonts {
     slots: Vec<Slot>,
     /// The hash of every font file's name and bytes, made on first use ([`Self::digest`]).
     digest: OnceLock<Vec<u8>>,
+    /// Which ASCII characters some font has (bit `c`), made on first use: most of any text.
+    ascii: OnceLock<u128>,
 }
 
 struct Slot {
@@ -64,11 +66,21 @@ impl Fonts {
             book.push(info);
             slots.push(Slot { path, index, font: OnceLock::new() });
         }
-        Ok(Self { book: LazyHash::new(book), slots, digest: OnceLock::new() })
+        Ok(Self { book: LazyHash::new(book), slots, digest: OnceLock::new(), ascii: OnceLock::new() })
     }
 
     /// Whether some font of the project has a glyph for `c` (Typst falls back to any of them).
     pub fn covers(&self, c: char) -> bool {
+        if c.is_ascii() {
+            let ascii = self.ascii.get_or_init(|| {
+                (0..128u8).filter(|&b| self.any_covers(b as char)).fold(0, |bits, b| bits | 1 << b)
+            });
+            return ascii & (1 << c as u32) != 0;
+        }
+        self.any_covers(c)
+    }
+
+    fn any_covers(&self, c: char) -> bool {
         (0..self.slots.len()).any(|i| self.book.info(i).is_some_and(|info| info.coverage.contains(c as u32)))
     }
 
@@ -77,13 +89,20 @@ impl Fonts {
     /// place, with the number of places.
     pub fn missing_glyphs(&self, path: &Path, text: &Arc<str>) -> Vec<Diagnostic> {
         let mut seen: Vec<(char, usize, usize)> = Vec::new();
+        // Characters found in a font, beyond ASCII (which `covers` answers from a table).
+        let mut covered: Vec<char> = Vec::new();
         for (at, c) in text.char_indices() {
-            if c.is_whitespace() || c.is_control() || is_invisible(c) {
+            if c.is_whitespace() || c.is_control() || is_invisible(c) || (c.is_ascii() && self.covers(c)) {
+                continue;
+            }
+            if covered.contains(&c) {
                 continue;
             }
             if let Some(entry) = seen.iter_mut().find(|(s, ..)| *s == c) {
                 entry.2 += 1;
-            } else if !self.covers(c) {
+            } else if self.covers(c) {
+                covered.push(c);
+            } else {
                 seen.push((c, at, 1));
             }
         }
