@@ -227,7 +227,8 @@ fn render_all(
     progress: &(dyn Fn(Progress<'_>) + Sync),
 ) -> anyhow::Result<Vec<Made>> {
     let results: Mutex<Vec<Made>> = Mutex::new(Vec::new());
-    let schedule = Schedule::new(todo, &project.data().site.default_language);
+    let pairs: Vec<(&str, &str)> = todo.iter().map(|j| (j.city.slug.as_str(), j.lang.as_str())).collect();
+    let schedule = Schedule::new(&pairs, &project.data().site.default_language);
     // Typst lays a report's page runs out in parallel on the pool it runs in: the pool has a
     // thread per core even when fewer reports are rendered at once (`--jobs 1` still uses
     // every core for the one report).
@@ -284,14 +285,15 @@ struct Queue {
 }
 
 impl Schedule {
-    /// The schedule of `todo` (by index), whose reports of a city are next to each other.
-    fn new(todo: &[Job], default_language: &str) -> Self {
+    /// The schedule of reports given as (city, language) by index, a city's next to each
+    /// other.
+    fn new(todo: &[(&str, &str)], default_language: &str) -> Self {
         let mut cities = VecDeque::new();
         let mut start = 0;
         while start < todo.len() {
-            let slug = &todo[start].city.slug;
-            let end = start + todo[start..].iter().take_while(|j| &j.city.slug == slug).count();
-            let first = (start..end).find(|&i| todo[i].lang == default_language).unwrap_or(start);
+            let slug = todo[start].0;
+            let end = start + todo[start..].iter().take_while(|j| j.0 == slug).count();
+            let first = (start..end).find(|&i| todo[i].1 == default_language).unwrap_or(start);
             cities.push_back((first, (start..end).filter(|&i| i != first).collect()));
             start = end;
         }
@@ -453,4 +455,55 @@ fn inputs_hash(shared: &[u8], json: &[u8], city: &City, root: &Path) -> String {
         h.update(std::fs::read(&p).unwrap_or_default());
     }
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Takes every report from `schedule` on one worker, finishing each before the next.
+    fn order(schedule: &Schedule) -> Vec<usize> {
+        let mut out = Vec::new();
+        while let Some(i) = schedule.next() {
+            out.push(i);
+            schedule.done(i);
+        }
+        out
+    }
+
+    #[test]
+    fn a_city_starts_with_its_default_language_and_the_rest_follows_it() {
+        let todo = [("a", "de"), ("a", "en"), ("a", "fr"), ("b", "de"), ("c", "en"), ("c", "it")];
+        assert_eq!(order(&Schedule::new(&todo, "en")), [1, 0, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn reports_wait_for_their_citys_first_report_and_go_before_the_next_city() {
+        let todo = [("a", "en"), ("a", "de"), ("b", "en"), ("b", "de")];
+        let schedule = Schedule::new(&todo, "en");
+        // Two workers: the second starts the next city instead of waiting.
+        assert_eq!(schedule.next(), Some(0));
+        assert_eq!(schedule.next(), Some(2));
+        schedule.done(2);
+        assert_eq!(schedule.next(), Some(3));
+        schedule.done(0);
+        assert_eq!(schedule.next(), Some(1));
+        schedule.done(3);
+        schedule.done(1);
+        assert_eq!(schedule.next(), None);
+    }
+
+    #[test]
+    fn a_worker_waits_for_a_first_report_being_rendered_when_nothing_else_is_left() {
+        let todo = [("a", "en"), ("a", "de")];
+        let schedule = Schedule::new(&todo, "en");
+        assert_eq!(schedule.next(), Some(0));
+        std::thread::scope(|s| {
+            let waiting = s.spawn(|| schedule.next());
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            assert!(!waiting.is_finished(), "took a report before its city's first was done");
+            schedule.done(0);
+            assert_eq!(waiting.join().unwrap(), Some(1));
+        });
+    }
 }
