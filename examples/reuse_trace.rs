@@ -5,8 +5,9 @@
 //! `cargo run --release --example reuse_trace -- ROOT CITY LANG [BEFORE…]` renders CITY in the
 //! BEFORE languages (default: the site's default language), then LANG with Typst's timer on,
 //! and prints per timed Typst function how often it ran and for how long, and per template
-//! line the blocks and boxes laid out. `-` as BEFORE: a cold start. Run it with LANG alone in BEFORE's place (e.g.
-//! `… milan it it`) to see a second typesetting of the same report.
+//! line the blocks and boxes laid out. `-` as BEFORE: a cold start; LANG itself as BEFORE
+//! (`… milan it it`): a second typesetting of the same report. A LANG or BEFORE ending in
+//! `.json` is a file of report JSON (`export-data`, edited to try one difference).
 
 use std::collections::BTreeMap;
 
@@ -27,12 +28,12 @@ fn main() {
     // `-`: nothing before (a cold start).
     before.retain(|l| l != "-");
     let city = project.city(&slug).unwrap_or_else(|e| panic!("{e}"));
-    // A language, or a file of report JSON (e.g. `export-data` edited by hand, to try what a
-    // difference between two reports costs).
+    // A language, or a file of report JSON (dated like the report in the default language).
+    let default = &project.data().site.default_language;
     let world_for = |lang: &str| {
-        let report =
-            project.report(&city, if lang.ends_with(".json") { "en" } else { lang }, cityreport::Output::WEB);
-        let json = if lang.ends_with(".json") {
+        let file = lang.ends_with(".json");
+        let report = project.report(&city, if file { default } else { lang }, cityreport::Output::WEB);
+        let json = if file {
             std::fs::read(lang).unwrap_or_else(|e| panic!("{lang}: {e}"))
         } else {
             cityreport::render::report_json(&report)

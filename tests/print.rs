@@ -279,6 +279,16 @@ fn a_bundle_holds_each_city_with_its_own_numbering_and_a_contents_of_page_ranges
         contains_loose(contents, &format!("Synthcity 1 Europe {synth}–{}", pdf.pages.len())),
         "{contents}"
     );
+    // Each city's pages carry its own name in the running header (read from the metadata on
+    // its cover), not the name of the city before it.
+    for (page, name, other) in [(milan, "Mailand", "Synthcity"), (synth, "Synthcity 1", "Mailand")] {
+        assert!(
+            pdf.pages[page].contains(name) && !pdf.pages[page].contains(other),
+            "page {}: {}",
+            page + 1,
+            pdf.pages[page]
+        );
+    }
     // Page numbers run through the bundle; section numbers start again with each city.
     let n = pdf.pages.len();
     assert!(pdf.pages[synth].contains(&format!("Seite {} von {n}", synth + 1)), "{}", pdf.pages[synth]);
