@@ -24,6 +24,9 @@ use crate::fonts::Fonts;
 
 /// The virtual path of the report's data.
 pub const DATA_PATH: &str = "/report.json";
+/// The virtual path of the part of the data the look of every template depends on: the
+/// `output` and `breaks` of `/report.json`, named by `sys.inputs.output` (see [`output_part`]).
+pub const OUTPUT_PATH: &str = "/output.json";
 /// The virtual path of the entry template.
 pub const MAIN_PATH: &str = "/templates/report.typ";
 
@@ -69,7 +72,7 @@ impl Shared {
                 root.join(MAIN_PATH.trim_start_matches('/')).display()
             );
         }
-        Ok(Self { root, library: LazyHash::new(Library::builder().build()), fonts, templates, main })
+        Ok(Self { root, library: LazyHash::new(library()), fonts, templates, main })
     }
 
     /// The template sources, for the inputs hash of incremental builds.
@@ -108,13 +111,22 @@ impl ReportWorld {
     /// that `datetime.today()` returns.
     pub fn new(shared: Arc<Shared>, data: Vec<u8>, today: Datetime) -> Self {
         let main = shared.main;
-        Self { shared, main, files: vec![(file_id(DATA_PATH), Bytes::new(data))], today }
+        let files = vec![
+            (file_id(OUTPUT_PATH), Bytes::new(output_part(&data))),
+            (file_id(DATA_PATH), Bytes::new(data)),
+        ];
+        Self { shared, main, files, today }
     }
 
     /// A World whose entry is the template `main` (e.g. `/templates/booklet.typ`), with the
     /// virtual `files` (fixed paths such as `/booklet.json`: file ids are never freed).
     pub fn with_files(shared: Arc<Shared>, main: &str, files: Vec<(&str, Vec<u8>)>, today: Datetime) -> Self {
-        let files = files.into_iter().map(|(path, bytes)| (file_id(path), Bytes::new(bytes))).collect();
+        let mut files: Vec<_> =
+            files.into_iter().map(|(path, bytes)| (file_id(path), Bytes::new(bytes))).collect();
+        if let Some((_, data)) = files.iter().find(|(id, _)| *id == file_id(DATA_PATH)) {
+            let output = Bytes::new(output_part(data));
+            files.push((file_id(OUTPUT_PATH), output));
+        }
         Self { shared, main: file_id(main), files, today }
     }
 
@@ -189,6 +201,30 @@ impl World for ReportWorld {
     }
 }
 
+/// The standard library, with `sys.inputs.output` naming [`OUTPUT_PATH`].
+fn library() -> Library {
+    let inputs = [("output".into(), typst::foundations::Value::Str(OUTPUT_PATH.into()))];
+    Library::builder().with_inputs(inputs.into_iter().collect()).build()
+}
+
+/// The `output` and `breaks` of a report's (or bundle's) JSON, as JSON: what `theme.typ`
+/// reads. A file apart from `/report.json` so that Typst evaluates the template modules, which
+/// all import the theme, once for all reports with the same output and no breaks, instead of
+/// again for each report (a module that reads a file depends on all of its bytes). Data that is
+/// not such JSON is passed on whole, for the templates to report.
+pub fn output_part(data: &[u8]) -> Vec<u8> {
+    let Ok(mut all) = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(data) else {
+        return data.to_vec();
+    };
+    let Some(output) = all.remove("output") else { return data.to_vec() };
+    let mut part = serde_json::Map::new();
+    part.insert("output".into(), output);
+    if let Some(breaks) = all.remove("breaks") {
+        part.insert("breaks".into(), breaks);
+    }
+    serde_json::to_vec(&part).unwrap_or_else(|_| data.to_vec())
+}
+
 /// The file id of a project path such as `/templates/report.typ`.
 pub fn file_id(path: &str) -> FileId {
     // Only called with the constant paths above, which are valid.
@@ -200,4 +236,23 @@ fn id_for(root: &Path, path: &Path) -> anyhow::Result<FileId> {
     let vpath = VirtualPath::virtualize(root, path)
         .map_err(|e| anyhow::anyhow!("template path {}: {e:?}", path.display()))?;
     Ok(RootedPath::new(VirtualRoot::Project, vpath).intern())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::output_part;
+
+    #[test]
+    fn the_output_part_holds_the_output_and_breaks_alone() {
+        let a = br#"{"schema": 2, "city": "Milan", "output": {"profile": "web", "paper": "a4"}}"#;
+        let b = br#"{"output": {"paper": "a4", "profile": "web"}, "city": "Mailand", "schema": 2}"#;
+        assert_eq!(output_part(a), br#"{"output":{"paper":"a4","profile":"web"}}"#);
+        // Reports that differ elsewhere share the same bytes: Typst's caches see one file.
+        assert_eq!(output_part(a), output_part(b));
+        let c = br#"{"output": {"profile": "web"}, "breaks": ["milan/3/2"], "city": "Milan"}"#;
+        assert_eq!(output_part(c), br#"{"breaks":["milan/3/2"],"output":{"profile":"web"}}"#);
+        // Not report JSON: passed on whole, for the templates to stop with their own message.
+        assert_eq!(output_part(b"[1, 2]"), b"[1, 2]");
+        assert_eq!(output_part(br#"{"city": "Milan"}"#), br#"{"city": "Milan"}"#);
+    }
 }

@@ -1,7 +1,8 @@
 //! Layout reuse across a city's languages: a report shows mostly the same parts as the city's
 //! report in the default language (the parts not translated), and Typst lays out again only
 //! what its memoisation cannot reuse. Counted with Typst's own timer, which records an event
-//! for each paragraph laid out (`prepare`) and none for a memoised call that hits.
+//! for each paragraph laid out (`prepare`) and each module evaluated (`eval`), and none for a
+//! memoised call that hits.
 //!
 //! A test binary of its own, with one test: the timer records every thread of the process, so
 //! no other test may typeset beside it.
@@ -9,8 +10,8 @@
 use cityreport::Project;
 use cityreport::world::ReportWorld;
 
-/// The paragraphs Typst lays out to typeset `world`.
-fn paragraphs_laid_out(world: &ReportWorld) -> usize {
+/// The paragraphs Typst lays out and the modules it evaluates to typeset `world`.
+fn work(world: &ReportWorld) -> (usize, usize) {
     typst_timing::clear();
     typst_timing::enable();
     let typeset = cityreport::render::typeset(world);
@@ -19,7 +20,8 @@ fn paragraphs_laid_out(world: &ReportWorld) -> usize {
     let mut json = Vec::new();
     typst_timing::export_json(&mut json, |_| (String::new(), 0)).expect("timing events");
     let events: Vec<serde_json::Value> = serde_json::from_slice(&json).expect("timing JSON");
-    events.iter().filter(|e| e["name"] == "prepare" && e["ph"] == "B").count()
+    let count = |name: &str| events.iter().filter(|e| e["name"] == name && e["ph"] == "B").count();
+    (count("prepare"), count("eval"))
 }
 
 #[test]
@@ -32,17 +34,25 @@ fn a_report_in_another_language_lays_out_again_at_most_half_the_paragraphs() {
         let json = cityreport::render::report_json(&report);
         ReportWorld::new(project.shared().clone(), json, cityreport::render::today(&report).unwrap())
     };
-    let cold = paragraphs_laid_out(&world("en"));
+    let (cold, modules) = work(&world("en"));
     assert!(cold > 250, "Milan-en, cold: {cold} paragraphs laid out, expected all of them (> 250)");
     // Milan-it shows Milan-en's parts (none is translated) under Italian chrome; its header,
     // footer, contents, cover and fallback notes must be laid out, its prose not. (With the
     // footnote entries laid out as inline text, 201 of 339; before layout reuse, all.)
-    let it = paragraphs_laid_out(&world("it"));
+    let (it, evaluated) = work(&world("it"));
     assert!(
         it * 2 <= cold,
         "Milan-it after Milan-en: {it} paragraphs laid out again of {cold}, expected at most half"
     );
-    // The same report again: everything reused.
-    let again = paragraphs_laid_out(&world("it"));
+    // Only the entry reads the report's data; the other modules read the output's fields from
+    // /output.json, the same for both reports (all 32 were evaluated again when theme.typ read
+    // /report.json).
+    assert!(modules > 20, "Milan-en, cold: {modules} modules evaluated, expected all of them");
+    assert!(
+        evaluated <= 4,
+        "Milan-it after Milan-en: {evaluated} modules evaluated again, expected the entry's few"
+    );
+    // The same report again: nothing laid out again.
+    let (again, _) = work(&world("it"));
     assert_eq!(again, 0, "Milan-it a second time: {again} paragraphs laid out again");
 }
