@@ -243,23 +243,42 @@ fn render_all(
     // joins), rayon runs queued jobs on the same thread, so queued reports started nested on
     // that stack, each keeping the suspended reports alive (peak RSS grew with the number of
     // reports). Broadcast jobs are never queued for stealing.
-    pool.broadcast(|thread| {
-        if thread.index() >= workers {
-            return;
-        }
-        while let Some(i) = schedule.next() {
-            let job = &todo[i];
-            let result = {
-                // Marks the report done also if rendering panics, so no worker waits forever.
-                let _done = Done(&schedule, i);
-                make(project, options, out, job)
-            };
-            let event = if result.is_ok() { Event::Built } else { Event::Failed };
-            // Keep Typst's caches bounded: results not used in the last few reports go.
-            typst::comemo::evict(EVICT_AGE);
-            progress(Progress::Done { slug: &job.city.slug, lang: &job.lang, event });
-            results.lock().unwrap_or_else(|e| e.into_inner()).push(result);
-        }
+    // The files are written by a thread of their own, so the workers typeset the next reports
+    // while a PDF and the manifest go to disk (each `fsync`ed: a sixth of a cold build on this
+    // machine's disk when the workers waited for it). A few rendered reports may wait for it.
+    let (finished, to_write) =
+        std::sync::mpsc::sync_channel::<(usize, Result<Pending, Failure>)>(2 * workers);
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            let to_write = to_write; // owned by this thread
+            // Whatever has been rendered meanwhile is written together (one manifest update).
+            while let Ok(first) = to_write.recv() {
+                let batch: Vec<_> = std::iter::once(first).chain(to_write.try_iter()).collect();
+                for (i, result) in write(out, options, todo, batch) {
+                    let job = &todo[i];
+                    let event = if result.is_ok() { Event::Built } else { Event::Failed };
+                    progress(Progress::Done { slug: &job.city.slug, lang: &job.lang, event });
+                    results.lock().unwrap_or_else(|e| e.into_inner()).push(result);
+                }
+            }
+        });
+        pool.broadcast(|thread| {
+            if thread.index() >= workers {
+                return;
+            }
+            while let Some(i) = schedule.next() {
+                let made = {
+                    // Marks the report done also if rendering panics, so no worker waits forever.
+                    let _done = Done(&schedule, i);
+                    make(project, options, &todo[i])
+                };
+                // Keep Typst's caches bounded: results not used in the last few reports go.
+                typst::comemo::evict(EVICT_AGE);
+                // The writer only stops when this sender is dropped, after the workers.
+                let _ = finished.send((i, made));
+            }
+        });
+        drop(finished);
     });
     Ok(results.into_inner().unwrap_or_else(|e| e.into_inner()))
 }
@@ -350,15 +369,22 @@ pub enum Progress<'a> {
     Waiting { out: &'a Path },
 }
 
-/// Renders and writes one report.
-fn make(
-    project: &Project,
-    options: &Options,
-    out: &OutDir,
-    job: &Job,
-) -> Result<(Entry, Vec<Diagnostic>), Failure> {
-    let fail =
-        |diagnostics| Failure { slug: job.city.slug.clone(), lang: Some(job.lang.clone()), diagnostics };
+/// A rendered report waiting to be written: its PDF, its entry, the pictures beside it.
+struct Pending {
+    entry: Entry,
+    pdf: Vec<u8>,
+    pictures: Vec<(String, Vec<u8>)>,
+    warnings: Vec<Diagnostic>,
+}
+
+/// The failure of `job`.
+fn failure(job: &Job, diagnostics: Diagnostics) -> Failure {
+    Failure { slug: job.city.slug.clone(), lang: Some(job.lang.clone()), diagnostics }
+}
+
+/// Renders one report, with the pictures asked for.
+fn make(project: &Project, options: &Options, job: &Job) -> Result<Pending, Failure> {
+    let fail = |diagnostics| failure(job, diagnostics);
     let mut rendered =
         crate::render::render_json(project.shared(), &job.report, job.json.clone()).map_err(fail)?;
     if options.output.booklet {
@@ -367,23 +393,24 @@ fn make(
         rendered = sheets;
     }
     let file = options.output.file_name(&job.city.slug, &job.lang);
-    let written = |path: &str, result: anyhow::Result<()>| {
-        result.map_err(|e| {
-            fail(Diagnostic::file(options.out.join(path), format!("cannot write the file: {e:#}")).into())
-        })
-    };
+    let mut pictures = Vec::new();
     if let Some(ppp) = options.png {
         let stem = file.trim_end_matches(".pdf");
         for i in 0..rendered.pages {
             let png = crate::render::page_png(&rendered.document, i, ppp).unwrap_or_default();
-            let name = format!("{stem}-{:02}.png", i + 1);
-            written(&name, out.write(&name, &png))?;
+            pictures.push((format!("{stem}-{:02}.png", i + 1), png));
         }
     }
     let thumbnail = match options.thumbnail {
         Some(width) => {
             let name = format!("{}.png", file.trim_end_matches(".pdf"));
-            written(&name, thumbnail(&rendered, width).and_then(|png| out.write(&name, &png)))?;
+            let png = thumbnail(&rendered, width).map_err(|e| {
+                fail(
+                    Diagnostic::file(options.out.join(&name), format!("cannot make the picture: {e:#}"))
+                        .into(),
+                )
+            })?;
+            pictures.push((name.clone(), png));
             Some(name)
         }
         None => None,
@@ -404,8 +431,44 @@ fn make(
         coverage: job.report.coverage.clone(),
         thumbnail,
     };
-    written(&file, out.publish(entry.clone(), &rendered.pdf))?;
-    Ok((entry, rendered.warnings))
+    Ok(Pending { entry, pdf: rendered.pdf, pictures, warnings: rendered.warnings })
+}
+
+/// Writes rendered reports (`todo[i]` as made): each one's pictures, then the PDFs with their
+/// manifest entries; the outcome of each.
+fn write(
+    out: &OutDir,
+    options: &Options,
+    todo: &[Job],
+    batch: Vec<(usize, Result<Pending, Failure>)>,
+) -> Vec<(usize, Made)> {
+    let cannot = |i: usize, path: &str, e: anyhow::Error| {
+        let message = format!("cannot write the file: {e:#}");
+        failure(&todo[i], Diagnostic::file(options.out.join(path), message).into())
+    };
+    let mut outcomes = Vec::new();
+    let mut pdfs = Vec::new();
+    for (i, made) in batch {
+        let pictures = made.and_then(|pending| {
+            for (name, png) in &pending.pictures {
+                out.write(name, png).map_err(|e| cannot(i, name, e))?;
+            }
+            Ok(pending)
+        });
+        match pictures {
+            Ok(pending) => pdfs.push((i, pending)),
+            Err(failed) => outcomes.push((i, Err(failed))),
+        }
+    }
+    let files: Vec<(Entry, &[u8])> = pdfs.iter().map(|(_, p)| (p.entry.clone(), p.pdf.as_slice())).collect();
+    let published = out.publish(&files);
+    for ((i, pending), result) in pdfs.into_iter().zip(published) {
+        outcomes.push(match result {
+            Ok(()) => (i, Ok((pending.entry, pending.warnings))),
+            Err(e) => (i, Err(cannot(i, &pending.entry.file, e))),
+        });
+    }
+    outcomes
 }
 
 /// A picture of the cover `width` pixels wide, as a losslessly optimised PNG (oxipng):

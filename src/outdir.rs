@@ -6,7 +6,9 @@
 //! point. The protocol for each new file: write it to a temporary file beside its target;
 //! take its old entry out of the manifest (written atomically); rename the file into place;
 //! put the new entry in (written atomically). Killed anywhere in between, the manifest lists
-//! only files that match it; the file whose entry was taken out is rebuilt next time.
+//! only files that match it; the file whose entry was taken out is rebuilt next time. Files
+//! that are ready together go through these steps together, so the manifest is written twice
+//! per batch rather than per file.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -111,19 +113,53 @@ impl OutDir {
         self.lock_entries().values().find(|e| e.file == file).cloned()
     }
 
-    /// Writes `bytes` as the file of `entry` and lists it, keeping the manifest true at every
-    /// step (see the module's documentation).
-    pub fn publish(&self, entry: Entry, bytes: &[u8]) -> anyhow::Result<()> {
-        let target = self.path.join(&entry.file);
-        let tmp = temporary(&target, bytes)?;
-        let mut entries = self.lock_entries();
-        if entries.values().any(|e| e.file == entry.file) {
-            entries.retain(|_, e| e.file != entry.file);
-            self.save(&entries)?;
+    /// Writes each `(entry, bytes)` as the file of its entry and lists it, keeping the manifest
+    /// true at every step (see the module's documentation); the result of each, in order.
+    /// The files go through the protocol together: the manifest is written twice per batch,
+    /// not per file (each write is `fsync`ed, which is what takes time).
+    pub fn publish(&self, files: &[(Entry, &[u8])]) -> Vec<anyhow::Result<()>> {
+        let mut results: Vec<anyhow::Result<()>> = Vec::with_capacity(files.len());
+        let mut ready = Vec::new();
+        for (i, (entry, bytes)) in files.iter().enumerate() {
+            let target = self.path.join(&entry.file);
+            match temporary(&target, bytes) {
+                Ok(tmp) => {
+                    ready.push((i, target, tmp));
+                    results.push(Ok(()));
+                }
+                Err(e) => results.push(Err(e)),
+            }
         }
-        tmp.persist(&target).with_context(|| format!("cannot rename onto {}", target.display()))?;
-        entries.insert(key(&entry), entry);
-        self.save(&entries)
+        let mut entries = self.lock_entries();
+        let replaced = |e: &Entry| ready.iter().any(|(i, _, _)| files[*i].0.file == e.file);
+        if entries.values().any(replaced) {
+            entries.retain(|_, e| !replaced(e));
+            if let Err(e) = self.save(&entries) {
+                for (i, _, _) in &ready {
+                    results[*i] = Err(anyhow::anyhow!("{e:#}"));
+                }
+                return results;
+            }
+        }
+        let mut placed = Vec::new();
+        for (i, target, tmp) in ready {
+            match tmp.persist(&target) {
+                Ok(_) => {
+                    entries.insert(key(&files[i].0), files[i].0.clone());
+                    placed.push(i);
+                }
+                Err(e) => {
+                    results[i] =
+                        Err(anyhow::Error::new(e).context(format!("cannot rename onto {}", target.display())))
+                }
+            }
+        }
+        if let Err(e) = self.save(&entries) {
+            for i in placed {
+                results[i] = Err(anyhow::anyhow!("{e:#}"));
+            }
+        }
+        results
     }
 
     /// Writes a file that the manifest does not list (a page picture), atomically.
@@ -207,4 +243,49 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .persist(path)
         .with_context(|| format!("cannot rename onto {}", path.display()))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(file: &str, bytes: &[u8]) -> Entry {
+        Entry {
+            city: file.trim_end_matches(".pdf").into(),
+            lang: "en".into(),
+            profile: Profile::Web,
+            paper: None,
+            booklet: false,
+            title: String::new(),
+            file: file.into(),
+            bytes: bytes.len() as u64,
+            pages: 1,
+            sha256: sha256(bytes),
+            inputs: String::new(),
+            coverage: Coverage::default(),
+            thumbnail: None,
+        }
+    }
+
+    #[test]
+    fn a_batch_lands_whole_and_a_file_that_cannot_be_written_fails_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = OutDir::open(dir.path(), &|| {}).unwrap();
+        let first = out.publish(&[(entry("a.pdf", b"old a"), b"old a")]);
+        assert!(first[0].is_ok());
+        // A replaced file, a new one, and one in a folder that is not there.
+        let batch = [
+            (entry("a.pdf", b"new a"), b"new a".as_slice()),
+            (entry("b.pdf", b"b"), b"b".as_slice()),
+            (entry("missing/c.pdf", b"c"), b"c".as_slice()),
+        ];
+        let results = out.publish(&batch);
+        assert!(results[0].is_ok() && results[1].is_ok(), "{results:?}");
+        assert!(results[2].is_err(), "a file in a missing folder was published");
+        assert_eq!(std::fs::read(dir.path().join("a.pdf")).unwrap(), b"new a");
+        let manifest = read_manifest(dir.path());
+        let listed: Vec<(&str, &str)> =
+            manifest.reports.iter().map(|e| (e.file.as_str(), e.sha256.as_str())).collect();
+        assert_eq!(listed, [("a.pdf", sha256(b"new a").as_str()), ("b.pdf", sha256(b"b").as_str())]);
+    }
 }
