@@ -460,7 +460,7 @@ fn write(
             Err(failed) => outcomes.push((i, Err(failed))),
         }
     }
-    let files: Vec<(Entry, &[u8])> = pdfs.iter().map(|(_, p)| (p.entry.clone(), p.pdf.as_slice())).collect();
+    let files: Vec<(&Entry, &[u8])> = pdfs.iter().map(|(_, p)| (&p.entry, p.pdf.as_slice())).collect();
     let published = out.publish(&files);
     for ((i, pending), result) in pdfs.into_iter().zip(published) {
         outcomes.push(match result {

@@ -117,7 +117,7 @@ impl OutDir {
     /// true at every step (see the module's documentation); the result of each, in order.
     /// The files go through the protocol together: the manifest is written twice per batch,
     /// not per file (each write is `fsync`ed, which is what takes time).
-    pub fn publish(&self, files: &[(Entry, &[u8])]) -> Vec<anyhow::Result<()>> {
+    pub fn publish(&self, files: &[(&Entry, &[u8])]) -> Vec<anyhow::Result<()>> {
         let mut results: Vec<anyhow::Result<()>> = Vec::with_capacity(files.len());
         let mut ready = Vec::new();
         for (i, (entry, bytes)) in files.iter().enumerate() {
@@ -145,7 +145,7 @@ impl OutDir {
         for (i, target, tmp) in ready {
             match tmp.persist(&target) {
                 Ok(_) => {
-                    entries.insert(key(&files[i].0), files[i].0.clone());
+                    entries.insert(key(files[i].0), files[i].0.clone());
                     placed.push(i);
                 }
                 Err(e) => {
@@ -271,14 +271,11 @@ mod tests {
     fn a_batch_lands_whole_and_a_file_that_cannot_be_written_fails_alone() {
         let dir = tempfile::tempdir().unwrap();
         let out = OutDir::open(dir.path(), &|| {}).unwrap();
-        let first = out.publish(&[(entry("a.pdf", b"old a"), b"old a")]);
+        let first = out.publish(&[(&entry("a.pdf", b"old a"), b"old a")]);
         assert!(first[0].is_ok());
         // A replaced file, a new one, and one in a folder that is not there.
-        let batch = [
-            (entry("a.pdf", b"new a"), b"new a".as_slice()),
-            (entry("b.pdf", b"b"), b"b".as_slice()),
-            (entry("missing/c.pdf", b"c"), b"c".as_slice()),
-        ];
+        let (a, b, c) = (entry("a.pdf", b"new a"), entry("b.pdf", b"b"), entry("missing/c.pdf", b"c"));
+        let batch = [(&a, b"new a".as_slice()), (&b, b"b".as_slice()), (&c, b"c".as_slice())];
         let results = out.publish(&batch);
         assert!(results[0].is_ok() && results[1].is_ok(), "{results:?}");
         assert!(results[2].is_err(), "a file in a missing folder was published");

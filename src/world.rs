@@ -38,7 +38,6 @@ pub struct Shared {
     fonts: Arc<Fonts>,
     /// Every `.typ` file under `templates/`, parsed once.
     templates: HashMap<FileId, Source>,
-    main: FileId,
 }
 
 impl Shared {
@@ -65,14 +64,13 @@ impl Shared {
                 }
             }
         }
-        let main = file_id(MAIN_PATH);
-        if !templates.contains_key(&main) {
+        if !templates.contains_key(&file_id(MAIN_PATH)) {
             anyhow::bail!(
                 "the entry template {} is missing",
                 root.join(MAIN_PATH.trim_start_matches('/')).display()
             );
         }
-        Ok(Self { root, library: LazyHash::new(library()), fonts, templates, main })
+        Ok(Self { root, library: LazyHash::new(library()), fonts, templates })
     }
 
     /// The template sources, for the inputs hash of incremental builds.
@@ -110,16 +108,12 @@ impl ReportWorld {
     /// A World for one report: `data` is the JSON served at `/report.json`, `today` the date
     /// that `datetime.today()` returns.
     pub fn new(shared: Arc<Shared>, data: Vec<u8>, today: Datetime) -> Self {
-        let main = shared.main;
-        let files = vec![
-            (file_id(OUTPUT_PATH), Bytes::new(output_part(&data))),
-            (file_id(DATA_PATH), Bytes::new(data)),
-        ];
-        Self { shared, main, files, today }
+        Self::with_files(shared, MAIN_PATH, vec![(DATA_PATH, data)], today)
     }
 
     /// A World whose entry is the template `main` (e.g. `/templates/booklet.typ`), with the
-    /// virtual `files` (fixed paths such as `/booklet.json`: file ids are never freed).
+    /// virtual `files` (fixed paths such as `/booklet.json`: file ids are never freed) and, when
+    /// they hold `/report.json`, its [`output_part`] at `/output.json`.
     pub fn with_files(shared: Arc<Shared>, main: &str, files: Vec<(&str, Vec<u8>)>, today: Datetime) -> Self {
         let mut files: Vec<_> =
             files.into_iter().map(|(path, bytes)| (file_id(path), Bytes::new(bytes))).collect();
