@@ -69,6 +69,20 @@ fn main() {
     let mut stacks: BTreeMap<u64, Vec<(String, Option<String>, f64)>> = BTreeMap::new();
     let mut by_name: BTreeMap<String, (usize, f64)> = BTreeMap::new();
     let mut by_place: BTreeMap<String, usize> = BTreeMap::new();
+    // The introspection passes ("iter (n)"), to tell what each of them laid out again.
+    let mut passes: Vec<(String, f64, f64)> = Vec::new();
+    let mut open: BTreeMap<String, f64> = BTreeMap::new();
+    for e in events.iter().filter(|e| e["name"].as_str().is_some_and(|n| n.starts_with("iter"))) {
+        let (name, ts) = (e["name"].as_str().unwrap().to_string(), e["ts"].as_f64().unwrap_or(0.0));
+        if e["ph"] == "B" {
+            open.insert(name, ts);
+        } else if let Some(start) = open.remove(&name) {
+            passes.push((name, start, ts));
+        }
+    }
+    let pass_of = |ts: f64| passes.iter().find(|p| p.1 <= ts && ts <= p.2).map_or("-", |p| p.0.as_str());
+    let mut by_pass: BTreeMap<String, usize> = BTreeMap::new();
+    let mut pass_names: BTreeMap<(String, String), (usize, f64)> = BTreeMap::new();
     for e in &events {
         let tid = e["tid"].as_u64().unwrap_or(0);
         let ts = e["ts"].as_f64().unwrap_or(0.0);
@@ -80,8 +94,12 @@ fn main() {
             let entry = by_name.entry(name.clone()).or_default();
             entry.0 += 1;
             entry.1 += ts - start;
+            let entry = pass_names.entry((pass_of(start).to_string(), name.clone())).or_default();
+            entry.0 += 1;
+            entry.1 += ts - start;
             if let Some(place) = place.filter(|p| p.starts_with("templates/")) {
                 *by_place.entry(format!("{name} at {place}")).or_default() += 1;
+                *by_pass.entry(format!("{} {name} at {place}", pass_of(start))).or_default() += 1;
             }
         }
     }
@@ -96,6 +114,14 @@ fn main() {
     let mut places: Vec<_> = by_place.into_iter().collect();
     places.sort_by_key(|p| std::cmp::Reverse(p.1));
     for (place, count) in places.iter().take(25) {
+        println!("{count:>6}  {place}");
+    }
+    println!("\n{:>6} {:>10}  timed function, by introspection pass", "calls", "ms");
+    for ((pass, name), (count, micros)) in pass_names.iter().filter(|p| p.1.1 > 300.0) {
+        println!("{count:>6} {:>10.1}  {pass}: {name}", micros / 1e3);
+    }
+    println!("\n{:>6}  laid out again, by introspection pass", "calls");
+    for (place, count) in by_pass.iter().filter(|p| *p.1 > 1) {
         println!("{count:>6}  {place}");
     }
 }

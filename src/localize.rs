@@ -270,6 +270,7 @@ pub fn localize(data: &Data, city: &City, lang: &str, output: Output, date: Opti
 
     let mut sections = sections(&mut picker, &chrome["update_title"]);
     place_missing_footnotes(&mut sections, city);
+    key_footnotes(&mut sections, &city.slug);
 
     let mayor = match &facts.mayor.party {
         Some(p) => format!("{} ({})", facts.mayor.name, p.get(lang, default)),
@@ -342,13 +343,7 @@ fn place_missing_footnotes(sections: &mut [SectionOut], city: &City) {
     };
     let mut notes: Option<BTreeMap<String, Inline>> = None;
     let mut placed = std::collections::HashSet::new();
-    fn walk(sections: &mut [SectionOut], f: &mut dyn FnMut(&mut Inline)) {
-        for s in sections {
-            for_each_inline(&mut s.title, &mut s.lead, &mut s.blocks, f);
-            walk(&mut s.subsections, f);
-        }
-    }
-    walk(sections, &mut |i| match i {
+    walk_sections(sections, &mut |i| match i {
         Inline::Footnote { label, .. } => {
             placed.insert(label.clone());
         }
@@ -357,11 +352,38 @@ fn place_missing_footnotes(sections: &mut [SectionOut], city: &City) {
                 notes.get_or_insert_with(all_notes).get(label)
             {
                 placed.insert(label.clone());
-                *i = Inline::Footnote { label: label.clone(), content: content.clone(), again: true };
+                *i = Inline::Footnote {
+                    label: label.clone(),
+                    content: content.clone(),
+                    again: true,
+                    key: String::new(),
+                };
             }
         }
         _ => {}
     });
+}
+
+/// Names each footnote by its place in the report (`milan/1`, `milan/2`, … in reading order):
+/// the name of the file the templates read its text from. The same place gets the same name in
+/// each language, so the notes themselves are the same in each language's document, and with
+/// them the footnote counter Typst lays each note's number out from (see the README).
+fn key_footnotes(sections: &mut [SectionOut], slug: &str) {
+    let mut n = 0;
+    walk_sections(sections, &mut |i| {
+        if let Inline::Footnote { key, .. } = i {
+            n += 1;
+            *key = format!("{slug}/{n}");
+        }
+    });
+}
+
+/// Calls `f` on every inline of the sections and their sub-sections, in reading order.
+fn walk_sections(sections: &mut [SectionOut], f: &mut dyn FnMut(&mut Inline)) {
+    for s in sections {
+        for_each_inline(&mut s.title, &mut s.lead, &mut s.blocks, f);
+        walk_sections(&mut s.subsections, f);
+    }
 }
 
 /// Calls `f` on every inline of a section's title, lead and blocks, in reading order (into

@@ -58,8 +58,11 @@ pub enum Inline {
     Link { url: String, content: Vec<Inline> },
     /// The first reference to a footnote: the footnote's text, placed here. `again` when a
     /// [`Inline::FootnoteRef`] cites it later (only then does the template label it: labels
-    /// cost Typst an introspection pass).
-    Footnote { label: String, content: Vec<Inline>, again: bool },
+    /// cost Typst an introspection pass). `key` names the note in its report (`milan/17`, the
+    /// 17th note in reading order), set by `localize`: the templates read the note's text from
+    /// a file of that name, so that the note itself holds no text (see the README, "How it is
+    /// built").
+    Footnote { label: String, content: Vec<Inline>, again: bool, key: String },
     /// A further reference to a footnote already placed: the same number again.
     FootnoteRef { label: String },
     /// A hard line break (two spaces or `\` at the end of a line).
@@ -325,7 +328,7 @@ fn resolve_footnotes(
                             let mut content = def.content.clone();
                             resolve_footnotes(&mut content, defs, used, refs, src, prefix, errors);
                             let again = refs.get(&raw).is_some_and(|r| r.len() > 1);
-                            *inline = Inline::Footnote { label: full, content, again };
+                            *inline = Inline::Footnote { label: full, content, again, key: String::new() };
                         } else {
                             *inline = Inline::FootnoteRef { label: full };
                         }
@@ -885,6 +888,7 @@ mod tests {
             Inline::Footnote {
                 label: "fn:1".into(),
                 again: true,
+                key: String::new(),
                 content: vec![
                     t("One "),
                     Inline::Link { url: "https://e.org/a_b".into(), content: vec![t("https://e.org/a_b")] },

@@ -27,6 +27,10 @@ pub const DATA_PATH: &str = "/report.json";
 /// The virtual path of the part of the data the look of every template depends on: the
 /// `output` and `breaks` of `/report.json`, named by `sys.inputs.output` (see [`output_part`]).
 pub const OUTPUT_PATH: &str = "/output.json";
+/// The virtual folder of the footnotes' texts: `/notes/<key>.json` holds the `content` of the
+/// footnote whose `key` is `<key>` in any JSON file of the World, named by `sys.inputs.notes`
+/// (see [`note_files`]).
+pub const NOTES_PATH: &str = "/notes/";
 /// The virtual path of the entry template.
 pub const MAIN_PATH: &str = "/templates/report.typ";
 
@@ -121,6 +125,12 @@ impl ReportWorld {
             let output = Bytes::new(output_part(data));
             files.push((file_id(OUTPUT_PATH), output));
         }
+        let notes: Vec<_> = files
+            .iter()
+            .filter(|(id, _)| id.get().vpath().get_without_slash().ends_with(".json"))
+            .flat_map(|(_, data)| note_files(data))
+            .collect();
+        files.extend(notes);
         Self { shared, main: file_id(main), files, today }
     }
 
@@ -195,9 +205,13 @@ impl World for ReportWorld {
     }
 }
 
-/// The standard library, with `sys.inputs.output` naming [`OUTPUT_PATH`].
+/// The standard library, with `sys.inputs.output` naming [`OUTPUT_PATH`] and
+/// `sys.inputs.notes` [`NOTES_PATH`].
 fn library() -> Library {
-    let inputs = [("output".into(), typst::foundations::Value::Str(OUTPUT_PATH.into()))];
+    let inputs = [
+        ("output".into(), typst::foundations::Value::Str(OUTPUT_PATH.into())),
+        ("notes".into(), typst::foundations::Value::Str(NOTES_PATH.into())),
+    ];
     Library::builder().with_inputs(inputs.into_iter().collect()).build()
 }
 
@@ -219,6 +233,48 @@ pub fn output_part(data: &[u8]) -> Vec<u8> {
     serde_json::to_vec(&part).unwrap_or_else(|_| data.to_vec())
 }
 
+/// The text of each footnote in a JSON file of the World (an object of `kind` `footnote` with
+/// a `key`, anywhere in it), with its language: `{"lang", "region", "content"}` at
+/// `/notes/<key>.json`. The language is the `lang` of the nearest object around the note that
+/// has one (its section or part), the region that language's in the file's `regions`.
+/// `prose.typ` reads a note from there when the note is laid out, so the footnote element
+/// itself holds only its key: a footnote at the same place is the same in every language's
+/// report of a city, and so is the list of all footnotes, which Typst's footnote counter
+/// queries for every note number it lays out (were the texts in the notes, a difference in any
+/// note anywhere in the report would lay out every paragraph citing a note again; see the
+/// README). A key that cannot be a path gets no file (keys are `<city slug>/<n>`).
+pub fn note_files(data: &[u8]) -> Vec<(FileId, Bytes)> {
+    use serde_json::Value;
+    fn walk(value: &Value, lang: &Value, regions: &Value, out: &mut Vec<(FileId, Bytes)>) {
+        match value {
+            Value::Object(map) => {
+                let lang = map.get("lang").filter(|l| l.is_string()).unwrap_or(lang);
+                if map.get("kind").and_then(Value::as_str) == Some("footnote")
+                    && let (Some(key), Some(content)) =
+                        (map.get("key").and_then(Value::as_str), map.get("content"))
+                    && !key.is_empty()
+                    && let Ok(vpath) = VirtualPath::new(format!("{NOTES_PATH}{key}.json"))
+                {
+                    let region = lang.as_str().and_then(|l| regions.get(l)).unwrap_or(&Value::Null);
+                    let note = serde_json::json!({ "lang": lang, "region": region, "content": content });
+                    if let Ok(json) = serde_json::to_vec(&note) {
+                        out.push((RootedPath::new(VirtualRoot::Project, vpath).intern(), Bytes::new(json)));
+                    }
+                }
+                map.values().for_each(|v| walk(v, lang, regions, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, lang, regions, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Ok(value) = serde_json::from_slice::<Value>(data) {
+        let regions = value.get("regions").cloned().unwrap_or(Value::Null);
+        walk(&value, &Value::Null, &regions, &mut out);
+    }
+    out
+}
+
 /// The file id of a project path such as `/templates/report.typ`.
 pub fn file_id(path: &str) -> FileId {
     // Only called with the constant paths above, which are valid.
@@ -234,7 +290,7 @@ fn id_for(root: &Path, path: &Path) -> anyhow::Result<FileId> {
 
 #[cfg(test)]
 mod tests {
-    use super::output_part;
+    use super::{file_id, note_files, output_part};
 
     #[test]
     fn the_output_part_holds_the_output_and_breaks_alone() {
@@ -248,5 +304,35 @@ mod tests {
         // Not report JSON: passed on whole, for the templates to stop with their own message.
         assert_eq!(output_part(b"[1, 2]"), b"[1, 2]");
         assert_eq!(output_part(br#"{"city": "Milan"}"#), br#"{"city": "Milan"}"#);
+    }
+
+    #[test]
+    fn each_keyed_footnote_is_a_file_with_the_language_of_its_part() {
+        let data = br#"{"lang": "it", "regions": {"de": "DE", "en": null}, "sections": [
+            {"lang": "de", "blocks": [{"kind": "paragraph", "content": [{"kind": "text", "text": "a"},
+                {"kind": "footnote", "key": "milan/1", "again": false, "content": [{"kind": "text", "text": "N"}]}]}],
+             "subsections": [{"lang": "en", "lead": [
+                {"kind": "footnote", "key": "milan/2", "content": [{"kind": "emph", "content": []}]}]}]},
+            {"blocks": [{"kind": "footnote", "key": "", "content": []}, {"kind": "footnote", "content": []}]}]}"#;
+        let files = note_files(data);
+        let read = |path: &str| {
+            let file = files.iter().find(|(id, _)| *id == file_id(path)).map(|(_, b)| b.as_slice());
+            file.map(|bytes| serde_json::from_slice::<serde_json::Value>(bytes).unwrap())
+        };
+        assert_eq!(files.len(), 2, "only the notes with a key");
+        assert_eq!(
+            read("/notes/milan/1.json"),
+            Some(
+                serde_json::json!({"lang": "de", "region": "DE", "content": [{"kind": "text", "text": "N"}]})
+            )
+        );
+        // A sub-section's own language; a language without a region.
+        assert_eq!(
+            read("/notes/milan/2.json"),
+            Some(
+                serde_json::json!({"lang": "en", "region": null, "content": [{"kind": "emph", "content": []}]})
+            )
+        );
+        assert!(note_files(b"not JSON").is_empty());
     }
 }

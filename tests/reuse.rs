@@ -55,4 +55,26 @@ fn a_report_in_another_language_lays_out_again_at_most_half_the_paragraphs() {
     // The same report again: nothing laid out again.
     let (again, _) = work(&world("it"));
     assert_eq!(again, 0, "Milan-it a second time: {again} paragraphs laid out again");
+
+    // One letter changed in the text of Milan-en's last footnote: that note is laid out again,
+    // not every paragraph citing a note. (With the notes' texts in the footnotes, Typst's
+    // footnote counter, which lists all footnotes, changed with it: 28 paragraphs.)
+    let report = project.report(&city, "en", cityreport::Output::WEB);
+    let mut json = String::from_utf8(cityreport::render::report_json(&report)).expect("UTF-8");
+    let last = json.rfind("\"kind\": \"footnote\"").expect("Milan-en has footnotes");
+    let text = "\"text\": \"";
+    let at = last + json[last..].find(text).expect("a text in the footnote") + text.len() + 2;
+    let letter = if &json[at..at + 1] == "X" { "Y" } else { "X" };
+    json.replace_range(at..at + 1, letter);
+    let edited = ReportWorld::new(
+        project.shared().clone(),
+        json.into_bytes(),
+        cityreport::render::today(&report).unwrap(),
+    );
+    work(&world("en"));
+    let (note, _) = work(&edited);
+    assert!(
+        (1..=3).contains(&note),
+        "Milan-en with its last footnote edited: {note} paragraphs laid out again, expected the note's"
+    );
 }

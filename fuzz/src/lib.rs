@@ -139,7 +139,7 @@ fn check_sections(sections: &[Section], body: &str, prefix: &str) {
 fn check_footnotes(inlines: &[Inline], prefix: &str, placed: &mut HashSet<String>, labelled: &mut HashSet<String>) {
     for inline in inlines {
         match inline {
-            Inline::Footnote { label, content, again } => {
+            Inline::Footnote { label, content, again, .. } => {
                 assert!(label.starts_with(prefix), "footnote label `{label}` without the prefix");
                 assert!(placed.insert(label.clone()), "footnote `{label}` placed twice");
                 if *again {
