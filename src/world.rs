@@ -25,7 +25,7 @@ use crate::fonts::Fonts;
 /// The virtual path of the report's data.
 pub const DATA_PATH: &str = "/report.json";
 /// The virtual path of the part of the data the look of every template depends on: the
-/// `output` and `breaks` of `/report.json`, named by `sys.inputs.output` (see [`output_part`]).
+/// `output` of `/report.json`, named by `sys.inputs.output` (see [`output_part`]).
 pub const OUTPUT_PATH: &str = "/output.json";
 /// The virtual folder of the footnotes' texts: `/notes/<key>.json` holds the `content` of the
 /// footnote whose `key` is `<key>` in any JSON file of the World, named by `sys.inputs.notes`
@@ -215,11 +215,13 @@ fn library() -> Library {
     Library::builder().with_inputs(inputs.into_iter().collect()).build()
 }
 
-/// The `output` and `breaks` of a report's (or bundle's) JSON, as JSON: what `theme.typ`
-/// reads. A file apart from `/report.json` so that Typst evaluates the template modules, which
-/// all import the theme, once for all reports with the same output and no breaks, instead of
-/// again for each report (a module that reads a file depends on all of its bytes). Data that is
-/// not such JSON is passed on whole, for the templates to report.
+/// The `output` of a report's (or bundle's) JSON, as JSON: what `theme.typ` reads. A file
+/// apart from `/report.json` so that Typst evaluates the template modules, which all import the
+/// theme, once for all reports with the same output, instead of again for each report (a module
+/// that reads a file depends on all of its bytes). The report's `breaks` are not in it: the
+/// templates pass each part its own as an argument, so a second typesetting with breaks (see
+/// [`crate::render::typeset_paginated`]) evaluates no module again either. Data that is not
+/// such JSON is passed on whole, for the templates to report.
 pub fn output_part(data: &[u8]) -> Vec<u8> {
     let Ok(mut all) = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(data) else {
         return data.to_vec();
@@ -227,9 +229,6 @@ pub fn output_part(data: &[u8]) -> Vec<u8> {
     let Some(output) = all.remove("output") else { return data.to_vec() };
     let mut part = serde_json::Map::new();
     part.insert("output".into(), output);
-    if let Some(breaks) = all.remove("breaks") {
-        part.insert("breaks".into(), breaks);
-    }
     serde_json::to_vec(&part).unwrap_or_else(|_| data.to_vec())
 }
 
@@ -293,14 +292,15 @@ mod tests {
     use super::{file_id, note_files, output_part};
 
     #[test]
-    fn the_output_part_holds_the_output_and_breaks_alone() {
+    fn the_output_part_holds_the_output_alone() {
         let a = br#"{"schema": 2, "city": "Milan", "output": {"profile": "web", "paper": "a4"}}"#;
         let b = br#"{"output": {"paper": "a4", "profile": "web"}, "city": "Mailand", "schema": 2}"#;
         assert_eq!(output_part(a), br#"{"output":{"paper":"a4","profile":"web"}}"#);
         // Reports that differ elsewhere share the same bytes: Typst's caches see one file.
         assert_eq!(output_part(a), output_part(b));
+        // Nor do the report's breaks (the templates pass them to the parts as arguments).
         let c = br#"{"output": {"profile": "web"}, "breaks": ["milan/3/2"], "city": "Milan"}"#;
-        assert_eq!(output_part(c), br#"{"breaks":["milan/3/2"],"output":{"profile":"web"}}"#);
+        assert_eq!(output_part(c), br#"{"output":{"profile":"web"}}"#);
         // Not report JSON: passed on whole, for the templates to stop with their own message.
         assert_eq!(output_part(b"[1, 2]"), b"[1, 2]");
         assert_eq!(output_part(br#"{"city": "Milan"}"#), br#"{"city": "Milan"}"#);

@@ -56,6 +56,20 @@ fn a_report_in_another_language_lays_out_again_at_most_half_the_paragraphs() {
     let (again, _) = work(&world("it"));
     assert_eq!(again, 0, "Milan-it a second time: {again} paragraphs laid out again");
 
+    // Milan-it again with a place to start a new page (what the check of the pages adds when a
+    // paragraph leaves a line alone): the parts receive their breaks as arguments, so no module
+    // is evaluated again (all 32 were when the breaks were in /output.json).
+    let mut report = project.report(&city, "it", cityreport::Output::WEB);
+    report.breaks = vec!["milan/3".into()];
+    let json = cityreport::render::report_json(&report);
+    let broken =
+        ReportWorld::new(project.shared().clone(), json, cityreport::render::today(&report).unwrap());
+    let (_, evaluated) = work(&broken);
+    assert!(
+        evaluated <= 4,
+        "Milan-it with a break after Milan-it: {evaluated} modules evaluated again, expected the entry's few"
+    );
+
     // One letter changed in the text of Milan-en's last footnote: that note is laid out again,
     // not every paragraph citing a note. (With the notes' texts in the footnotes, Typst's
     // footnote counter, which lists all footnotes, changed with it: 28 paragraphs.)
