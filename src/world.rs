@@ -25,11 +25,11 @@ use crate::fonts::Fonts;
 /// The virtual path of the report's data.
 pub const DATA_PATH: &str = "/report.json";
 /// The virtual path of the part of the data the look of every template depends on: the
-/// `output` of `/report.json`, named by `sys.inputs.output` (see [`output_part`]).
+/// `output` of `/report.json`, named by `sys.inputs.output` (see [`data_files`]).
 pub const OUTPUT_PATH: &str = "/output.json";
-/// The virtual folder of the footnotes' texts: `/notes/<key>.json` holds the `content` of the
-/// footnote whose `key` is `<key>` in any JSON file of the World, named by `sys.inputs.notes`
-/// (see [`note_files`]).
+/// The virtual folder of the footnotes' texts: `/notes/<key>.json` holds the text and language
+/// of the footnote whose `key` is `<key>` in `/report.json`, named by `sys.inputs.notes` (see
+/// [`data_files`]).
 pub const NOTES_PATH: &str = "/notes/";
 /// The virtual path of the entry template.
 pub const MAIN_PATH: &str = "/templates/report.typ";
@@ -117,20 +117,14 @@ impl ReportWorld {
 
     /// A World whose entry is the template `main` (e.g. `/templates/booklet.typ`), with the
     /// virtual `files` (fixed paths such as `/booklet.json`: file ids are never freed) and, when
-    /// they hold `/report.json`, its [`output_part`] at `/output.json`.
+    /// they hold `/report.json`, the files derived from it ([`data_files`]).
     pub fn with_files(shared: Arc<Shared>, main: &str, files: Vec<(&str, Vec<u8>)>, today: Datetime) -> Self {
         let mut files: Vec<_> =
             files.into_iter().map(|(path, bytes)| (file_id(path), Bytes::new(bytes))).collect();
         if let Some((_, data)) = files.iter().find(|(id, _)| *id == file_id(DATA_PATH)) {
-            let output = Bytes::new(output_part(data));
-            files.push((file_id(OUTPUT_PATH), output));
+            let derived = data_files(data);
+            files.extend(derived);
         }
-        let notes: Vec<_> = files
-            .iter()
-            .filter(|(id, _)| id.get().vpath().get_without_slash().ends_with(".json"))
-            .flat_map(|(_, data)| note_files(data))
-            .collect();
-        files.extend(notes);
         Self { shared, main: file_id(main), files, today }
     }
 
@@ -215,36 +209,29 @@ fn library() -> Library {
     Library::builder().with_inputs(inputs.into_iter().collect()).build()
 }
 
-/// The `output` of a report's (or bundle's) JSON, as JSON: what `theme.typ` reads. A file
-/// apart from `/report.json` so that Typst evaluates the template modules, which all import the
-/// theme, once for all reports with the same output, instead of again for each report (a module
-/// that reads a file depends on all of its bytes). The report's `breaks` are not in it: the
-/// templates pass each part its own as an argument, so a second typesetting with breaks (see
-/// [`crate::render::typeset_paginated`]) evaluates no module again either. Data that is not
-/// such JSON is passed on whole, for the templates to report.
-pub fn output_part(data: &[u8]) -> Vec<u8> {
-    let Ok(mut all) = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(data) else {
-        return data.to_vec();
-    };
-    let Some(output) = all.remove("output") else { return data.to_vec() };
-    let mut part = serde_json::Map::new();
-    part.insert("output".into(), output);
-    serde_json::to_vec(&part).unwrap_or_else(|_| data.to_vec())
-}
-
-/// The text of each footnote in a JSON file of the World (an object of `kind` `footnote` with
-/// a `key`, anywhere in it), with its language: `{"lang", "region", "content"}` at
-/// `/notes/<key>.json`. The language is the `lang` of the nearest object around the note that
-/// has one (its section or part), the region that language's in the file's `regions`.
-/// `prose.typ` reads a note from there when the note is laid out, so the footnote element
-/// itself holds only its key: a footnote at the same place is the same in every language's
-/// report of a city, and so is the list of all footnotes, which Typst's footnote counter
-/// queries for every note number it lays out (were the texts in the notes, a difference in any
-/// note anywhere in the report would lay out every paragraph citing a note again; see the
-/// README). A key that cannot be a path gets no file (keys are `<city slug>/<n>`).
-pub fn note_files(data: &[u8]) -> Vec<(FileId, Bytes)> {
+/// The files derived from a document's data (`/report.json`: a report's or a bundle's JSON),
+/// which is parsed once for them:
+///
+/// - `/output.json`: its `output` alone, what `theme.typ` reads. A file apart so that Typst
+///   evaluates the template modules, which all import the theme, once for all reports with the
+///   same output, instead of again for each report (a module that reads a file depends on all
+///   of its bytes). The report's `breaks` are not in it: the templates pass each part its own as
+///   an argument, so a second typesetting with breaks (see
+///   [`crate::render::typeset_paginated`]) evaluates no module again either. Data that is not
+///   such JSON is served there whole, for the templates to report.
+/// - `/notes/<key>.json` for each footnote (an object of `kind` `footnote` with a `key`,
+///   anywhere in the data): `{"lang", "region", "content"}`, its language being the `lang` of
+///   the nearest object around it that has one (its section or part), the region that
+///   language's in the data's `regions`. `prose.typ` reads a note from there when the note is
+///   laid out, so the footnote element itself holds only its key: a footnote at the same place
+///   is the same in every language's report of a city, and so is the list of all footnotes,
+///   which Typst's footnote counter queries for every note number it lays out (were the texts
+///   in the notes, a difference in any note anywhere in the report would lay out every
+///   paragraph citing a note again; see the README). A key that cannot be a path gets no file
+///   (keys are `<city slug>/<n>`).
+pub fn data_files(data: &[u8]) -> Vec<(FileId, Bytes)> {
     use serde_json::Value;
-    fn walk(value: &Value, lang: &Value, regions: &Value, out: &mut Vec<(FileId, Bytes)>) {
+    fn notes(value: &Value, lang: &Value, regions: &Value, out: &mut Vec<(FileId, Bytes)>) {
         match value {
             Value::Object(map) => {
                 let lang = map.get("lang").filter(|l| l.is_string()).unwrap_or(lang);
@@ -260,16 +247,22 @@ pub fn note_files(data: &[u8]) -> Vec<(FileId, Bytes)> {
                         out.push((RootedPath::new(VirtualRoot::Project, vpath).intern(), Bytes::new(json)));
                     }
                 }
-                map.values().for_each(|v| walk(v, lang, regions, out));
+                map.values().for_each(|v| notes(v, lang, regions, out));
             }
-            Value::Array(items) => items.iter().for_each(|v| walk(v, lang, regions, out)),
+            Value::Array(items) => items.iter().for_each(|v| notes(v, lang, regions, out)),
             _ => {}
         }
     }
-    let mut out = Vec::new();
-    if let Ok(value) = serde_json::from_slice::<Value>(data) {
-        let regions = value.get("regions").cloned().unwrap_or(Value::Null);
-        walk(&value, &Value::Null, &regions, &mut out);
+    let value = serde_json::from_slice::<Value>(data).ok();
+    let output = value
+        .as_ref()
+        .and_then(|v| v.get("output"))
+        .and_then(|output| serde_json::to_vec(&serde_json::json!({ "output": output })).ok())
+        .unwrap_or_else(|| data.to_vec());
+    let mut out = vec![(file_id(OUTPUT_PATH), Bytes::new(output))];
+    if let Some(value) = &value {
+        let regions = value.get("regions").unwrap_or(&Value::Null);
+        notes(value, &Value::Null, regions, &mut out);
     }
     out
 }
@@ -289,7 +282,17 @@ fn id_for(root: &Path, path: &Path) -> anyhow::Result<FileId> {
 
 #[cfg(test)]
 mod tests {
-    use super::{file_id, note_files, output_part};
+    use super::{OUTPUT_PATH, data_files, file_id};
+
+    /// The file at `path` among the files derived from `data`.
+    fn derived(data: &[u8], path: &str) -> Option<Vec<u8>> {
+        let files = data_files(data);
+        files.iter().find(|(id, _)| *id == file_id(path)).map(|(_, bytes)| bytes.as_slice().to_vec())
+    }
+
+    fn output_part(data: &[u8]) -> Vec<u8> {
+        derived(data, OUTPUT_PATH).expect("/output.json is always derived")
+    }
 
     #[test]
     fn the_output_part_holds_the_output_alone() {
@@ -314,12 +317,10 @@ mod tests {
              "subsections": [{"lang": "en", "lead": [
                 {"kind": "footnote", "key": "milan/2", "content": [{"kind": "emph", "content": []}]}]}]},
             {"blocks": [{"kind": "footnote", "key": "", "content": []}, {"kind": "footnote", "content": []}]}]}"#;
-        let files = note_files(data);
         let read = |path: &str| {
-            let file = files.iter().find(|(id, _)| *id == file_id(path)).map(|(_, b)| b.as_slice());
-            file.map(|bytes| serde_json::from_slice::<serde_json::Value>(bytes).unwrap())
+            derived(data, path).map(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).unwrap())
         };
-        assert_eq!(files.len(), 2, "only the notes with a key");
+        assert_eq!(data_files(data).len(), 3, "/output.json and only the notes with a key");
         assert_eq!(
             read("/notes/milan/1.json"),
             Some(
@@ -333,6 +334,6 @@ mod tests {
                 serde_json::json!({"lang": "en", "region": null, "content": [{"kind": "emph", "content": []}]})
             )
         );
-        assert!(note_files(b"not JSON").is_empty());
+        assert_eq!(data_files(b"not JSON").len(), 1, "not JSON: /output.json alone, no note");
     }
 }
