@@ -122,8 +122,7 @@ impl ReportWorld {
         let mut files: Vec<_> =
             files.into_iter().map(|(path, bytes)| (file_id(path), Bytes::new(bytes))).collect();
         if let Some((_, data)) = files.iter().find(|(id, _)| *id == file_id(DATA_PATH)) {
-            let derived = data_files(data);
-            files.extend(derived);
+            files.extend(data_files(data));
         }
         Self { shared, main: file_id(main), files, today }
     }
