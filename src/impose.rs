@@ -88,7 +88,9 @@ pub fn impose(
         vec![(DATA_PATH, data), (BOOKLET_JSON, json), (BOOKLET_PAGES, pages.pdf.clone())],
         today,
     );
-    let mut sheets = render::compile(&world, ident, today, &[])?;
+    let typeset = render::typeset(&world)?;
+    let typeset = render::proofed(&world, typeset, &[], crate::proof::Setting::of(output, true))?;
+    let mut sheets = render::export_as(&world, typeset, ident, today, &[], false)?;
     sheets.finish_print(output, BOOKLET_TEMPLATE)?;
     Ok(sheets)
 }

@@ -8,6 +8,9 @@
 //! numbered section or sub-section (its title, lead and prose, without its sub-sections).
 
 use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -24,7 +27,7 @@ use crate::output::{Output, Profile};
 /// The version of the JSON's shape. The templates refuse data of another version; raise it
 /// with every change a template could notice (a renamed or removed field, a new role or node
 /// kind), and say what changed in `templates/README.md`.
-pub const SCHEMA: u32 = 2;
+pub const SCHEMA: u32 = 3;
 
 /// A part and the language it is written in.
 #[derive(Debug, Clone, Serialize)]
@@ -79,6 +82,34 @@ pub struct Report {
     /// the JSON, until then.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub breaks: Vec<String>,
+    /// Where each part came from in the data, for messages about the laid-out pages
+    /// ([`crate::proof`]); not in the JSON.
+    #[serde(skip)]
+    pub origins: Arc<BTreeMap<String, Origin>>,
+}
+
+/// Where a part of a report is written: its file, the file's text, and the part's key or
+/// heading in it.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    pub range: Range<usize>,
+}
+
+impl Report {
+    /// Where the part the templates name `part` is written: `tagline`, `quote`, `city`,
+    /// `networks`, `takeaways/2`, `figures/mayor`, a section or a paragraph in it (`3.1`,
+    /// `3.1/2/0`), the closing note (`closing/0`).
+    pub fn origin(&self, part: &str) -> Option<&Origin> {
+        let key = match part.split_once('/') {
+            Some(("takeaways", _)) => "takeaways",
+            Some(("figures", figure)) => figure,
+            Some((first, _)) => first,
+            None => part,
+        };
+        self.origins.get(key)
+    }
 }
 
 /// PDF metadata.
@@ -100,6 +131,8 @@ pub struct SiteOut {
 /// One row of the key-figures box.
 #[derive(Debug, Clone, Serialize)]
 pub struct Figure {
+    /// Which figure it is: `population`, `location` or `mayor`.
+    pub name: &'static str,
     pub label: String,
     pub value: Part<Vec<Inline>>,
 }
@@ -271,6 +304,15 @@ pub fn localize(data: &Data, city: &City, lang: &str, output: Output, date: Opti
     let mut sections = sections(&mut picker, &chrome["update_title"]);
     place_missing_footnotes(&mut sections, city);
     key_footnotes(&mut sections, &city.slug);
+    let (mut tagline, mut takeaways, mut quote, mut location) = (tagline, takeaways, quote, location);
+    bind_one_letter_words(&mut sections, &mut [&mut tagline, &mut location], &mut takeaways, &mut quote);
+    let parts = [
+        ("tagline", tagline.lang.as_str()),
+        ("takeaways", takeaways.lang.as_str()),
+        ("quote", quote.lang.as_str()),
+        ("location", location.lang.as_str()),
+    ];
+    let origins = Arc::new(origins(data, city, &parts, &sections, lang));
 
     let mayor = match &facts.mayor.party {
         Some(p) => format!("{} ({})", facts.mayor.name, p.get(lang, default)),
@@ -287,9 +329,9 @@ pub fn localize(data: &Data, city: &City, lang: &str, output: Output, date: Opti
         content: vec![Inline::Text { text: s }],
     };
     let figures = vec![
-        Figure { label: strings.get("population").to_string(), value: plain(population) },
-        Figure { label: strings.get("location").to_string(), value: location },
-        Figure { label: strings.get("mayor").to_string(), value: plain(mayor) },
+        Figure { name: "population", label: strings.get("population").to_string(), value: plain(population) },
+        Figure { name: "location", label: strings.get("location").to_string(), value: location },
+        Figure { name: "mayor", label: strings.get("mayor").to_string(), value: plain(mayor) },
     ];
 
     let date = date.or(facts.date).unwrap_or(Date { year: facts.update_year, month: 1, day: 1 });
@@ -317,10 +359,73 @@ pub fn localize(data: &Data, city: &City, lang: &str, output: Output, date: Opti
         figures,
         networks: facts.networks.clone(),
         sections,
-        closing: strings.closing.clone(),
+        closing: {
+            let mut closing = strings.closing.clone();
+            if binds_one_letter_words(lang) {
+                for_each_inline(&mut [], &mut None, &mut closing, &mut |i| {
+                    if let Inline::Text { text } = i {
+                        *text = bind_after_one_letter(text);
+                    }
+                });
+            }
+            closing
+        },
         coverage: picker.coverage,
         breaks: Vec::new(),
+        origins,
     }
+}
+
+/// Where each part of the report is written: the front-matter keys `parts` (each with the
+/// language it is shown in), the sections, the facts of `city.toml` and the closing note.
+fn origins(
+    data: &Data,
+    city: &City,
+    parts: &[(&str, &str)],
+    sections: &[SectionOut],
+    lang: &str,
+) -> BTreeMap<String, Origin> {
+    let mut out = BTreeMap::new();
+    let at = |path: &std::path::Path, text: &Arc<str>, range: Range<usize>| Origin {
+        path: path.to_path_buf(),
+        text: text.clone(),
+        range,
+    };
+    for (key, part_lang) in parts {
+        if let Some(t) = city.texts.get(*part_lang) {
+            let range = key_range(&t.source.text, key);
+            out.insert(key.to_string(), at(&t.source.path, &t.source.text, range));
+        }
+    }
+    let mut all: Vec<&SectionOut> = Vec::new();
+    let mut stack: Vec<&SectionOut> = sections.iter().rev().collect();
+    while let Some(s) = stack.pop() {
+        all.push(s);
+        stack.extend(s.subsections.iter().rev());
+    }
+    for s in all {
+        let Some(t) = city.texts.get(&s.lang) else { continue };
+        if let Some(written) = t.sections.iter().find(|x| x.id == s.id) {
+            let range = written.span.start + t.source.offset..written.span.end + t.source.offset;
+            out.insert(s.number.clone(), at(&t.source.path, &t.source.text, range));
+        }
+    }
+    let (path, text) = &city.facts_source;
+    for (name, key) in
+        [("city", "name"), ("population", "population"), ("mayor", "mayor"), ("networks", "networks")]
+    {
+        out.insert(name.to_string(), at(path, text, key_range(text, key)));
+    }
+    if let Some((path, text)) = data.strings_sources.get(lang) {
+        out.insert("closing".to_string(), at(path, text, key_range(text, "closing")));
+    }
+    out
+}
+
+/// The line of `key` in a TOML text, as `key = …` or as the table `[key]`.
+fn key_range(text: &str, key: &str) -> Range<usize> {
+    let range = crate::model::key_range(text, key);
+    if range.is_empty() { crate::model::key_range(text, &format!("[{key}]")) } else { range }
 }
 
 /// A footnote cited again refers to its first citation; when the section of the first citation
@@ -362,6 +467,57 @@ fn place_missing_footnotes(sections: &mut [SectionOut], city: &City) {
         }
         _ => {}
     });
+}
+
+/// Polish typesetting never leaves a one-letter word (`w`, `z`, `i`, `a`, `o`, `u`) at the end of
+/// a line: in every part written in Polish, the space after one becomes a no-break space.
+fn bind_one_letter_words(
+    sections: &mut [SectionOut],
+    parts: &mut [&mut Part<Vec<Inline>>],
+    takeaways: &mut Part<Vec<Vec<Inline>>>,
+    quote: &mut Part<Quote>,
+) {
+    let bind = &mut |i: &mut Inline| {
+        if let Inline::Text { text } = i {
+            *text = bind_after_one_letter(text);
+        }
+    };
+    let mut stack: Vec<&mut SectionOut> = sections.iter_mut().collect();
+    while let Some(s) = stack.pop() {
+        if binds_one_letter_words(&s.lang) {
+            for_each_inline(&mut s.title, &mut s.lead, &mut s.blocks, bind);
+        }
+        stack.extend(s.subsections.iter_mut());
+    }
+    for part in parts.iter_mut().filter(|p| binds_one_letter_words(&p.lang)) {
+        for_each_inline(&mut part.content, &mut None, &mut [], bind);
+    }
+    if binds_one_letter_words(&takeaways.lang) {
+        for t in &mut takeaways.content {
+            for_each_inline(t, &mut None, &mut [], bind);
+        }
+    }
+    if binds_one_letter_words(&quote.lang) {
+        for_each_inline(&mut quote.content.text, &mut None, &mut [], bind);
+    }
+}
+
+/// The languages whose typesetting keeps one-letter words with the next word.
+fn binds_one_letter_words(lang: &str) -> bool {
+    lang == "pl"
+}
+
+/// `text` with a no-break space after each one-letter word.
+pub fn bind_after_one_letter(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let one_letter = i >= 1
+            && chars[i - 1].is_alphabetic()
+            && (i < 2 || !chars[i - 2].is_alphanumeric() && !matches!(chars[i - 2], '\'' | '’' | '-'));
+        out.push(if c == ' ' && one_letter { '\u{A0}' } else { c });
+    }
+    out
 }
 
 /// Names each footnote by its place in the report (`milan/1`, `milan/2`, … in reading order):
@@ -544,6 +700,18 @@ mod tests {
         assert_eq!(fill("Page {page} of {pages}", &[("year", "2023")]), "Page {page} of {pages}");
         let values = [("city", "{tagline}"), ("tagline", "a {city} {"), ("year", "2023")];
         assert_eq!(fill("{city} – {tagline} {", &values), "{tagline} – a {city} { {");
+    }
+
+    #[test]
+    fn one_letter_words_keep_to_the_next_word() {
+        assert_eq!(
+            bind_after_one_letter("w Warszawie i z Krakowa"),
+            "w\u{A0}Warszawie i\u{A0}z\u{A0}Krakowa"
+        );
+        assert_eq!(bind_after_one_letter("(a to) jest"), "(a\u{A0}to) jest");
+        // Not the last letter of a longer word, nor an abbreviation's letter after an apostrophe.
+        assert_eq!(bind_after_one_letter("dom i ogród"), "dom i\u{A0}ogród");
+        assert_eq!(bind_after_one_letter("l'a b"), "l'a b");
     }
 
     #[test]

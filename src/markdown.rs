@@ -373,10 +373,12 @@ pub const MAX_FOOTNOTES: usize = 1000;
 /// How deep lists, quotes and emphasis may nest.
 pub const MAX_NESTING: usize = 12;
 
-/// Runs of more characters than this without a break opportunity get one (a soft hyphen
-/// between letters, else a zero-width space), so a long compound word, hash or identifier
-/// breaks inside the text area instead of running off the page. Both are invisible unless a
-/// line breaks there, and text extraction and screen readers ignore them.
+/// Runs of more characters than this without a break opportunity, that are not words, get one
+/// (a zero-width space every so many characters), so a hash or an identifier breaks inside the
+/// text area instead of running off the page; the templates turn it into a break opportunity
+/// that leaves no character in the PDF. Words (runs of letters) are left whole: they hyphenate
+/// by their language's patterns, and a soft hyphen inserted into them would break ordinary
+/// compounds at the wrong place and stay in the PDF's text.
 pub const LONGEST_RUN: usize = 30;
 
 /// Only these addresses become links in a published report.
@@ -404,25 +406,36 @@ fn breakable(mut inlines: Vec<Inline>) -> Vec<Inline> {
     inlines
 }
 
-/// `text` with a break opportunity after every [`LONGEST_RUN`] characters that have none.
+/// `text` with a break opportunity (U+200B) after every [`LONGEST_RUN`] characters of each
+/// run that has none and is not a word (letters, marks and apostrophes).
 pub fn break_long_runs(text: &str) -> String {
+    let breaks = |c: char| c.is_whitespace() || matches!(c, '-' | '/' | '\u{200B}' | '\u{AD}');
+    let is_word = |run: &str| run.chars().all(|c| c.is_alphabetic() || matches!(c, '\'' | '’') || is_mark(c));
     let mut out = String::with_capacity(text.len() + text.len() / LONGEST_RUN * 3);
-    let mut run = 0;
-    let mut prev = ' ';
-    for c in text.chars() {
-        if c.is_whitespace() || matches!(c, '-' | '/' | '\u{200B}' | '\u{AD}') {
-            run = 0;
-        } else {
-            if run == LONGEST_RUN {
-                out.push(if prev.is_alphabetic() && c.is_alphabetic() { '\u{AD}' } else { '\u{200B}' });
-                run = 0;
+    let mut rest = text;
+    while !rest.is_empty() {
+        let end = rest.find(breaks).unwrap_or(rest.len());
+        let (run, after) = rest.split_at(end);
+        if run.chars().count() > LONGEST_RUN && !is_word(run) {
+            for (i, c) in run.chars().enumerate() {
+                if i > 0 && i % LONGEST_RUN == 0 {
+                    out.push('\u{200B}');
+                }
+                out.push(c);
             }
-            run += 1;
+        } else {
+            out.push_str(run);
         }
-        out.push(c);
-        prev = c;
+        let sep = after.chars().next().map_or(0, char::len_utf8);
+        out.push_str(&after[..sep]);
+        rest = &after[sep..];
     }
     out
+}
+
+/// A combining mark (accents written as separate characters).
+fn is_mark(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
 }
 
 /// Builds the tree from pulldown-cmark's event stream.
@@ -781,20 +794,24 @@ mod tests {
     fn long_runs_get_break_opportunities_and_links_stay_exact() {
         let word = "Donaudampfschifffahrtselektrizitätenhauptbetriebswerkbauunterbeamtengesellschaft";
         let hash = "3f9a1c0d5e7b2a4c6e8f0a1b3c5d7e9f1a2b4c6d8e0f";
-        let s = body(&format!("# A {{#a}}\n\n{word} `{hash}` [{hash}](https://e.org/{hash})\n")).unwrap();
+        let s =
+            body(&format!("# A {{#a}}\n\n{word} `{hash}` [{hash}](https://e.org/{hash}) {hash}\n")).unwrap();
         let Block::Paragraph { content } = &s[0].blocks[0] else { panic!() };
+        // A word is left whole: it hyphenates by its language's patterns.
         let Inline::Text { text } = &content[0] else { panic!("{content:?}") };
-        assert!(text.contains('\u{AD}') && !text.contains('\u{200B}'), "{text:?}");
-        assert_eq!(text.replace('\u{AD}', ""), format!("{word} "));
+        assert_eq!(text, &format!("{word} "));
         let Inline::Code { text } = &content[1] else { panic!() };
         assert!(text.contains('\u{200B}'));
-        let Inline::Link { url, content } = &content[3] else { panic!("{content:?}") };
+        let Inline::Link { url, content: shown } = &content[3] else { panic!("{content:?}") };
         assert_eq!(url, &format!("https://e.org/{hash}"));
-        assert_eq!(content, &vec![Inline::Text { text: hash.into() }]);
-        assert_eq!(plain_text(&[Inline::Text { text: break_long_runs(word) }]), word);
-        // No run is longer than the limit; short words and spaced text are untouched.
+        assert_eq!(shown, &vec![Inline::Text { text: hash.into() }]);
+        let Inline::Text { text } = &content[4] else { panic!("{content:?}") };
+        assert_eq!(text.replace('\u{200B}', ""), format!(" {hash}"));
+        // No run of a hash is longer than the limit; short words and spaced text are untouched.
         assert!(break_long_runs(hash).split('\u{200B}').all(|r| r.chars().count() <= LONGEST_RUN));
         assert_eq!(break_long_runs("a b-c/d"), "a b-c/d");
+        assert_eq!(break_long_runs(word), word);
+        assert!(!break_long_runs(&format!("{word} {word}")).contains(['\u{AD}', '\u{200B}']));
     }
 
     #[test]

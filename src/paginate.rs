@@ -1,5 +1,5 @@
 //! A check of the laid-out pages: prose paragraphs that leave a single line alone at the foot
-//! or the top of a page.
+//! or the top of a page, and footnotes that went to a later page than their markers.
 //!
 //! Typst keeps two lines of a paragraph together on each side of a page break, but it moves a
 //! line whose footnote does not fit onto the next page after that check, so the line before
@@ -10,15 +10,9 @@
 
 use std::collections::BTreeMap;
 
-use typst::foundations::{Content, Value};
-use typst::introspection::{Location, MetadataElem, Tag};
-use typst::layout::{Frame, FrameItem, Point, Transform};
-use typst::model::{FootnoteEntry, ParElem};
-use typst::pdf::ArtifactElem;
-use typst_layout::PagedDocument;
-
 use crate::localize::{Role, SectionOut};
 use crate::markdown::Block;
+use crate::proof::page::{Ink, Pages};
 
 /// The label of the metadata that names a paragraph (templates/prose.typ).
 pub const PARAGRAPH_LABEL: &str = "cityreport-paragraph";
@@ -28,93 +22,59 @@ pub const PARAGRAPH_LABEL: &str = "cityreport-paragraph";
 const SAME_LINE_PT: f64 = 4.0;
 
 /// The names of the prose paragraphs that have a single line alone on a page, in order.
-pub fn lonely_paragraphs(document: &PagedDocument) -> Vec<String> {
-    let mut walk = Walk::default();
-    for (page, p) in document.pages().iter().enumerate() {
-        walk.frame(&p.frame, Transform::identity(), page);
-    }
-    walk.paragraphs.into_iter().filter(|p| p.is_lonely()).filter_map(|p| p.name).collect()
-}
-
-/// A paragraph's lines: baselines per page.
-#[derive(Default)]
-struct Paragraph {
-    name: Option<String>,
-    baselines: BTreeMap<usize, Vec<f64>>,
-}
-
-impl Paragraph {
-    fn lines(baselines: &[f64]) -> usize {
-        let mut ys = baselines.to_vec();
-        ys.sort_by(f64::total_cmp);
-        1 + ys.windows(2).filter(|w| w[1] - w[0] > SAME_LINE_PT).count()
-    }
-
-    fn is_lonely(&self) -> bool {
-        if self.baselines.len() < 2 {
-            return false;
-        }
-        let first = self.baselines.values().next().map_or(0, |b| Self::lines(b));
-        let last = self.baselines.values().next_back().map_or(0, |b| Self::lines(b));
-        first < 2 || last < 2
-    }
-}
-
-/// What text belongs to while walking: a paragraph, or something inside it that is not its
-/// text (a footnote entry, a running header or footer).
-enum Open {
-    Paragraph(Location, usize),
-    Other(Location),
-}
-
-#[derive(Default)]
-struct Walk {
-    open: Vec<Open>,
-    paragraphs: Vec<Paragraph>,
-}
-
-impl Walk {
-    fn frame(&mut self, frame: &Frame, ts: Transform, page: usize) {
-        for (pos, item) in frame.items() {
-            match item {
-                FrameItem::Group(group) => {
-                    let ts = ts.pre_concat(Transform::translate(pos.x, pos.y)).pre_concat(group.transform);
-                    self.frame(&group.frame, ts, page);
-                }
-                FrameItem::Text(_) => {
-                    if let Some(Open::Paragraph(_, index)) = self.open.last() {
-                        let y = Point::new(pos.x, pos.y).transform(ts).y.to_pt();
-                        self.paragraphs[*index].baselines.entry(page).or_default().push(y);
-                    }
-                }
-                FrameItem::Tag(Tag::Start(content, _)) => self.start(content),
-                FrameItem::Tag(Tag::End(location, ..)) => {
-                    if let Some(at) = self.open.iter().rposition(|o| match o {
-                        Open::Paragraph(l, _) | Open::Other(l) => l == location,
-                    }) {
-                        self.open.truncate(at);
-                    }
-                }
-                _ => {}
+pub fn lonely_paragraphs(pages: &Pages) -> Vec<String> {
+    // Per named paragraph, its text's baselines per page.
+    let mut baselines: BTreeMap<usize, BTreeMap<usize, Vec<f64>>> = BTreeMap::new();
+    for page in &pages.pages {
+        for m in &page.marks {
+            if let (Some(p), Ink::Text { baseline, .. }) = (m.paragraph, &m.ink) {
+                baselines.entry(p).or_default().entry(page.index).or_default().push(*baseline);
             }
         }
     }
+    baselines.into_iter().filter(|(_, b)| is_lonely(b)).map(|(p, _)| pages.paragraphs[p].clone()).collect()
+}
 
-    fn start(&mut self, content: &Content) {
-        let Some(location) = content.location() else { return };
-        if content.is::<ParElem>() {
-            self.paragraphs.push(Paragraph::default());
-            self.open.push(Open::Paragraph(location, self.paragraphs.len() - 1));
-        } else if content.is::<FootnoteEntry>() || content.is::<ArtifactElem>() {
-            self.open.push(Open::Other(location));
-        } else if let Some(meta) = content.to_packed::<MetadataElem>()
-            && content.label().is_some_and(|l| l.resolve().as_str() == PARAGRAPH_LABEL)
-            && let Some(Open::Paragraph(_, index)) = self.open.last()
-            && let Value::Str(name) = &meta.value
-        {
-            self.paragraphs[*index].name = Some(name.to_string());
+/// The number of lines in a paragraph's part on one page.
+fn lines(baselines: &[f64]) -> usize {
+    let mut ys = baselines.to_vec();
+    ys.sort_by(f64::total_cmp);
+    1 + ys.windows(2).filter(|w| w[1] - w[0] > SAME_LINE_PT).count()
+}
+
+fn is_lonely(baselines: &BTreeMap<usize, Vec<f64>>) -> bool {
+    if baselines.len() < 2 {
+        return false;
+    }
+    let first = baselines.values().next().map_or(0, |b| lines(b));
+    let last = baselines.values().next_back().map_or(0, |b| lines(b));
+    first < 2 || last < 2
+}
+
+/// The places to start a new page so that each footnote prints on its marker's page: the
+/// named paragraph holding a marker whose entry went to a later page. Typst moves a line of the
+/// flow with its note itself, but not one inside a list item, whose paragraphs stand for the
+/// item (`milan/4/5/4/1` becomes `milan/4/5/4/0`: the list continues on the next page there).
+pub fn notes_on_later_pages(pages: &Pages) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for note in &pages.notes {
+        let (Some(marker), Some(p)) = (note.marker, note.paragraph) else { continue };
+        if note.entry == marker {
+            continue;
+        }
+        let name = &pages.paragraphs[p];
+        let mut parts: Vec<&str> = name.split('/').collect();
+        // slug/section/block/item/paragraph: the item's first paragraph.
+        if parts.len() >= 5 {
+            let last = parts.len() - 1;
+            parts[last] = "0";
+        }
+        let place = parts.join("/");
+        if !out.contains(&place) {
+            out.push(place);
         }
     }
+    out
 }
 
 /// Where to start a new page so that the paragraph named `name` (`"milan/3.1/2/0"`) leaves no
@@ -125,6 +85,10 @@ impl Walk {
 pub fn break_point(reports: &[(&str, &[SectionOut])], name: &str) -> String {
     let mut parts = name.split('/');
     let (Some(slug), Some(number)) = (parts.next(), parts.next()) else { return name.to_string() };
+    // A section's lead opens the section: the section starts on the next page.
+    if name.ends_with("/lead") {
+        return format!("{slug}/{number}");
+    }
     let Ok(path) = parts.map(str::parse::<usize>).collect::<Result<Vec<_>, _>>() else {
         return name.to_string();
     };
@@ -196,6 +160,8 @@ mod tests {
         // Inside a list, not first: the paragraph.
         assert_eq!(at("c/2/3/0/1"), "c/2/3/0/1");
         assert_eq!(at("c/2/3/1/0"), "c/2/3/1/0");
+        // A lead: its section.
+        assert_eq!(at("c/2.1/lead"), "c/2.1");
         // Names it does not know stay as they are.
         assert_eq!(at("c/closing/0"), "c/closing/0");
         assert_eq!(at("other/2/0"), "other/2/0");

@@ -16,6 +16,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::localize::Report;
 use crate::model::Date;
 use crate::output::{Output, Profile};
+use crate::proof::Setting;
 use crate::world::{MAIN_PATH, ReportWorld, Shared};
 
 /// The longest report: Milan's has 14 pages; a data file at its size limit makes about 240.
@@ -83,11 +84,30 @@ pub fn render_json(shared: &Arc<Shared>, report: &Report, json: Vec<u8>) -> Resu
             .hint("a city report is a few dozen pages: check the texts for pasted material")
             .into());
     }
+    let typeset = proofed(&world, typeset, &[report], Setting::of(report.output, false))?;
     let mut rendered = export(&world, typeset, ident, today, standards)?;
     if report.output.profile == Profile::Print {
         rendered.finish_print(report.output, MAIN_PATH)?;
     }
     Ok(rendered)
+}
+
+/// Proofs the `typeset` document of `world` ([`crate::proof`]) made of `reports` as `setting`
+/// says: its errors fail the document (with Typst's warnings), its warnings join Typst's.
+pub(crate) fn proofed(
+    world: &ReportWorld,
+    mut typeset: Typeset,
+    reports: &[&Report],
+    setting: Setting,
+) -> Result<Typeset, Diagnostics> {
+    let findings = crate::proof::proof(&typeset.document, &setting);
+    let mut found = crate::proof::diagnostics(&findings, reports, world);
+    if found.iter().any(|d| !d.warning) {
+        found.append(&mut typeset.warnings);
+        return Err(Diagnostics(found));
+    }
+    typeset.warnings.append(&mut found);
+    Ok(typeset)
 }
 
 /// How many times a document is typeset again to start lonely paragraphs on a new page
@@ -119,7 +139,10 @@ fn more_breaks(document: &PagedDocument, breaks: &[String], reports: &[&Report])
     let sections: Vec<(&str, &[crate::localize::SectionOut])> =
         reports.iter().map(|r| (r.slug.as_str(), r.sections.as_slice())).collect();
     let mut more = breaks.to_vec();
-    for name in crate::paginate::lonely_paragraphs(document) {
+    let pages = crate::proof::page::Pages::read(document);
+    let lonely = crate::paginate::lonely_paragraphs(&pages);
+    let moved = crate::paginate::notes_on_later_pages(&pages);
+    for name in lonely.into_iter().chain(moved) {
         let place = crate::paginate::break_point(&sections, &name);
         if !more.contains(&place) {
             more.push(place);
@@ -161,16 +184,6 @@ pub struct Typeset {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Compiles the World's document and exports it as PDF ([`typeset`], then [`export`]).
-pub fn compile(
-    world: &ReportWorld,
-    ident: String,
-    today: Datetime,
-    standards: &[PdfStandard],
-) -> Result<Rendered, Diagnostics> {
-    export(world, typeset(world)?, ident, today, standards)
-}
-
 /// Compiles the World's document: its pages, laid out.
 pub fn typeset(world: &ReportWorld) -> Result<Typeset, Diagnostics> {
     let Warned { output, warnings } = typst::compile::<PagedDocument>(world);
@@ -187,13 +200,26 @@ pub fn typeset(world: &ReportWorld) -> Result<Typeset, Diagnostics> {
 
 /// Exports the `typeset` document of `world` as PDF with the identifier `ident` and the date
 /// `today`, made to the PDF `standards` (Typst checks them as it writes the PDF: a violation
-/// is an error located in the template or data that caused it).
+/// is an error located in the template or data that caused it), tagged for screen readers.
 pub fn export(
     world: &ReportWorld,
     typeset: Typeset,
     ident: String,
     today: Datetime,
     standards: &[PdfStandard],
+) -> Result<Rendered, Diagnostics> {
+    export_as(world, typeset, ident, today, standards, true)
+}
+
+/// [`export`], tagged or not: booklet sheets are not tagged (their pages are pictures of the
+/// print file's, whose structure they cannot carry), so they claim no structure either.
+pub fn export_as(
+    world: &ReportWorld,
+    typeset: Typeset,
+    ident: String,
+    today: Datetime,
+    standards: &[PdfStandard],
+    tagged: bool,
 ) -> Result<Rendered, Diagnostics> {
     let Typeset { document, warnings } = typeset;
     let options = PdfOptions {
@@ -206,9 +232,21 @@ pub fn export(
                 format!("cannot make these PDF standards: {}", e.message()),
             )
         })?,
+        tagged,
         ..PdfOptions::default()
     };
-    let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| Diagnostics(convert(world, &errors)))?;
+    let mut pdf =
+        typst_pdf::pdf(&document, &options).map_err(|errors| Diagnostics(convert(world, &errors)))?;
+    // Under PDF/UA Typst joins a link's lines into one annotation, which Chrome clicks as the
+    // box around them all (see `links`).
+    if standards.contains(&PdfStandard::Ua_1) {
+        pdf = crate::links::one_per_line(pdf).map_err(|e| {
+            Diagnostic::file(
+                MAIN_PATH.trim_start_matches('/'),
+                format!("cannot write the links one per line: {e:#}"),
+            )
+        })?;
+    }
     Ok(Rendered { pdf, pages: document.pages().len(), warnings, document })
 }
 
@@ -262,9 +300,26 @@ pub(crate) fn set_bleed_boxes(pdf: Vec<u8>, bleed_mm: f64) -> anyhow::Result<Vec
         group.set("CS", Object::Name(b"DeviceCMYK".to_vec()));
         stream.dict.set("Group", Object::Dictionary(group));
     }
+    display_doc_title(&mut update)?;
     let mut out = Vec::new();
     update.save_to(&mut out)?;
     Ok(out)
+}
+
+/// Makes a viewer show the document's title rather than its file name (`/DisplayDocTitle`),
+/// as the web and archive files do (PDF/UA asks it; Typst writes it only then).
+fn display_doc_title(update: &mut lopdf::IncrementalDocument) -> anyhow::Result<()> {
+    use lopdf::Object;
+    let root = update.get_prev_documents().trailer.get(b"Root")?.as_reference()?;
+    update.opt_clone_object_to_new_document(root)?;
+    let catalog = update.new_document.get_object_mut(root)?.as_dict_mut()?;
+    let mut prefs = match catalog.get(b"ViewerPreferences") {
+        Ok(Object::Dictionary(d)) => d.clone(),
+        _ => lopdf::Dictionary::new(),
+    };
+    prefs.set("DisplayDocTitle", Object::Boolean(true));
+    catalog.set("ViewerPreferences", Object::Dictionary(prefs));
+    Ok(())
 }
 
 /// Typst diagnostics as ours: file (relative to the project), text and range.
@@ -341,8 +396,13 @@ mod tests {
 
     #[test]
     fn the_templates_refuse_another_schema_version() {
-        let result = render_edited(|j| j["schema"] = 3.into());
-        fails_in(result, "templates/report.typ", "report.json has schema 3, these templates read schema 2");
+        let other = crate::localize::SCHEMA + 1;
+        let result = render_edited(|j| j["schema"] = other.into());
+        let says = format!(
+            "report.json has schema {other}, these templates read schema {}",
+            crate::localize::SCHEMA
+        );
+        fails_in(result, "templates/report.typ", &says);
         let result = render_edited(|j| _ = j.as_object_mut().unwrap().remove("schema"));
         fails_in(result, "templates/report.typ", "report.json has schema none");
     }

@@ -195,10 +195,10 @@ fn a_screen_reader_meets_the_abstract_in_its_roles() {
     assert!(said.starts_with("„Mailand ist eine Gemeinschaft") && said.ends_with("hat.“"), "{said:?}");
     assert_eq!(children(&quote)[1].text(&tagged), "— Giuseppe Sala, Bürgermeister von Mailand");
     // Three key figures, each a label and its value; the location fell back to English and
-    // says so.
+    // is marked so.
     let items = children(&figures);
     assert_eq!(items.len(), 3, "{tree}");
-    let labels = ["EINWOHNER:INNEN", "LAGE/ REGION", "BÜRGERMEISTER:IN"];
+    let labels = ["EINWOHNER:INNEN", "LAGE/REGION", "BÜRGERMEISTER:IN"];
     for (item, label) in items.iter().zip(labels) {
         let roles: Vec<&str> = children(item).iter().map(|c| c.role.as_str()).collect();
         assert_eq!(roles, ["Lbl", "LBody"], "{tree}");
@@ -206,12 +206,11 @@ fn a_screen_reader_meets_the_abstract_in_its_roles() {
     }
     assert_eq!(children(items[0])[1].text(&tagged), "1.398.765");
     assert_eq!(items[1].lang.as_deref(), Some("en-GB"), "{tree}");
-    // The fallback note is a sentence of its own, in German.
+    // The fallback mark is a paragraph of its own, in German.
     let note = children(children(items[1])[1]).into_iter().find(|e| e.lang.as_deref() == Some("de-DE"));
-    assert_eq!(
-        note.map(|n| n.text(&tagged)).as_deref(),
-        Some("Dieser Abschnitt ist nur auf Englisch verfügbar.")
-    );
+    assert_eq!(note.map(|n| n.text(&tagged)).as_deref(), Some("ENGLISCH"), "{tree}");
+    // The contents reads each marked title with a space before its mark.
+    assert!(tree.contains("Local background and context ENGLISCH"), "{tree}");
 }
 
 #[test]

@@ -24,7 +24,11 @@ fn the_json_carries_its_schema_levels_roles_and_every_fixed_string() {
     let out = run(&repo(), &["export-data", "milan", "--lang", "fr"]);
     must_succeed(&out);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["schema"], 2);
+    assert_eq!(json["schema"], 3);
+    // Each key figure names what it is (the proof of the pages reports it by that name).
+    let figures: Vec<&str> =
+        json["figures"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert_eq!(figures, ["population", "location", "mayor"]);
     let sections = json["sections"].as_array().unwrap();
     let roles: Vec<&str> = sections.iter().map(|s| s["role"].as_str().unwrap()).collect();
     assert_eq!(roles, ["abstract", "section", "section", "section", "update"]);
@@ -40,9 +44,11 @@ fn the_json_carries_its_schema_levels_roles_and_every_fixed_string() {
     let keys: Vec<&String> = json["strings"].as_object().unwrap().keys().collect();
     let expected = [
         "back_cover",
+        "back_cover_bundle",
         "bundle_title",
         "contents",
         "cover_label",
+        "fallback_mark",
         "fallback_note",
         "key_figures",
         "key_takeaways",

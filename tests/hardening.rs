@@ -8,8 +8,8 @@ use proptest::prelude::*;
 
 use crate::common::*;
 
-/// The text area's right edge on a web page (A4, 22 mm margins), in points.
-const TEXT_RIGHT: f32 = (210.0 - 22.0) / 25.4 * 72.0;
+/// The text area's right edge on a web page (A4, 37 mm margins), in points.
+const TEXT_RIGHT: f32 = (210.0 - 37.0) / 25.4 * 72.0;
 
 /// A 120-letter compound word, a long hash and a long identifier in a paragraph: no ink right
 /// of the text area on any page but the cover (whose accents reach the edge by design).
@@ -237,7 +237,7 @@ fn yellow(p: &image::Rgb<u8>) -> bool {
 }
 
 /// Takeaway numbers of two digits do not touch their text; inline code is set at 0.9 of the
-/// text around it (9 pt in 10 pt text), not smaller; the lead's bar reaches as low as its
+/// text around it (9.9 pt in 11 pt text), not smaller; the lead's bar reaches as low as its
 /// text.
 #[test]
 fn numerals_code_and_lead_bar_are_laid_out_right() {
@@ -247,7 +247,7 @@ fn numerals_code_and_lead_bar_are_laid_out_right() {
     // The takeaways: the boxes are runs of rows with yellow at their left edge.
     let boxes_page = pdf.pages_with("Takeaway 10,")[0] + 1;
     let pic = page(boxes_page);
-    let left = (22.0 / 25.4 * 72.0 * 2.0) as u32 + 4;
+    let left = (37.0 / 25.4 * 72.0 * 2.0) as u32 + 4;
     let rows: Vec<u32> = (0..pic.height()).filter(|&y| yellow(pic.get_pixel(left, y))).collect();
     let mut bands: Vec<(u32, u32)> = Vec::new();
     for y in rows {
@@ -285,8 +285,8 @@ fn numerals_code_and_lead_bar_are_laid_out_right() {
     // Inline code: the font sizes set on the page with the code.
     let code_page = pdf.pages_with("cityreport build --force")[0];
     let sizes = pdf.font_sizes(code_page);
-    assert!(sizes.contains(&9.0), "no 9 pt text (the code) among {sizes:?}");
-    assert!(!sizes.iter().any(|s| (*s - 7.2).abs() < 0.05), "code at 7.2 pt (0.72 of the text): {sizes:?}");
+    assert!(sizes.iter().any(|s| (*s - 9.9).abs() < 0.05), "no 9.9 pt text (the code) among {sizes:?}");
+    assert!(!sizes.iter().any(|s| (*s - 7.92).abs() < 0.05), "code at 7.92 pt (0.72 of the text): {sizes:?}");
 
     // The lead: its yellow bar, left of the text, runs down to the text's last descender.
     let lead_page = pdf.pages_with("slowly and gently")[0] + 1;

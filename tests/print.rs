@@ -71,7 +71,9 @@ fn print_pages_have_trim_bleed_and_media_boxes() {
 }
 
 /// No RGB (nor grey) colour in any page's content or the forms it draws: every colour is set
-/// with `k`/`K` (DeviceCMYK), and black text is 100 % K, not rich black.
+/// with `k`/`K` (DeviceCMYK), black text is 100 % K, the rich black of the cover's and back
+/// cover's bands (40/30/30/100) fills only them, and no colour but the crop marks' exceeds
+/// 300 % ink.
 #[test]
 fn print_colours_are_cmyk_only_and_black_is_pure_k() {
     let ops = milan_de_print().0.colour_operators();
@@ -80,11 +82,17 @@ fn print_colours_are_cmyk_only_and_black_is_pure_k() {
     assert!(other.is_empty(), "colour operators other than CMYK: {:?}", &other[..other.len().min(10)]);
     let black = ops.iter().filter(|(_, v)| v[..] == [0.0, 0.0, 0.0, 1.0]).count();
     assert!(black > 100, "black text is not 100 % K ({black} uses)");
-    let rich =
-        ops.iter().filter(|(_, v)| v.len() == 4 && v[3] >= 0.9 && v[..3].iter().any(|c| *c > 0.0)).count();
-    // The crop marks are registration colour (100/100/100/100), stroked: 8 per page.
+    let near = |v: &[f32], w: [f32; 4]| v.len() == 4 && v.iter().zip(w).all(|(a, b)| (a - b).abs() < 0.01);
+    let rich = ops.iter().filter(|(_, v)| v.len() == 4 && v[3] >= 0.9 && v[..3].iter().any(|c| *c > 0.0));
+    // The crop marks are registration colour (100/100/100/100), stroked: 8 per page; the bands,
+    // filled, on the cover and the back cover.
     let marks = ops.iter().filter(|(op, v)| op == "K" && v[..] == [1.0, 1.0, 1.0, 1.0]).count();
-    assert_eq!(rich, marks, "rich black used for anything but the crop marks");
+    let bands = ops.iter().filter(|(op, v)| op == "k" && near(v, [0.4, 0.3, 0.3, 1.0])).count();
+    assert!(bands >= 2, "the bands are not rich black ({bands} fills)");
+    assert_eq!(rich.count(), marks + bands, "rich black used for anything but the crop marks and the bands");
+    let heavy: Vec<_> =
+        ops.iter().filter(|(_, v)| v[..] != [1.0, 1.0, 1.0, 1.0] && v.iter().sum::<f32>() > 3.0).collect();
+    assert!(heavy.is_empty(), "more than 300 % ink: {heavy:?}");
     // The check itself sees colour operators of other kinds: the web file has them.
     let web = Pdf::new(render(&repo(), "milan", "de"));
     assert!(web.colour_operators().iter().any(|(op, _)| op != "k" && op != "K"), "the web file is all CMYK?");

@@ -44,8 +44,18 @@ pub const FIXED: &[Fixed] = &[
     fixed("networks", "the networks' label in the key-figures box", &[]),
     fixed("update_title", "the update section's title", &["year"]),
     fixed("page", "the page number in the footer", &["page", "pages"]),
-    fixed("fallback_note", "the note on a part shown in the default language", &[]),
+    fixed(
+        "fallback_note",
+        "the contents page's notice that parts marked `fallback_mark` are in the default language",
+        &[],
+    ),
+    fixed(
+        "fallback_mark",
+        "the mark beside each part shown in the default language (its name, printed in capitals)",
+        &[],
+    ),
     fixed("back_cover", "print files: the note about the project above the QR code on the back cover", &[]),
+    fixed("back_cover_bundle", "the same on the back cover of a bundle of several cities' reports", &[]),
     fixed("bundle_title", "the title of a bundle of several cities' reports, unless --title gives one", &[]),
     fixed("outdated_note", "the note on a translated part whose default-language text changed since", &[]),
 ];

@@ -919,6 +919,10 @@ fn split_front_matter(text: &str) -> Option<(Range<usize>, usize)> {
 
 /// The byte range of the first line that starts with `key` (for errors about a field), or
 /// the file's start.
+pub(crate) fn key_range(text: &str, key: &str) -> Range<usize> {
+    find(text, key)
+}
+
 fn find(text: &str, key: &str) -> Range<usize> {
     let mut pos = 0;
     for line in text.split_inclusive('\n') {

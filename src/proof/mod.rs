@@ -1,0 +1,140 @@
+//! The proof: the laid-out pages checked against what a reader and a print shop need, after
+//! typesetting and before any file is written.
+//!
+//! [`page`] reads Typst's laid-out pages (the frames: every piece of ink with its place, its
+//! colour, its clipping, and what part of the data it belongs to); [`rules`] holds the checks,
+//! each a named rule. A finding is an error (the report fails, its previous PDF stays) or a
+//! warning (printed with the report's line); it names the page and, where the data made it, the
+//! part of the data in its file (`data/cities/milan/en.md:9: the quote does not fit…`), else the
+//! place in the templates that drew it.
+//!
+//! The proof imports the document and the report's origins; nothing imports it but `render`,
+//! `impose` and `bundle`, which run it on every document they make.
+
+pub mod colour;
+pub mod page;
+pub mod rules;
+
+use std::sync::Arc;
+
+use typst::WorldExt;
+use typst::syntax::Span;
+use typst_layout::PagedDocument;
+
+use crate::diagnostics::Diagnostic;
+use crate::localize::Report;
+use crate::output::{Output, Paper, Profile};
+use crate::world::ReportWorld;
+
+/// What kind of document is proofed.
+#[derive(Debug, Clone, Copy)]
+pub struct Setting {
+    /// A print file: bleed, marks, inks and folios are checked; else contrast on screen.
+    pub print: bool,
+    /// Booklet sheets: the imposition is checked (the pages themselves were proofed as the
+    /// print file they come from).
+    pub booklet: bool,
+    pub paper: Paper,
+    /// The bleed around the trim, in points (0 on the web).
+    pub bleed: f64,
+    /// For booklets: how far the imposed pages' media reach beyond their trim (bleed and slug),
+    /// in points.
+    pub source_outset: f64,
+}
+
+impl Setting {
+    /// The setting for a document made as `output`: `booklet` for the sheets of a booklet, else
+    /// its pages.
+    pub fn of(output: Output, booklet: bool) -> Self {
+        Self {
+            print: output.profile == Profile::Print,
+            booklet,
+            paper: output.paper,
+            bleed: output.bleed_mm() / 25.4 * 72.0,
+            source_outset: (output.bleed_mm() + output.slug_mm()) / 25.4 * 72.0,
+        }
+    }
+}
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// The file must not be published.
+    Error,
+    /// Printed; the file is made.
+    Warning,
+}
+
+/// Where a finding comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Place {
+    /// A part of the data (`milan/quote`, `milan/takeaways/2`) or a paragraph
+    /// (`milan/3.1/2/0`).
+    Data(String),
+    /// The template that drew it.
+    Template(Span),
+    /// Only the page.
+    Page,
+}
+
+/// One thing the proof found.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// The rule's name (README, "Proofing the pages").
+    pub rule: &'static str,
+    pub severity: Severity,
+    /// 0-based.
+    pub page: usize,
+    pub place: Place,
+    /// Starts with the page (`page 5: …`).
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// Proofs the laid-out `document` made as `setting` says.
+pub fn proof(document: &PagedDocument, setting: &Setting) -> Vec<Finding> {
+    rules::all(&page::Pages::read(document), setting)
+}
+
+/// The findings as diagnostics: located in the data through the `reports`' origins, else in
+/// the template (through `world`), else at the document's entry template.
+pub fn diagnostics(findings: &[Finding], reports: &[&Report], world: &ReportWorld) -> Vec<Diagnostic> {
+    findings.iter().map(|f| diagnostic(f, reports, world)).collect()
+}
+
+fn diagnostic(f: &Finding, reports: &[&Report], world: &ReportWorld) -> Diagnostic {
+    let mut d = match &f.place {
+        Place::Data(name) => locate_data(name, reports, &f.message),
+        Place::Template(span) => Some(
+            locate_span(*span, world, &f.message)
+                .unwrap_or_else(|| Diagnostic::file("templates", &f.message)),
+        ),
+        Place::Page => None,
+    }
+    .unwrap_or_else(|| match reports.first() {
+        Some(r) => Diagnostic::file(format!("data/cities/{}", r.slug), f.message.clone()),
+        None => Diagnostic::file("templates", f.message.clone()),
+    });
+    if let Some(hint) = &f.hint {
+        d = d.hint(hint.clone());
+    }
+    d = d.hint(format!("proof rule `{}` (see the README, \"Proofing the pages\")", f.rule));
+    if f.severity == Severity::Warning { d.warning() } else { d }
+}
+
+/// `name` is `slug/part…`: the part's origin in the report of that slug.
+fn locate_data(name: &str, reports: &[&Report], message: &str) -> Option<Diagnostic> {
+    let (slug, part) = name.split_once('/')?;
+    let report = reports.iter().find(|r| r.slug == slug)?;
+    let origin = report.origin(part)?;
+    Some(Diagnostic::at(&origin.path, &origin.text, origin.range.clone(), message.to_string()))
+}
+
+fn locate_span(span: Span, world: &ReportWorld, message: &str) -> Option<Diagnostic> {
+    let id = span.id()?;
+    let name = id.get().vpath().get_without_slash().to_string();
+    let source = typst::World::source(world, id).ok()?;
+    let range = world.range(span)?;
+    let text: Arc<str> = Arc::from(source.text());
+    Some(Diagnostic::at(name, &text, range, message.to_string()))
+}

@@ -1,0 +1,646 @@
+//! The rules of the proof, each a function from the read pages to findings. A rule names what
+//! a reader or a print shop would see wrong and where it comes from: a part of the data (which
+//! the caller locates in its file) or the template that drew it.
+
+use std::collections::BTreeMap;
+
+use typst::syntax::Span;
+
+use super::colour;
+use super::page::{Ink, Mark, Page, Pages, Rect};
+use super::{Finding, Place, Setting, Severity};
+
+/// Lengths in points, compared give or take this.
+const EPS: f64 = 0.3;
+/// Text smaller than this (in points) is small: it prints in one ink.
+pub const SMALL_TEXT_PT: f64 = 10.0;
+/// The thinnest line a press holds (in points).
+pub const HAIRLINE_PT: f64 = 0.25;
+/// Rules thinner than this (in points) are thin: a light tint of them breaks into dots.
+pub const THIN_RULE_PT: f64 = 1.0;
+/// The lightest tint a thin rule may have, in percent of its strongest ink.
+pub const THIN_RULE_TINT: f64 = 30.0;
+/// The most ink a colour may lay down, in percent (the sum of its four inks).
+pub const TOTAL_INK: f64 = 300.0;
+/// The contrast text needs against its ground on screen (WCAG 2, AA), and large text.
+pub const CONTRAST: f64 = 4.5;
+pub const CONTRAST_LARGE: f64 = 3.0;
+/// A text page filled less than this (a fraction of its text area's height) must end a section.
+pub const PAGE_FILL: f64 = 0.25;
+
+/// Every rule that applies to the document's kind, in the order they are reported.
+pub fn all(pages: &Pages, setting: &Setting) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if setting.booklet {
+        out.extend(imposition(pages, setting));
+    } else {
+        out.extend(footnote_pages(pages));
+        out.extend(overflow(pages, setting));
+    }
+    if setting.print {
+        out.extend(safe_area(pages));
+        out.extend(bleed(pages, setting.bleed));
+        out.extend(mark_ink(pages, setting.bleed));
+        out.extend(inks(pages));
+        if !setting.booklet {
+            out.extend(folios(pages, setting));
+        }
+    } else {
+        out.extend(contrast(pages));
+    }
+    if !setting.booklet {
+        out.extend(page_fill(pages, setting));
+    }
+    out
+}
+
+/// Where a mark comes from: the template that drew it, else the paragraph or part it is in
+/// (text Typst makes itself, such as a footnote's number, has no place in a template).
+fn place_of(pages: &Pages, m: &Mark) -> Place {
+    if !m.span.is_detached() {
+        Place::Template(m.span)
+    } else if let Some(p) = m.paragraph {
+        Place::Data(pages.paragraphs[p].clone())
+    } else if let Some(p) = m.part {
+        Place::Data(pages.parts[p].clone())
+    } else {
+        Place::Page
+    }
+}
+
+fn error(rule: &'static str, page: &Page, place: Place, message: String) -> Finding {
+    Finding { rule, severity: Severity::Error, page: page.index, place, message, hint: None }
+}
+
+/// What to do about a part that does not fit: the words that fit where it is.
+fn fits(kept: usize, setting: &Setting) -> String {
+    let paper = paper(setting);
+    if kept == 0 {
+        format!("none of it fits where it is on {paper}: shorten it, a box must fit on one page")
+    } else {
+        format!(
+            "about {kept} of its words fit where it is on {paper}: shorten it, a box must fit on one page"
+        )
+    }
+}
+
+/// The paper, as a print shop names it.
+fn paper(setting: &Setting) -> String {
+    setting.paper.to_string().to_uppercase()
+}
+
+fn mm(pt: f64) -> f64 {
+    pt / 72.0 * 25.4
+}
+
+/// The text of some marks as words, a space where one mark does not follow on from the other.
+fn words<'a>(marks: impl IntoIterator<Item = &'a Mark>) -> usize {
+    let mut text = String::new();
+    let mut last: Option<&Rect> = None;
+    for m in marks {
+        let Some(t) = m.text() else { continue };
+        if let Some(prev) = last
+            && ((prev.y0 - m.rect.y0).abs() > EPS || (m.rect.x0 - prev.x1).abs() > 0.5)
+        {
+            text.push(' ');
+        }
+        text.push_str(t);
+        last = Some(&m.rect);
+    }
+    text.split_whitespace().count()
+}
+
+/// Footnote entries printed on another page than their markers.
+fn footnote_pages(pages: &Pages) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for note in &pages.notes {
+        let Some(marker) = note.marker else { continue };
+        if marker == note.entry {
+            continue;
+        }
+        let place = match note.paragraph {
+            Some(p) => Place::Data(pages.paragraphs[p].clone()),
+            None => Place::Page,
+        };
+        let message = format!(
+            "footnote {} prints on page {}, its marker on page {}",
+            note.number,
+            note.entry + 1,
+            marker + 1
+        );
+        let mut f = error("footnote-page", &pages.pages[marker], place, message);
+        f.hint = Some("cityreport moves a paragraph or list item to the next page with its note; this one it could not move".into());
+        out.push(f);
+    }
+    out
+}
+
+/// What a reader loses: text clipped by its box, running off the page or beyond the text area,
+/// or a part of the data that does not fit on one page.
+fn overflow(pages: &Pages, setting: &Setting) -> Vec<Finding> {
+    // Per part, paragraph or template span: its words, those lost, where.
+    #[derive(Default)]
+    struct Loss<'a> {
+        marks: Vec<(usize, &'a Mark)>,
+        lost: Vec<&'a Mark>,
+        pages: Vec<usize>,
+        how: Option<(usize, &'static str, f64)>,
+    }
+    let mut losses: BTreeMap<(u8, usize), Loss> = BTreeMap::new();
+    let mut spans: Vec<Span> = Vec::new();
+    for page in &pages.pages {
+        let area = match (&pages.geometry, page.is_text()) {
+            (Some(g), true) => Some(page.text_area(g, setting.print)),
+            _ => None,
+        };
+        for m in &page.marks {
+            if m.text().is_none() || m.hidden {
+                continue;
+            }
+            let key = match (m.part, m.paragraph) {
+                (Some(p), _) => (0, p),
+                (None, Some(p)) => (1, p),
+                (None, None) => {
+                    let i = spans.iter().position(|s| *s == m.span).unwrap_or_else(|| {
+                        spans.push(m.span);
+                        spans.len() - 1
+                    });
+                    (2, i)
+                }
+            };
+            let loss = losses.entry(key).or_default();
+            loss.marks.push((page.index, m));
+            if !loss.pages.contains(&page.index) {
+                loss.pages.push(page.index);
+            }
+            if let Some((how, by)) = lost(page, m, area.as_ref()) {
+                loss.lost.push(m);
+                let first = loss.how.get_or_insert((page.index, how, by));
+                if first.0 == page.index && first.1 == how {
+                    first.2 = first.2.max(by);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for ((kind, i), loss) in losses {
+        let total = words(loss.marks.iter().map(|(_, m)| *m));
+        let page = |index: usize| &pages.pages[index];
+        match kind {
+            0 => {
+                let name = &pages.parts[i];
+                let what = part_name(name);
+                if let Some((p, how, by)) = loss.how {
+                    let kept = total.saturating_sub(words(loss.lost.iter().copied()));
+                    let message = format!(
+                        "page {}: {what} does not fit: {kept} of its {total} words print, the rest is {how} (by {:.0} mm)",
+                        p + 1,
+                        mm(by)
+                    );
+                    let mut f = error("overflow", page(p), Place::Data(name.clone()), message);
+                    f.hint = Some(fits(kept, setting));
+                    out.push(f);
+                } else if loss.pages.len() > 1 {
+                    let first = loss.pages[0];
+                    let kept = words(loss.marks.iter().filter(|(p, _)| *p == first).map(|(_, m)| *m));
+                    let message = format!(
+                        "page {}: {what} does not fit on one page: {kept} of its {total} words are on page {}, the rest on page {}",
+                        first + 1,
+                        first + 1,
+                        loss.pages[1] + 1
+                    );
+                    let mut f = error("overflow", page(first), Place::Data(name.clone()), message);
+                    f.hint = Some(fits(kept, setting));
+                    out.push(f);
+                }
+            }
+            _ => {
+                let Some((p, how, by)) = loss.how else { continue };
+                let sample: String = loss.lost.iter().filter_map(|m| m.text()).collect::<Vec<_>>().join(" ");
+                let sample: String = sample.chars().take(40).collect();
+                let message = format!("page {}: text is {how} (by {:.1} mm): `{sample}`", p + 1, mm(by));
+                let place = if kind == 1 {
+                    Place::Data(pages.paragraphs[i].clone())
+                } else {
+                    Place::Template(loss.lost[0].span)
+                };
+                let mut f = error("overflow", page(p), place, message);
+                f.hint = Some(
+                    "a word or address too long for a line cannot break: add a space or a hyphen".into(),
+                );
+                out.push(f);
+            }
+        }
+    }
+    out
+}
+
+/// How a text mark is lost, if it is, and by how much: clipped by its box, off the page, or
+/// beyond the text area of a text page (`area`). A line's ascender may reach above the text
+/// area and a last character may hang into the margin: baselines count, and a little.
+fn lost(page: &Page, m: &Mark, area: Option<&Rect>) -> Option<(&'static str, f64)> {
+    let Some(visible) = m.visible else { return Some(("cut off by its box", m.rect.height())) };
+    let clipped = (m.rect.width() - visible.width()).max(m.rect.height() - visible.height());
+    if clipped > 0.5 {
+        return Some(("cut off by its box", clipped));
+    }
+    let trim = page.trim().grow(page.outset);
+    let off = beyond(&trim, &m.rect);
+    if off > EPS {
+        return Some(("off the page", off));
+    }
+    let (Some(area), true) = (area, m.is_body()) else { return None };
+    let Ink::Text { baseline, .. } = m.ink else { return None };
+    let below = baseline - area.y1;
+    if below > 1.0 {
+        return Some(("below the text area", below));
+    }
+    let side = (area.x0 - m.rect.x0).max(m.rect.x1 - area.x1);
+    (side > 3.0).then_some(("beyond the text area", side))
+}
+
+/// How far `r` reaches beyond `outer` (0 if inside).
+fn beyond(outer: &Rect, r: &Rect) -> f64 {
+    [outer.x0 - r.x0, outer.y0 - r.y0, r.x1 - outer.x1, r.y1 - outer.y1].into_iter().fold(0.0, f64::max)
+}
+
+/// A part's name for a reader of the message.
+fn part_name(name: &str) -> String {
+    let part = name.split_once('/').map_or(name, |(_, p)| p);
+    match part.split_once('/') {
+        Some(("takeaways", n)) => format!("key takeaway {n}"),
+        Some(("figures", f)) => format!("the key figures' {f}"),
+        _ => match part {
+            "quote" => "the quote".into(),
+            "tagline" => "the tagline".into(),
+            "city" => "the city's name".into(),
+            "networks" => "the list of networks".into(),
+            other => format!("`{other}`"),
+        },
+    }
+}
+
+/// Print: nothing the reader needs (text) closer to the trim than the safe distance.
+fn safe_area(pages: &Pages) -> Vec<Finding> {
+    let Some(g) = &pages.geometry else { return Vec::new() };
+    let mut out = Vec::new();
+    for page in &pages.pages {
+        let safe = page.trim().grow(-g.safe);
+        for m in &page.marks {
+            let (Some(v), Some(text)) = (m.visible, m.text()) else { continue };
+            if m.hidden || m.colour.as_ref().is_some_and(colour::is_registration) {
+                continue;
+            }
+            let d = beyond(&safe, &v);
+            if d > EPS {
+                let message = format!(
+                    "page {}: text {:.1} mm from the trim, inside the {:.0} mm a print shop keeps clear: `{}`",
+                    page.index + 1,
+                    mm(g.safe - d).max(0.0),
+                    mm(g.safe),
+                    text.chars().take(40).collect::<String>()
+                );
+                out.push(error("safe-area", page, place_of(pages, m), message));
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Print: in the bleed only art that runs on from the page (fills, pictures), beyond it only
+/// marks; art that reaches a trimmed edge runs on to the bleed's edge.
+fn bleed(pages: &Pages, bleed: f64) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for page in &pages.pages {
+        let trim = page.trim();
+        let bleed_box = trim.grow(bleed);
+        let mut found: Option<Finding> = None;
+        for m in &page.marks {
+            let Some(v) = m.visible else { continue };
+            if m.hidden || m.colour.as_ref().is_some_and(colour::is_registration) {
+                continue;
+            }
+            let art = matches!(m.ink, Ink::Fill | Ink::Image { .. });
+            let out_of_trim = beyond(&trim, &v);
+            let message = if beyond(&bleed_box, &v) > EPS {
+                Some(format!(
+                    "ink beyond the bleed, where the crop marks are ({:.1} mm)",
+                    mm(beyond(&bleed_box, &v))
+                ))
+            } else if out_of_trim > EPS && (!art || trim.intersect(&v).is_none()) {
+                Some(format!("{} in the bleed, which is cut off", if art { "art" } else { "text or a line" }))
+            } else if art {
+                short_of_bleed(&trim, bleed, &v).map(|(side, d)| {
+                    format!("art reaches the {side} trim but stops {:.1} mm short of the bleed's edge", mm(d))
+                })
+            } else {
+                None
+            };
+            if let Some(message) = message {
+                found = Some(error(
+                    "bleed",
+                    page,
+                    place_of(pages, m),
+                    format!("page {}: {message}", page.index + 1),
+                ));
+                break;
+            }
+        }
+        out.extend(found);
+    }
+    out
+}
+
+/// The side of the trim that `v` touches without running on to the bleed's edge, and by how
+/// much it falls short.
+fn short_of_bleed(trim: &Rect, bleed: f64, v: &Rect) -> Option<(&'static str, f64)> {
+    let touch = 1.0;
+    let sides = [
+        ("left", v.x0 - trim.x0, trim.x0 - v.x0),
+        ("top", v.y0 - trim.y0, trim.y0 - v.y0),
+        ("right", trim.x1 - v.x1, v.x1 - trim.x1),
+        ("bottom", trim.y1 - v.y1, v.y1 - trim.y1),
+    ];
+    // (inside: how far the art's edge is inside the trim; outward: how far beyond it.)
+    sides.into_iter().find_map(|(side, inside, outward)| {
+        (inside < touch && outward < bleed - EPS).then_some((side, bleed - outward.max(0.0)))
+    })
+}
+
+/// Print: marks (registration ink) only outside the bleed, where the guillotine cuts them off.
+fn mark_ink(pages: &Pages, bleed: f64) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for page in &pages.pages {
+        let bleed_box = page.trim().grow(bleed - 0.2);
+        let hit = page.marks.iter().find(|m| {
+            m.colour.as_ref().is_some_and(colour::is_registration)
+                && m.visible.is_some_and(|v| v.intersect(&bleed_box).is_some())
+        });
+        if let Some(m) = hit {
+            let message = format!(
+                "page {}: registration ink (crop marks) inside the trim or the bleed",
+                page.index + 1
+            );
+            out.push(error("mark-ink", page, place_of(pages, m), message));
+        }
+    }
+    out
+}
+
+/// Print: CMYK colours only; hairlines a press holds, thin rules not in light tints, total ink
+/// within the limit, small text and thin lines in one ink.
+fn inks(pages: &Pages) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut seen: Vec<(&'static str, Span)> = Vec::new();
+    for page in &pages.pages {
+        for m in &page.marks {
+            if m.visible.is_none() || m.hidden {
+                continue;
+            }
+            let Some(c) = &m.colour else { continue };
+            let mut report = |rule: &'static str, message: String| {
+                if !seen.contains(&(rule, m.span)) {
+                    seen.push((rule, m.span));
+                    out.push(error(
+                        rule,
+                        page,
+                        place_of(pages, m),
+                        format!("page {}: {message}", page.index + 1),
+                    ));
+                }
+            };
+            let Some(inks) = colour::inks(c) else {
+                report("colour-space", format!("a colour that is not CMYK ({c:?}) in a print file"));
+                continue;
+            };
+            if colour::is_registration(c) {
+                continue;
+            }
+            let total = colour::total_ink(inks);
+            if total > TOTAL_INK + 0.5 {
+                report(
+                    "total-ink",
+                    format!("{total:.0} % total ink, more than the {TOTAL_INK:.0} % a press takes"),
+                );
+            }
+            match &m.ink {
+                Ink::Stroke { thickness } if *thickness < HAIRLINE_PT - 0.001 => report(
+                    "hairline",
+                    format!("a {thickness:.2} pt line, thinner than the {HAIRLINE_PT} pt a press holds"),
+                ),
+                Ink::Stroke { thickness } if *thickness < THIN_RULE_PT => {
+                    let tint = colour::strongest_ink(inks);
+                    if tint < THIN_RULE_TINT - 0.5 {
+                        report(
+                            "rule-tint",
+                            format!(
+                                "a {thickness:.2} pt rule at {tint:.0} %: a tint below {THIN_RULE_TINT:.0} % breaks into dots"
+                            ),
+                        );
+                    }
+                    if colour::ink_count(inks) > 1 {
+                        report(
+                            "one-ink",
+                            format!(
+                                "a {thickness:.2} pt line in {} inks fringes when the plates are slightly out of register",
+                                colour::ink_count(inks)
+                            ),
+                        );
+                    }
+                }
+                Ink::Text { size, text, .. } if *size < SMALL_TEXT_PT && colour::ink_count(inks) > 1 => {
+                    report(
+                        "one-ink",
+                        format!(
+                            "{size:.1} pt text in {} inks fringes when the plates are slightly out of register: `{}`",
+                            colour::ink_count(inks),
+                            text.chars().take(20).collect::<String>()
+                        ),
+                    )
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// Print: each text page's folio on the outer edge (right on right-hand pages), and only the
+/// page's number.
+fn folios(pages: &Pages, setting: &Setting) -> Vec<Finding> {
+    let Some(g) = &pages.geometry else { return Vec::new() };
+    let mut out = Vec::new();
+    for page in pages.pages.iter().filter(|p| p.is_text()) {
+        let area = page.text_area(g, setting.print);
+        let folio: Vec<&Mark> =
+            page.marks.iter().filter(|m| m.artifact && m.text().is_some() && m.rect.y0 > area.y1).collect();
+        let Some(first) = folio.first() else { continue };
+        let text: String = folio.iter().filter_map(|m| m.text()).collect();
+        let x0 = folio.iter().map(|m| m.rect.x0).fold(f64::INFINITY, f64::min);
+        let x1 = folio.iter().map(|m| m.rect.x1).fold(f64::NEG_INFINITY, f64::max);
+        let outer = if page.is_recto() { x1 >= area.x1 - 2.0 } else { x0 <= area.x0 + 2.0 };
+        let number = (page.index + 1).to_string();
+        let message = if !outer {
+            let side = if page.is_recto() { "right" } else { "left" };
+            Some(format!(
+                "the folio is not on the outer edge (the {side} of this page), it sits in the gutter"
+            ))
+        } else if text.trim() != number {
+            Some(format!("the folio reads `{}`, not the page's number {number}", text.trim()))
+        } else {
+            None
+        };
+        if let Some(message) = message {
+            out.push(error(
+                "folio",
+                page,
+                Place::Template(first.span),
+                format!("page {}: {message}", page.index + 1),
+            ));
+        }
+    }
+    out
+}
+
+/// Screen: text against its ground, the contrast WCAG 2 AA asks (4.5:1, large text 3:1). Each
+/// place in the templates is reported once.
+fn contrast(pages: &Pages) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut seen: Vec<Span> = Vec::new();
+    for page in &pages.pages {
+        let area = match (&pages.geometry, page.is_text()) {
+            (Some(g), true) => Some(page.text_area(g, false)),
+            _ => None,
+        };
+        for (i, m) in page.marks.iter().enumerate() {
+            // Text that does not fit is reported as such (`overflow`), not for its ground.
+            if lost(page, m, area.as_ref()).is_some() {
+                continue;
+            }
+            let (Ink::Text { size, bold, text, .. }, Some(c), Some(v)) = (&m.ink, &m.colour, m.visible)
+            else {
+                continue;
+            };
+            // Leader dots (the contents' dotted lines) are decoration, not text to read.
+            if m.hidden || seen.contains(&m.span) || text.chars().all(|c| matches!(c, '.' | '·' | '…' | ' '))
+            {
+                continue;
+            }
+            let (cx, cy) = ((v.x0 + v.x1) / 2.0, (v.y0 + v.y1) / 2.0);
+            let ground = page.marks[..i]
+                .iter()
+                .rev()
+                .filter(|g| matches!(g.ink, Ink::Fill))
+                .find(|g| g.visible.is_some_and(|r| r.x0 <= cx && cx <= r.x1 && r.y0 <= cy && cy <= r.y1))
+                .and_then(|g| g.colour.as_ref())
+                .map_or(1.0, colour::luminance);
+            let ratio = colour::contrast(colour::luminance(c), ground);
+            let large = *size >= 18.0 || (*bold && *size >= 14.0);
+            let needed = if large { CONTRAST_LARGE } else { CONTRAST };
+            if ratio < needed - 0.005 {
+                seen.push(m.span);
+                let message = format!(
+                    "page {}: {size:.1} pt text at a contrast of {ratio:.1}:1 with its ground, below the {needed}:1 a reader needs: `{}`",
+                    page.index + 1,
+                    text.chars().take(20).collect::<String>()
+                );
+                out.push(error("contrast", page, place_of(pages, m), message));
+            }
+        }
+    }
+    out
+}
+
+/// A text page filled less than a quarter only where a section ends (the next page starts a
+/// numbered section, or no text page follows). A warning: the data may make it.
+fn page_fill(pages: &Pages, setting: &Setting) -> Vec<Finding> {
+    let Some(g) = &pages.geometry else { return Vec::new() };
+    let mut out = Vec::new();
+    let starts_section = |index: usize| {
+        pages
+            .sections
+            .iter()
+            .any(|(name, p)| *p == index && name.matches('/').count() == 1 && !name.contains('.'))
+    };
+    for page in pages.pages.iter().filter(|p| p.is_text()) {
+        let next = page.index + 1;
+        if next >= pages.pages.len() || !pages.pages[next].is_text() || starts_section(next) {
+            continue;
+        }
+        let area = page.text_area(g, setting.print);
+        let bottom = page
+            .marks
+            .iter()
+            .filter(|m| m.is_body() && !m.hidden)
+            .filter_map(|m| m.visible)
+            .map(|v| v.y1)
+            .fold(area.y0, f64::max);
+        let fill = (bottom - area.y0) / area.height();
+        if fill < PAGE_FILL {
+            let message = format!(
+                "page {}: the page is {:.0} % full and no section ends on it",
+                page.index + 1,
+                (fill * 100.0).max(0.0)
+            );
+            let mut f = error("page-fill", page, Place::Page, message);
+            f.severity = Severity::Warning;
+            f.hint =
+                Some("something on the next page did not fit here: a box or a long unbreakable block".into());
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// Booklets: each page placed whole, at its size, with its trimmed corner on the corner of its
+/// half of the sheet, its bleed kept on the outer sides.
+fn imposition(pages: &Pages, setting: &Setting) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let outset = setting.source_outset;
+    for page in &pages.pages {
+        let half = page.width / 2.0;
+        let images: Vec<&Mark> = page.marks.iter().filter(|m| matches!(m.ink, Ink::Image { .. })).collect();
+        for (i, m) in images.iter().enumerate() {
+            let Ink::Image { natural } = m.ink else { continue };
+            let left = i == 0;
+            let (x, y) = (m.rect.x0 + outset - if left { 0.0 } else { half }, m.rect.y0 + outset);
+            let scaled =
+                (m.rect.width() - natural.0).abs() > 0.5 || (m.rect.height() - natural.1).abs() > 0.5;
+            let which = if left { "left" } else { "right" };
+            let message = if scaled {
+                Some(format!(
+                    "the {which} page is placed at {:.1} × {:.1} mm, not its size {:.1} × {:.1} mm",
+                    mm(m.rect.width()),
+                    mm(m.rect.height()),
+                    mm(natural.0),
+                    mm(natural.1)
+                ))
+            } else if x.abs() > EPS || y.abs() > EPS {
+                let mut off = Vec::new();
+                if y.abs() > EPS {
+                    off.push(format!("{:.1} mm too {}", mm(y.abs()), if y < 0.0 { "high" } else { "low" }));
+                }
+                if x.abs() > EPS {
+                    off.push(format!(
+                        "{:.1} mm too far {}",
+                        mm(x.abs()),
+                        if x < 0.0 { "left" } else { "right" }
+                    ));
+                }
+                Some(format!("the {which} page sits {} on the sheet", off.join(" and ")))
+            } else {
+                let bleed = setting.bleed;
+                let (x0, x1) = if left { (-bleed, half) } else { (half, page.width + bleed) };
+                let wanted = Rect::new(x0, -bleed, x1, page.height + bleed);
+                let shown = m.visible.is_some_and(|v| v.contains(&wanted, EPS) && wanted.contains(&v, EPS));
+                (!shown).then(|| format!("the {which} page does not show exactly its trim and outer bleed"))
+            };
+            if let Some(message) = message {
+                let message = format!("sheet side {}: {message}", page.index + 1);
+                out.push(error("imposition", page, place_of(pages, m), message));
+            }
+        }
+    }
+    out
+}
