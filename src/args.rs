@@ -90,6 +90,10 @@ pub struct SynthArgs {
     /// Languages, the default first.
     #[arg(long, value_delimiter = ',', default_value = "en,de,fr,pl,it")]
     pub langs: Vec<String>,
+    /// Cities of other shapes than Milan's: sections long and short, lists of many items that
+    /// end their sections, a source cited by every paragraph and list item.
+    #[arg(long)]
+    pub varied: bool,
 }
 
 #[derive(Debug, Args)]

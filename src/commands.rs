@@ -108,7 +108,7 @@ fn new_city(project: &Project, a: NewArgs, date: Option<cityreport::model::Date>
 }
 
 fn synth(a: &SynthArgs, root: &Path) -> anyhow::Result<bool> {
-    cityreport::synth::generate(&a.dir, a.cities, &a.langs, root)?;
+    cityreport::synth::generate(&a.dir, a.cities, &a.langs, root, a.varied)?;
     eprintln!("wrote {} synthetic cities in {} to {}", a.cities, a.langs.join(", "), a.dir.display());
     Ok(true)
 }

@@ -188,6 +188,35 @@ impl Rng {
     }
 }
 
+/// How a city's text is shaped: Milan's, or (`--varied`) one of many others.
+#[derive(Clone, Copy)]
+pub struct Shape {
+    /// Paragraphs of the background section and of each sub-section, and their sentences.
+    paragraphs: usize,
+    sentences: usize,
+    /// Items of the advocacy list, which ends its section, and of the update.
+    items: usize,
+    /// Whether every paragraph and item cites a source (else three in four).
+    all_cite: bool,
+}
+
+impl Shape {
+    /// Milan's shape.
+    pub const MILAN: Shape = Shape { paragraphs: 2, sentences: 6, items: 5, all_cite: false };
+
+    /// The shape of city `city` of a varied batch: section lengths, list lengths and notes
+    /// cycle through short and long, deterministically.
+    pub fn varied(city: u64) -> Shape {
+        let mut rng = Rng(city.wrapping_mul(0xA24B_AED4_963E_E407) | 1);
+        Shape {
+            paragraphs: 1 + rng.below(6),
+            sentences: 2 + rng.below(9),
+            items: 2 + rng.below(12),
+            all_cite: city.is_multiple_of(2),
+        }
+    }
+}
+
 struct Writer<'a> {
     rng: Rng,
     /// Which paragraphs cite a source: the same in every language of a city, as in a
@@ -195,6 +224,7 @@ struct Writer<'a> {
     cites: Rng,
     words: &'a [&'a str],
     footnotes: usize,
+    all_cite: bool,
 }
 
 impl Writer<'_> {
@@ -220,8 +250,8 @@ impl Writer<'_> {
 
     fn paragraph(&mut self, sentences: usize) -> String {
         let mut p = (0..sentences).map(|_| self.sentence(8)).collect::<Vec<_>>().join(" ");
-        // Three paragraphs in four cite a source.
-        if self.cites.below(4) != 0 {
+        // Three paragraphs in four cite a source (or all).
+        if self.cites.below(4) != 0 || self.all_cite {
             self.footnotes += 1;
             write!(p, "[^{}]", self.footnotes).ok();
         }
@@ -233,15 +263,18 @@ impl Writer<'_> {
     }
 }
 
-/// The text of one city in one language; `full` for the default language. `city` seeds what
-/// all its languages share (which paragraphs cite a source), `seed` the words.
-fn city_text(city: u64, seed: u64, lang: &str, full: bool) -> String {
+/// The text of one city in one language, shaped as `shape`; `full` for the default language.
+/// `city` seeds what all its languages share (which paragraphs cite a source), `seed` the
+/// words.
+fn city_text(city: u64, seed: u64, lang: &str, full: bool, shape: Shape) -> String {
     let mut w = Writer {
         rng: Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1),
         cites: Rng(city.wrapping_mul(0xD1B5_4A32_D192_ED03) | 1),
         words: vocabulary(lang),
         footnotes: 0,
+        all_cite: shape.all_cite,
     };
+    let Shape { paragraphs, sentences, items, .. } = shape;
     let mut s = String::from("+++\n");
     writeln!(s, "tagline = \"{}\"", w.heading()).ok();
     writeln!(s, "takeaways = [\"{}\", \"{}\"]", w.sentence(12), w.sentence(14)).ok();
@@ -256,25 +289,25 @@ fn city_text(city: u64, seed: u64, lang: &str, full: bool) -> String {
     }
     if full {
         writeln!(s, "# {} {{#background}}\n\n*{}*\n", w.heading(), w.paragraph(4)).ok();
-        for _ in 0..3 {
-            writeln!(s, "{}\n", w.paragraph(6)).ok();
+        for _ in 0..paragraphs + 1 {
+            writeln!(s, "{}\n", w.paragraph(sentences)).ok();
         }
         writeln!(s, "### {}\n\n{}\n\n{}\n", w.heading(), w.paragraph(7), w.paragraph(5)).ok();
         writeln!(s, "# {} {{#approaches}}\n\n*{}*\n", w.heading(), w.paragraph(3)).ok();
         for id in ["reception", "labour", "family", "services"] {
             writeln!(s, "## {} {{#{id}}}\n\n*{}*\n", w.heading(), w.paragraph(3)).ok();
-            for _ in 0..2 {
-                writeln!(s, "{}\n", w.paragraph(6)).ok();
+            for _ in 0..paragraphs {
+                writeln!(s, "{}\n", w.paragraph(sentences)).ok();
             }
-            writeln!(s, "### {}\n\n{}\n", w.heading(), w.paragraph(6)).ok();
+            writeln!(s, "### {}\n\n{}\n", w.heading(), w.paragraph(sentences)).ok();
         }
         writeln!(s, "# {} {{#advocacy}}\n\n*{}*\n\n{}\n", w.heading(), w.paragraph(3), w.paragraph(6)).ok();
         writeln!(s, "**{}:**\n", w.heading()).ok();
-        for _ in 0..5 {
+        for _ in 0..items {
             writeln!(s, "- {}", w.paragraph(2)).ok();
         }
         writeln!(s, "\n{}\n\n# {{#{UPDATE}}}\n", w.paragraph(5)).ok();
-        for _ in 0..4 {
+        for _ in 0..items.saturating_sub(1).max(1) {
             writeln!(s, "- {}", w.paragraph(3)).ok();
         }
         s.push('\n');
@@ -294,8 +327,15 @@ fn city_text(city: u64, seed: u64, lang: &str, full: bool) -> String {
 }
 
 /// Writes a project with `cities` synthetic cities in `langs` (the first is the default)
-/// into `dir`, taking fixed strings, templates and fonts from the project at `from`.
-pub fn generate(dir: &Path, cities: usize, langs: &[String], from: &Path) -> anyhow::Result<()> {
+/// into `dir`, taking fixed strings, templates and fonts from the project at `from`; shaped
+/// like Milan, or each city differently if `varied`.
+pub fn generate(
+    dir: &Path,
+    cities: usize,
+    langs: &[String],
+    from: &Path,
+    varied: bool,
+) -> anyhow::Result<()> {
     anyhow::ensure!(!langs.is_empty(), "give at least one language");
     let data = dir.join("data");
     std::fs::create_dir_all(data.join("i18n"))
@@ -334,7 +374,8 @@ pub fn generate(dir: &Path, cities: usize, langs: &[String], from: &Path) -> any
             ),
         )?;
         for (j, lang) in langs.iter().enumerate() {
-            let text = city_text(i as u64, (i * 31 + j) as u64, lang, j == 0);
+            let shape = if varied { Shape::varied(i as u64) } else { Shape::MILAN };
+            let text = city_text(i as u64, (i * 31 + j) as u64, lang, j == 0, shape);
             std::fs::write(city.join(format!("{lang}.md")), text)?;
         }
     }

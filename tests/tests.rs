@@ -11,5 +11,6 @@ mod hardening;
 mod injection;
 mod languages;
 mod milan_en;
+mod pages;
 mod print;
 mod visual;

@@ -6,6 +6,7 @@ use std::process::{Command, Output};
 
 use lopdf::{Document, Object};
 
+pub mod ink;
 pub mod tagged;
 
 /// The repository root: the real project with Milan's data.
