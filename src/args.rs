@@ -207,8 +207,9 @@ pub struct BundleArgs {
 pub struct CheckArgs {
     /// Cities to check (default: all).
     pub slugs: Vec<String>,
-    /// Also typeset every report (in every language, web profile, nothing written), so that
-    /// errors the templates find are reported too.
+    /// Also typeset every report in every language as every kind of file (web, archive, print
+    /// A4 and A5, booklet; nothing written) and proof its pages, so that what the templates or
+    /// the proof find is reported too: `build` then passes.
     #[arg(long)]
     pub typeset: bool,
 }

@@ -232,14 +232,7 @@ fn check(project: &Project, a: CheckArgs) -> anyhow::Result<bool> {
                         }
                     }
                     if a.typeset {
-                        match project.render(&report) {
-                            Ok(r) => emit(&Diagnostics(r.warnings)),
-                            Err(d) => {
-                                eprintln!("{slug} {lang}: the templates could not typeset it:");
-                                emit(&d);
-                                ok &= !d.has_errors();
-                            }
-                        }
+                        ok &= typeset_every_kind(project, &city, lang);
                     }
                 }
             }
@@ -253,6 +246,34 @@ fn check(project: &Project, a: CheckArgs) -> anyhow::Result<bool> {
         eprintln!("checked {} {}: no errors", slugs.len(), if slugs.len() == 1 { "city" } else { "cities" });
     }
     Ok(ok)
+}
+
+/// Typesets and proofs `city` in `lang` as every kind of file, printing what goes wrong;
+/// whether nothing did.
+fn typeset_every_kind(project: &Project, city: &cityreport::model::City, lang: &str) -> bool {
+    use cityreport::output::{Paper, Profile};
+    let kinds = [
+        (Profile::Web, None, false),
+        (Profile::Archive, None, false),
+        (Profile::Print, Some(Paper::A4), false),
+        (Profile::Print, Some(Paper::A5), false),
+        (Profile::Print, None, true),
+    ];
+    let mut ok = true;
+    for (profile, paper, booklet) in kinds {
+        let output = Output::new(profile, paper, booklet).expect("the kinds of file go together");
+        let report = project.report(city, lang, output.report());
+        match project.make(&report, output) {
+            Ok(r) => emit(&Diagnostics(r.warnings)),
+            Err(d) => {
+                let file = output.file_name(&city.slug, lang);
+                eprintln!("{} {lang}: {file} could not be made:", city.slug);
+                emit(&d);
+                ok &= !d.has_errors();
+            }
+        }
+    }
+    ok
 }
 
 /// Renders a bundle of several cities; nothing is written when anything is wrong.

@@ -14,6 +14,11 @@ use lopdf::{Dictionary, IncrementalDocument, Object, ObjectId};
 /// The PDF with every multi-line link annotation split into one per line; unchanged if it has
 /// none.
 pub fn one_per_line(pdf: Vec<u8>) -> anyhow::Result<Vec<u8>> {
+    // Reading the PDF costs more than the rest (6 ms of 7 for Milan's): skip files with no
+    // annotation of several lines.
+    if !pdf.windows(11).any(|w| w == b"/QuadPoints") {
+        return Ok(pdf);
+    }
     let previous = lopdf::Document::load_mem(&pdf)?;
     let splits = multi_line_links(&previous);
     if splits.is_empty() {

@@ -17,6 +17,7 @@ use crate::localize::Report;
 use crate::model::Date;
 use crate::output::{Output, Profile};
 use crate::proof::Setting;
+use crate::proof::page::Pages;
 use crate::world::{MAIN_PATH, ReportWorld, Shared};
 
 /// The longest report: Milan's has 14 pages; a data file at its size limit makes about 240.
@@ -100,7 +101,7 @@ pub(crate) fn proofed(
     reports: &[&Report],
     setting: Setting,
 ) -> Result<Typeset, Diagnostics> {
-    let findings = crate::proof::proof(&typeset.document, &setting);
+    let findings = crate::proof::proof(&typeset.pages, &setting);
     let mut found = crate::proof::diagnostics(&findings, reports, world);
     if found.iter().any(|d| !d.warning) {
         found.append(&mut typeset.warnings);
@@ -125,23 +126,22 @@ pub(crate) fn typeset_paginated(
     let mut breaks: Vec<String> = reports.iter().flat_map(|r| r.breaks.iter().cloned()).collect();
     let mut done = typeset(&breaks)?;
     for _ in 0..MAX_BREAK_PASSES {
-        let Some(more) = more_breaks(&done.1.document, &breaks, reports) else { break };
+        let Some(more) = more_breaks(&done.1.pages, &breaks, reports) else { break };
         breaks = more;
         done = typeset(&breaks)?;
     }
     Ok(done)
 }
 
-/// `breaks` and where to break for each prose paragraph that leaves a single line alone on a
-/// page of `document` ([`crate::paginate`]), if there are places not in `breaks` yet.
-/// `reports` are the document's reports (one, or a bundle's).
-fn more_breaks(document: &PagedDocument, breaks: &[String], reports: &[&Report]) -> Option<Vec<String>> {
+/// `breaks` and where to break for each prose paragraph that leaves a single line alone on one
+/// of `pages`, or whose footnote went to a later page ([`crate::paginate`]), if there are places
+/// not in `breaks` yet. `reports` are the document's reports (one, or a bundle's).
+fn more_breaks(pages: &Pages, breaks: &[String], reports: &[&Report]) -> Option<Vec<String>> {
     let sections: Vec<(&str, &[crate::localize::SectionOut])> =
         reports.iter().map(|r| (r.slug.as_str(), r.sections.as_slice())).collect();
     let mut more = breaks.to_vec();
-    let pages = crate::proof::page::Pages::read(document);
-    let lonely = crate::paginate::lonely_paragraphs(&pages);
-    let moved = crate::paginate::notes_on_later_pages(&pages);
+    let lonely = crate::paginate::lonely_paragraphs(pages);
+    let moved = crate::paginate::notes_on_later_pages(pages);
     for name in lonely.into_iter().chain(moved) {
         let place = crate::paginate::break_point(&sections, &name);
         if !more.contains(&place) {
@@ -180,6 +180,8 @@ pub fn datetime(date: Date, file: String) -> Result<Datetime, Diagnostics> {
 /// A document laid out, not yet exported.
 pub struct Typeset {
     pub document: PagedDocument,
+    /// Its pages as the pagination and the proof read them (read once).
+    pub pages: Pages,
     /// Typst's warnings.
     pub warnings: Vec<Diagnostic>,
 }
@@ -189,7 +191,7 @@ pub fn typeset(world: &ReportWorld) -> Result<Typeset, Diagnostics> {
     let Warned { output, warnings } = typst::compile::<PagedDocument>(world);
     let mut warnings = convert(world, &warnings);
     match output {
-        Ok(document) => Ok(Typeset { document, warnings }),
+        Ok(document) => Ok(Typeset { pages: Pages::read(&document), document, warnings }),
         Err(errors) => {
             let mut all = convert(world, &errors);
             all.append(&mut warnings);
@@ -221,7 +223,7 @@ pub fn export_as(
     standards: &[PdfStandard],
     tagged: bool,
 ) -> Result<Rendered, Diagnostics> {
-    let Typeset { document, warnings } = typeset;
+    let Typeset { document, warnings, .. } = typeset;
     let options = PdfOptions {
         ident: Smart::Custom(ident),
         creator: Smart::Custom(Some(format!("cityreport {}", env!("CARGO_PKG_VERSION")))),

@@ -255,26 +255,32 @@ fn no_two_link_areas_overlap() {
 }
 
 /// The median line of body text holds 55 to 80 characters (book typography asks 60–75; the A4
-/// file had 95 over 166 mm at 10 pt).
+/// file had 95 over 166 mm at 10 pt). Body text: the most common size of the file's text.
 #[test]
 fn body_lines_are_of_a_readable_length() {
-    for (kind, lang, size) in [
-        ("web", "en", 11.0),
-        ("web", "de", 11.0),
-        ("web", "pl", 11.0),
-        ("a5", "en", 10.0),
-        ("a5", "fr", 10.0),
-    ] {
+    for (kind, lang) in [("web", "en"), ("web", "de"), ("web", "pl"), ("a5", "en"), ("a5", "fr")] {
         let pdf = file(kind, lang);
+        let mut sizes: Vec<(i32, usize)> = Vec::new();
+        for r in (2..pdf.pages.len()).flat_map(|p| pdf.runs(p)).filter(|r| !r.artifact) {
+            let size = (r.size * 100.0).round() as i32;
+            match sizes.iter_mut().find(|(s, _)| *s == size) {
+                Some((_, n)) => *n += r.text.chars().count(),
+                None => sizes.push((size, r.text.chars().count())),
+            }
+        }
+        let body = sizes.iter().max_by_key(|(_, n)| *n).unwrap().0 as f32 / 100.0;
         let mut lengths: Vec<usize> = (2..pdf.pages.len())
-            .flat_map(|p| pdf.lines_of_size(p, size))
+            .flat_map(|p| pdf.lines_of_size(p, body))
             .map(|l| l.trim().chars().count())
             .filter(|&n| n > 20)
             .collect();
-        assert!(lengths.len() > 200, "{lang} {kind}: {} lines", lengths.len());
+        assert!(lengths.len() > 200, "{lang} {kind}: {} lines of {body} pt", lengths.len());
         lengths.sort();
         let median = lengths[lengths.len() / 2];
-        assert!((55..=80).contains(&median), "{lang} {kind}: median line of {median} characters");
+        assert!(
+            (55..=80).contains(&median),
+            "{lang} {kind}: median line of {median} characters at {body} pt"
+        );
     }
 }
 
@@ -736,7 +742,8 @@ fn a_page_left_nearly_empty_is_a_warning() {
     assert!(stderr.contains("warning:") && stderr.contains("proof rule `page-fill`"), "{stderr}");
 }
 
-/// `check --typeset` runs the proof: a quote too long for its box fails the check at its line.
+/// `check --typeset` runs the proof on every kind of file: a quote too long for its box fails
+/// the check at its line, and so does a rule that only print files have (`rule-tint`).
 #[test]
 fn check_typeset_runs_the_proof() {
     let project = project_from("tiny");
@@ -747,6 +754,17 @@ fn check_typeset_runs_the_proof() {
     let stderr = must_fail(&run(project.path(), &["check", "--typeset"]));
     assert!(
         stderr.contains("the quote does not fit") && stderr.contains("data/cities/tiny/en.md:"),
+        "{stderr}"
+    );
+
+    let project = project_from("tiny");
+    let theme = own_templates(project.path()).join("theme.typ");
+    let text = std::fs::read_to_string(&theme).unwrap();
+    std::fs::write(&theme, text.replace("cmyk(0%, 0%, 0%, 40%)", "cmyk(0%, 0%, 0%, 12%)")).unwrap();
+    must_succeed(&run(project.path(), &["build", "-o", project.path().join("out").to_str().unwrap()]));
+    let stderr = must_fail(&run(project.path(), &["check", "--typeset"]));
+    assert!(
+        stderr.contains("tiny-en-print.pdf could not be made") && stderr.contains("proof rule `rule-tint`"),
         "{stderr}"
     );
 }

@@ -19,7 +19,6 @@ use std::sync::Arc;
 
 use typst::WorldExt;
 use typst::syntax::Span;
-use typst_layout::PagedDocument;
 
 use crate::diagnostics::Diagnostic;
 use crate::localize::Report;
@@ -91,9 +90,10 @@ pub struct Finding {
     pub hint: Option<String>,
 }
 
-/// Proofs the laid-out `document` made as `setting` says.
-pub fn proof(document: &PagedDocument, setting: &Setting) -> Vec<Finding> {
-    rules::all(&page::Pages::read(document), setting)
+/// Proofs the laid-out pages (read from the document with [`page::Pages::read`]) of a document
+/// made as `setting` says.
+pub fn proof(pages: &page::Pages, setting: &Setting) -> Vec<Finding> {
+    rules::all(pages, setting)
 }
 
 /// The findings as diagnostics: located in the data through the `reports`' origins, else in

@@ -2,7 +2,7 @@
 //! a reader or a print shop would see wrong and where it comes from: a part of the data (which
 //! the caller locates in its file) or the template that drew it.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use typst::syntax::Span;
 
@@ -138,37 +138,57 @@ fn footnote_pages(pages: &Pages) -> Vec<Finding> {
 /// What a reader loses: text clipped by its box, running off the page or beyond the text area,
 /// or a part of the data that does not fit on one page.
 fn overflow(pages: &Pages, setting: &Setting) -> Vec<Finding> {
-    // Per part, paragraph or template span: its words, those lost, where.
-    #[derive(Default)]
-    struct Loss<'a> {
-        marks: Vec<(usize, &'a Mark)>,
-        lost: Vec<&'a Mark>,
-        pages: Vec<usize>,
-        how: Option<(usize, &'static str, f64)>,
+    let mut out = Vec::new();
+    for (owner, loss) in losses(pages, setting) {
+        let finding = match owner {
+            Owner::Part(i) => part_loss(pages, setting, &pages.parts[i], &loss),
+            Owner::Paragraph(i) => text_loss(pages, &loss, Place::Data(pages.paragraphs[i].clone())),
+            Owner::Template(span) => text_loss(pages, &loss, Place::Template(span)),
+        };
+        out.extend(finding);
     }
-    let mut losses: BTreeMap<(u8, usize), Loss> = BTreeMap::new();
-    let mut spans: Vec<Span> = Vec::new();
+    out
+}
+
+/// What text belongs to, for the overflow rule: a part of the data, a named paragraph, else the
+/// place in the templates that set it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Owner {
+    Part(usize),
+    Paragraph(usize),
+    Template(Span),
+}
+
+/// The text of one owner: every mark with its page, the marks lost, the pages it is on, and
+/// where and how it is first lost (page, how, by how many points at most there).
+#[derive(Default)]
+struct Loss<'a> {
+    marks: Vec<(usize, &'a Mark)>,
+    lost: Vec<&'a Mark>,
+    pages: Vec<usize>,
+    how: Option<(usize, &'static str, f64)>,
+}
+
+/// The text of the pages by owner, in the order the owners first appear.
+fn losses<'a>(pages: &'a Pages, setting: &Setting) -> Vec<(Owner, Loss<'a>)> {
+    let mut losses: Vec<(Owner, Loss)> = Vec::new();
+    let mut index: HashMap<Owner, usize> = HashMap::new();
     for page in &pages.pages {
         let area = match (&pages.geometry, page.is_text()) {
             (Some(g), true) => Some(page.text_area(g, setting.print)),
             _ => None,
         };
-        for m in &page.marks {
-            if m.text().is_none() || m.hidden {
-                continue;
-            }
-            let key = match (m.part, m.paragraph) {
-                (Some(p), _) => (0, p),
-                (None, Some(p)) => (1, p),
-                (None, None) => {
-                    let i = spans.iter().position(|s| *s == m.span).unwrap_or_else(|| {
-                        spans.push(m.span);
-                        spans.len() - 1
-                    });
-                    (2, i)
-                }
+        for m in page.marks.iter().filter(|m| m.text().is_some() && !m.hidden) {
+            let owner = match (m.part, m.paragraph) {
+                (Some(p), _) => Owner::Part(p),
+                (None, Some(p)) => Owner::Paragraph(p),
+                (None, None) => Owner::Template(m.span),
             };
-            let loss = losses.entry(key).or_default();
+            let i = *index.entry(owner).or_insert_with(|| {
+                losses.push((owner, Loss::default()));
+                losses.len() - 1
+            });
+            let loss = &mut losses[i].1;
             loss.marks.push((page.index, m));
             if !loss.pages.contains(&page.index) {
                 loss.pages.push(page.index);
@@ -182,57 +202,48 @@ fn overflow(pages: &Pages, setting: &Setting) -> Vec<Finding> {
             }
         }
     }
-    let mut out = Vec::new();
-    for ((kind, i), loss) in losses {
-        let total = words(loss.marks.iter().map(|(_, m)| *m));
-        let page = |index: usize| &pages.pages[index];
-        match kind {
-            0 => {
-                let name = &pages.parts[i];
-                let what = part_name(name);
-                if let Some((p, how, by)) = loss.how {
-                    let kept = total.saturating_sub(words(loss.lost.iter().copied()));
-                    let message = format!(
-                        "page {}: {what} does not fit: {kept} of its {total} words print, the rest is {how} (by {:.0} mm)",
-                        p + 1,
-                        mm(by)
-                    );
-                    let mut f = error("overflow", page(p), Place::Data(name.clone()), message);
-                    f.hint = Some(fits(kept, setting));
-                    out.push(f);
-                } else if loss.pages.len() > 1 {
-                    let first = loss.pages[0];
-                    let kept = words(loss.marks.iter().filter(|(p, _)| *p == first).map(|(_, m)| *m));
-                    let message = format!(
-                        "page {}: {what} does not fit on one page: {kept} of its {total} words are on page {}, the rest on page {}",
-                        first + 1,
-                        first + 1,
-                        loss.pages[1] + 1
-                    );
-                    let mut f = error("overflow", page(first), Place::Data(name.clone()), message);
-                    f.hint = Some(fits(kept, setting));
-                    out.push(f);
-                }
-            }
-            _ => {
-                let Some((p, how, by)) = loss.how else { continue };
-                let sample: String = loss.lost.iter().filter_map(|m| m.text()).collect::<Vec<_>>().join(" ");
-                let sample: String = sample.chars().take(40).collect();
-                let message = format!("page {}: text is {how} (by {:.1} mm): `{sample}`", p + 1, mm(by));
-                let place = if kind == 1 {
-                    Place::Data(pages.paragraphs[i].clone())
-                } else {
-                    Place::Template(loss.lost[0].span)
-                };
-                let mut f = error("overflow", page(p), place, message);
-                f.hint = Some(
-                    "a word or address too long for a line cannot break: add a space or a hyphen".into(),
-                );
-                out.push(f);
-            }
-        }
-    }
-    out
+    losses
+}
+
+/// A part of the data that loses text, or that is split over pages: how many of its words
+/// print, reported at the part.
+fn part_loss(pages: &Pages, setting: &Setting, name: &str, loss: &Loss) -> Option<Finding> {
+    let total = words(loss.marks.iter().map(|(_, m)| *m));
+    let what = part_name(name);
+    let (page, kept, message) = if let Some((p, how, by)) = loss.how {
+        let kept = total.saturating_sub(words(loss.lost.iter().copied()));
+        let message = format!(
+            "page {}: {what} does not fit: {kept} of its {total} words print, the rest is {how} (by {:.0} mm)",
+            p + 1,
+            mm(by)
+        );
+        (p, kept, message)
+    } else if let [first, second, ..] = loss.pages[..] {
+        let kept = words(loss.marks.iter().filter(|(p, _)| *p == first).map(|(_, m)| *m));
+        let message = format!(
+            "page {}: {what} does not fit on one page: {kept} of its {total} words are on page {}, the rest on page {}",
+            first + 1,
+            first + 1,
+            second + 1
+        );
+        (first, kept, message)
+    } else {
+        return None;
+    };
+    let mut f = error("overflow", &pages.pages[page], Place::Data(name.to_string()), message);
+    f.hint = Some(fits(kept, setting));
+    Some(f)
+}
+
+/// Text of the prose or the templates that is lost (a word too long for a line).
+fn text_loss(pages: &Pages, loss: &Loss, place: Place) -> Option<Finding> {
+    let (p, how, by) = loss.how?;
+    let sample: String = loss.lost.iter().filter_map(|m| m.text()).collect::<Vec<_>>().join(" ");
+    let sample: String = sample.chars().take(40).collect();
+    let message = format!("page {}: text is {how} (by {:.1} mm): `{sample}`", p + 1, mm(by));
+    let mut f = error("overflow", &pages.pages[p], place, message);
+    f.hint = Some("a word or address too long for a line cannot break: add a space or a hyphen".into());
+    Some(f)
 }
 
 /// How a text mark is lost, if it is, and by how much: clipped by its box, off the page, or
@@ -643,4 +654,116 @@ fn imposition(pages: &Pages, setting: &Setting) -> Vec<Finding> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use typst::visualize::{Cmyk, Color, ProcessColor};
+
+    use super::*;
+    use crate::output::Paper;
+
+    const MM: f64 = 72.0 / 25.4;
+
+    fn cmyk(c: f32, m: f32, y: f32, k: f32) -> Option<Color> {
+        Some(Color::Process(ProcessColor::Cmyk(Cmyk { c, m, y, k })))
+    }
+
+    fn mark(ink: Ink, rect: Rect, colour: Option<Color>) -> Mark {
+        Mark {
+            ink,
+            rect,
+            visible: Some(rect),
+            hidden: false,
+            colour,
+            artifact: false,
+            note: false,
+            part: None,
+            paragraph: None,
+            span: Span::detached(),
+        }
+    }
+
+    /// An A5 print page (with 3 mm bleed) holding `marks`.
+    fn print_page(marks: Vec<Mark>) -> (Pages, Setting) {
+        let page =
+            Page { index: 1, width: 148.0 * MM, height: 210.0 * MM, outset: 13.0 * MM, kind: None, marks };
+        let pages = Pages { pages: vec![page], ..Pages::default() };
+        let setting = Setting {
+            print: true,
+            booklet: false,
+            paper: Paper::A5,
+            bleed: 3.0 * MM,
+            source_outset: 13.0 * MM,
+        };
+        (pages, setting)
+    }
+
+    fn rules_of(findings: &[Finding]) -> Vec<&'static str> {
+        findings.iter().map(|f| f.rule).collect()
+    }
+
+    #[test]
+    fn art_at_the_edge_runs_on_to_the_bleed() {
+        let (w, h, b) = (148.0 * MM, 210.0 * MM, 3.0 * MM);
+        let band = |bottom: f64| {
+            mark(Ink::Fill, Rect::new(-b, h - 30.0 * MM, w + b, bottom), cmyk(0.4, 0.3, 0.3, 1.0))
+        };
+        let (pages, _) = print_page(vec![band(h + b)]);
+        assert!(bleed(&pages, b).is_empty());
+        // Stopping at the trim: a white line where the guillotine is off by a hair.
+        let (pages, _) = print_page(vec![band(h)]);
+        let found = bleed(&pages, b);
+        assert_eq!(rules_of(&found), ["bleed"]);
+        assert!(found[0].message.contains("bottom trim but stops 3.0 mm short"), "{}", found[0].message);
+        // Art well inside the page needs no bleed.
+        let (pages, _) = print_page(vec![band(h - 10.0 * MM)]);
+        assert!(bleed(&pages, b).is_empty());
+    }
+
+    #[test]
+    fn crop_marks_belong_outside_the_bleed() {
+        let (b, r) = (3.0 * MM, cmyk(1.0, 1.0, 1.0, 1.0));
+        let outside =
+            mark(Ink::Stroke { thickness: 0.25 }, Rect::new(-b - 6.0 * MM, 0.0, -b, 0.25), r.clone());
+        let (pages, _) = print_page(vec![outside]);
+        assert!(mark_ink(&pages, b).is_empty());
+        let inside = mark(Ink::Stroke { thickness: 0.25 }, Rect::new(-b, 0.0, 10.0, 0.25), r);
+        let (pages, _) = print_page(vec![inside]);
+        assert_eq!(rules_of(&mark_ink(&pages, b)), ["mark-ink"]);
+    }
+
+    #[test]
+    fn inks_a_press_takes() {
+        let rect = Rect::new(50.0, 50.0, 100.0, 60.0);
+        let text = |size: f64| Ink::Text { text: "x".into(), size, baseline: 60.0, bold: false };
+        let cases = [
+            (mark(text(6.0), rect, cmyk(0.0, 0.75, 0.95, 0.0)), vec!["one-ink"]),
+            (mark(text(6.0), rect, cmyk(0.0, 1.0, 0.0, 0.0)), vec![]),
+            (mark(text(12.0), rect, cmyk(0.0, 0.75, 0.95, 0.0)), vec![]),
+            (mark(Ink::Stroke { thickness: 0.5 }, rect, cmyk(0.0, 0.0, 0.0, 0.12)), vec!["rule-tint"]),
+            (mark(Ink::Stroke { thickness: 0.1 }, rect, cmyk(0.0, 0.0, 0.0, 1.0)), vec!["hairline"]),
+            (mark(Ink::Fill, rect, cmyk(1.0, 1.0, 1.0, 0.6)), vec!["total-ink"]),
+            (mark(Ink::Fill, rect, cmyk(0.4, 0.3, 0.3, 1.0)), vec![]),
+            (mark(Ink::Fill, rect, Some(Color::BLACK)), vec!["colour-space"]),
+        ];
+        for (m, expected) in cases {
+            let (pages, _) = print_page(vec![m.clone()]);
+            assert_eq!(rules_of(&inks(&pages)), expected, "{m:?}");
+        }
+    }
+
+    #[test]
+    fn words_count_across_runs_of_one_word() {
+        let run = |text: &str, x0: f64, x1: f64| {
+            mark(
+                Ink::Text { text: text.into(), size: 10.0, baseline: 10.0, bold: false },
+                Rect::new(x0, 3.0, x1, 10.0),
+                None,
+            )
+        };
+        // `wel` and `come` touch: one word; then a word after a gap.
+        let marks = [run("wel", 0.0, 10.0), run("come", 10.0, 25.0), run("home", 30.0, 45.0)];
+        assert_eq!(words(&marks), 2);
+    }
 }
