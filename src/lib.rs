@@ -28,6 +28,7 @@ pub mod render;
 pub mod scaffold;
 pub mod synth;
 pub mod translate;
+pub mod typography;
 pub mod watch;
 pub mod world;
 

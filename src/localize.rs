@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use crate::markdown::{self, Block, Inline, Section, ids};
 use crate::model::{City, Data, Date, NumberFormat, Quote, Text, part_hash};
+use crate::typography;
 
 /// The version of a default-language section a translation records: its title, lead and
 /// prose (not its sub-sections, which are parts of their own).
@@ -305,7 +306,7 @@ pub fn localize(data: &Data, city: &City, lang: &str, output: Output, date: Opti
     place_missing_footnotes(&mut sections, city);
     key_footnotes(&mut sections, &city.slug);
     let (mut tagline, mut takeaways, mut quote, mut location) = (tagline, takeaways, quote, location);
-    bind_one_letter_words(&mut sections, &mut [&mut tagline, &mut location], &mut takeaways, &mut quote);
+    bind_words(&mut sections, &mut [&mut tagline, &mut location], &mut takeaways, &mut quote);
     let parts = [
         ("tagline", tagline.lang.as_str()),
         ("takeaways", takeaways.lang.as_str()),
@@ -361,13 +362,11 @@ pub fn localize(data: &Data, city: &City, lang: &str, output: Output, date: Opti
         sections,
         closing: {
             let mut closing = strings.closing.clone();
-            if binds_one_letter_words(lang) {
-                for_each_inline(&mut [], &mut None, &mut closing, &mut |i| {
-                    if let Inline::Text { text } = i {
-                        *text = bind_after_one_letter(text);
-                    }
-                });
-            }
+            for_each_inline(&mut [], &mut None, &mut closing, &mut |i| {
+                if let Inline::Text { text } = i {
+                    *text = typography::bind(text, lang);
+                }
+            });
             closing
         },
         coverage: picker.coverage,
@@ -469,55 +468,39 @@ fn place_missing_footnotes(sections: &mut [SectionOut], city: &City) {
     });
 }
 
-/// Polish typesetting never leaves a one-letter word (`w`, `z`, `i`, `a`, `o`, `u`) at the end of
-/// a line: in every part written in Polish, the space after one becomes a no-break space.
-fn bind_one_letter_words(
+/// Where lines must not break ([`typography::bind`]), in every part in its own language; and
+/// no heading ends with a word alone on its line.
+fn bind_words(
     sections: &mut [SectionOut],
     parts: &mut [&mut Part<Vec<Inline>>],
     takeaways: &mut Part<Vec<Vec<Inline>>>,
     quote: &mut Part<Quote>,
 ) {
-    let bind = &mut |i: &mut Inline| {
-        if let Inline::Text { text } = i {
-            *text = bind_after_one_letter(text);
+    fn bind(lang: &str) -> impl FnMut(&mut Inline) + '_ {
+        move |i: &mut Inline| {
+            if let Inline::Text { text } = i {
+                *text = typography::bind(text, lang);
+            }
         }
-    };
+    }
     let mut stack: Vec<&mut SectionOut> = sections.iter_mut().collect();
     while let Some(s) = stack.pop() {
-        if binds_one_letter_words(&s.lang) {
-            for_each_inline(&mut s.title, &mut s.lead, &mut s.blocks, bind);
+        typography::bind_last_word(&mut s.title);
+        for b in &mut s.blocks {
+            if let Block::Heading { content } = b {
+                typography::bind_last_word(content);
+            }
         }
+        for_each_inline(&mut s.title, &mut s.lead, &mut s.blocks, &mut bind(&s.lang.clone()));
         stack.extend(s.subsections.iter_mut());
     }
-    for part in parts.iter_mut().filter(|p| binds_one_letter_words(&p.lang)) {
-        for_each_inline(&mut part.content, &mut None, &mut [], bind);
+    for part in parts.iter_mut() {
+        for_each_inline(&mut part.content, &mut None, &mut [], &mut bind(&part.lang.clone()));
     }
-    if binds_one_letter_words(&takeaways.lang) {
-        for t in &mut takeaways.content {
-            for_each_inline(t, &mut None, &mut [], bind);
-        }
+    for t in &mut takeaways.content {
+        for_each_inline(t, &mut None, &mut [], &mut bind(&takeaways.lang));
     }
-    if binds_one_letter_words(&quote.lang) {
-        for_each_inline(&mut quote.content.text, &mut None, &mut [], bind);
-    }
-}
-
-/// The languages whose typesetting keeps one-letter words with the next word.
-fn binds_one_letter_words(lang: &str) -> bool {
-    lang == "pl"
-}
-
-/// `text` with a no-break space after each one-letter word.
-pub fn bind_after_one_letter(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    for (i, &c) in chars.iter().enumerate() {
-        let one_letter = i >= 1
-            && chars[i - 1].is_alphabetic()
-            && (i < 2 || !chars[i - 2].is_alphanumeric() && !matches!(chars[i - 2], '\'' | '’' | '-'));
-        out.push(if c == ' ' && one_letter { '\u{A0}' } else { c });
-    }
-    out
+    for_each_inline(&mut quote.content.text, &mut None, &mut [], &mut bind(&quote.lang));
 }
 
 /// Names each footnote by its place in the report (`milan/1`, `milan/2`, … in reading order):
@@ -700,18 +683,6 @@ mod tests {
         assert_eq!(fill("Page {page} of {pages}", &[("year", "2023")]), "Page {page} of {pages}");
         let values = [("city", "{tagline}"), ("tagline", "a {city} {"), ("year", "2023")];
         assert_eq!(fill("{city} – {tagline} {", &values), "{tagline} – a {city} { {");
-    }
-
-    #[test]
-    fn one_letter_words_keep_to_the_next_word() {
-        assert_eq!(
-            bind_after_one_letter("w Warszawie i z Krakowa"),
-            "w\u{A0}Warszawie i\u{A0}z\u{A0}Krakowa"
-        );
-        assert_eq!(bind_after_one_letter("(a to) jest"), "(a\u{A0}to) jest");
-        // Not the last letter of a longer word, nor an abbreviation's letter after an apostrophe.
-        assert_eq!(bind_after_one_letter("dom i ogród"), "dom i\u{A0}ogród");
-        assert_eq!(bind_after_one_letter("l'a b"), "l'a b");
     }
 
     #[test]

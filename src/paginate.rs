@@ -21,7 +21,14 @@ pub const PARAGRAPH_LABEL: &str = "cityreport-paragraph";
 /// its line.
 const SAME_LINE_PT: f64 = 4.0;
 
-/// The names of the prose paragraphs that have a single line alone on a page, in order.
+/// A paragraph whose last line is alone at the top of a page starts on that page only if at
+/// most this many of its lines stood on the page before: starting a long paragraph on the next
+/// page to keep one line company would leave half a page empty, which is worse.
+pub const MOVE_AT_MOST: usize = 4;
+
+/// The names of the prose paragraphs that have a single line alone on a page (its first at the
+/// foot, or its last at the top when it has at most [`MOVE_AT_MOST`] lines on the page before),
+/// in order.
 pub fn lonely_paragraphs(pages: &Pages) -> Vec<String> {
     // Per named paragraph, its text's baselines per page.
     let mut baselines: BTreeMap<usize, BTreeMap<usize, Vec<f64>>> = BTreeMap::new();
@@ -46,9 +53,10 @@ fn is_lonely(baselines: &BTreeMap<usize, Vec<f64>>) -> bool {
     if baselines.len() < 2 {
         return false;
     }
-    let first = baselines.values().next().map_or(0, |b| lines(b));
-    let last = baselines.values().next_back().map_or(0, |b| lines(b));
-    first < 2 || last < 2
+    let per_page: Vec<usize> = baselines.values().map(|b| lines(b)).collect();
+    let (first, last) = (per_page[0], per_page[per_page.len() - 1]);
+    let before_last = per_page[per_page.len() - 2];
+    first < 2 || (last < 2 && before_last <= MOVE_AT_MOST)
 }
 
 /// The places to start a new page so that each footnote prints on its marker's page: the

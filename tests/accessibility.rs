@@ -210,7 +210,7 @@ fn a_screen_reader_meets_the_abstract_in_its_roles() {
     let note = children(children(items[1])[1]).into_iter().find(|e| e.lang.as_deref() == Some("de-DE"));
     assert_eq!(note.map(|n| n.text(&tagged)).as_deref(), Some("ENGLISCH"), "{tree}");
     // The contents reads each marked title with a space before its mark.
-    assert!(tree.contains("Local background and context ENGLISCH"), "{tree}");
+    assert!(tree.replace('\u{a0}', " ").contains("Local background and context ENGLISCH"), "{tree}");
 }
 
 #[test]
@@ -223,7 +223,7 @@ fn every_language_is_accessible_and_headings_are_titled() {
         .elements()
         .iter()
         .filter(|e| e.role.starts_with('H'))
-        .filter_map(|e| e.title.clone())
+        .filter_map(|e| e.title.as_ref().map(|t| t.replace('\u{a0}', " ")))
         .collect();
     assert!(titles.iter().any(|t| t == "Abstract and Takeaways"), "{titles:?}");
     assert!(titles.iter().any(|t| t == "What is unique about the city?"), "{titles:?}");
@@ -304,7 +304,10 @@ fn lonely_lines(pdf: &Pdf, name: &str) -> Vec<String> {
                 problems
                     .push(format!("{name}: a paragraph leaves one line at the foot of page {}", first.0 + 1));
             }
-            if *last.1 < 2 {
+            // A last line alone at the top is kept when the paragraph had more than four lines
+            // on the page before: starting it on the next page would leave them empty.
+            let before = lines.range(..last.0).next_back().map_or(0, |(_, n)| *n);
+            if *last.1 < 2 && before <= 4 {
                 problems
                     .push(format!("{name}: a paragraph leaves one line at the top of page {}", last.0 + 1));
             }

@@ -659,7 +659,9 @@ fn each_rule_of_the_proof_fires_on_a_page_made_to_break_it() {
         (
             "safe-area",
             "cover.typ",
-            Box::new(|t| t.replace("margin: (x: 18mm, top: 18mm", "margin: (x: 3mm, top: 18mm")),
+            Box::new(|t| {
+                t.replace("cover-margin = (x: 18mm, top: 18mm", "cover-margin = (x: 3mm, top: 18mm")
+            }),
             print,
         ),
         (
@@ -735,7 +737,12 @@ fn the_footnote_rule_fires_when_a_note_leaves_its_page() {
 fn a_page_left_nearly_empty_is_a_warning() {
     let (ok, stderr) = with_templates(
         "section.typ",
-        |t| t.replace("    takeaways(data)\n", "    takeaways(data)\n    pagebreak()\n"),
+        |t| {
+            t.replace(
+                "    takeaways(data, within: s.fallback)\n",
+                "    takeaways(data, within: s.fallback)\n    pagebreak()\n",
+            )
+        },
         &[],
     );
     assert!(ok, "{stderr}");
