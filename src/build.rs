@@ -395,9 +395,8 @@ fn make(project: &Project, options: &Options, job: &Job) -> Result<Pending, Fail
     let mut rendered =
         crate::render::render_json(project.shared(), &job.report, job.json.clone()).map_err(fail)?;
     if options.output.booklet {
-        let mut sheets = crate::impose::booklet(project.shared(), &job.report, &rendered).map_err(fail)?;
-        sheets.warnings.append(&mut rendered.warnings);
-        rendered = sheets;
+        rendered =
+            crate::impose::booklet(project.shared(), &job.report, options.output, rendered).map_err(fail)?;
     }
     let file = options.output.file_name(&job.city.slug, &job.lang);
     let mut pictures = Vec::new();

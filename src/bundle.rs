@@ -129,8 +129,7 @@ pub fn render(project: &Project, bundle: &Bundle, output: Output) -> Result<Rend
         let typeset = render::typeset(&world)?;
         Ok((world, typeset))
     })?;
-    let typeset =
-        render::proofed(&world, typeset, &reports, crate::proof::Setting::of(output.report(), false))?;
+    let typeset = render::proofed(&world, typeset, &reports, crate::proof::Setting::of(output.report()))?;
     let mut rendered = render::export(&world, typeset, ident.clone(), today, standards)?;
     if output.profile == Profile::Print {
         rendered.finish_print(output, BUNDLE_TEMPLATE)?;

@@ -52,11 +52,19 @@ struct Booklet {
     sides: Vec<Side>,
 }
 
-/// Imposes the rendered print report `pages` (of `report`, whose paper is A5) as a booklet.
-pub fn booklet(shared: &Arc<Shared>, report: &Report, pages: &Rendered) -> Result<Rendered, Diagnostics> {
+/// Imposes the rendered print report `pages` (of `report`, whose paper is A5) as a booklet
+/// made as `output`; its warnings are the pages' and the sheets'.
+pub fn booklet(
+    shared: &Arc<Shared>,
+    report: &Report,
+    output: Output,
+    mut pages: Rendered,
+) -> Result<Rendered, Diagnostics> {
     let ident = format!("cityreport/{}/{}/booklet", report.slug, report.lang);
     let today = render::today(report)?;
-    impose(shared, render::report_json(report), ident, today, report.output, pages)
+    let mut sheets = impose(shared, render::report_json(report), ident, today, output, &pages)?;
+    sheets.warnings.append(&mut pages.warnings);
+    Ok(sheets)
 }
 
 /// Imposes the print pages `pages` of the document whose data is `data` (the JSON it was made
@@ -89,7 +97,7 @@ pub fn impose(
         today,
     );
     let typeset = render::typeset(&world)?;
-    let typeset = render::proofed(&world, typeset, &[], crate::proof::Setting::of(output, true))?;
+    let typeset = render::proofed(&world, typeset, &[], crate::proof::Setting::of(output))?;
     let mut sheets = render::export_as(&world, typeset, ident, today, &[], false)?;
     sheets.finish_print(output, BOOKLET_TEMPLATE)?;
     Ok(sheets)

@@ -186,13 +186,8 @@ impl Project {
     /// Typesets one report as the file `output` (made with [`Self::report`] for
     /// `output.report()`): a booklet's sheets are imposed from its print pages.
     pub fn make(&self, report: &Report, output: Output) -> Result<Rendered, Diagnostics> {
-        let mut rendered = self.render(report)?;
-        if output.booklet {
-            let mut sheets = impose::booklet(&self.shared, report, &rendered)?;
-            sheets.warnings.append(&mut rendered.warnings);
-            rendered = sheets;
-        }
-        Ok(rendered)
+        let rendered = self.render(report)?;
+        if output.booklet { impose::booklet(&self.shared, report, output, rendered) } else { Ok(rendered) }
     }
 
     /// Checks that `lang` is a site language.

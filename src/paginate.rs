@@ -14,9 +14,6 @@ use crate::localize::{Role, SectionOut};
 use crate::markdown::Block;
 use crate::proof::page::{Ink, Pages};
 
-/// The label of the metadata that names a paragraph (templates/prose.typ).
-pub const PARAGRAPH_LABEL: &str = "cityreport-paragraph";
-
 /// Baselines closer than this (in points) are one line: a footnote number sits a little above
 /// its line.
 const SAME_LINE_PT: f64 = 4.0;

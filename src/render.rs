@@ -85,7 +85,7 @@ pub fn render_json(shared: &Arc<Shared>, report: &Report, json: Vec<u8>) -> Resu
             .hint("a city report is a few dozen pages: check the texts for pasted material")
             .into());
     }
-    let typeset = proofed(&world, typeset, &[report], Setting::of(report.output, false))?;
+    let typeset = proofed(&world, typeset, &[report], Setting::of(report.output))?;
     let mut rendered = export(&world, typeset, ident, today, standards)?;
     if report.output.profile == Profile::Print {
         rendered.finish_print(report.output, MAIN_PATH)?;

@@ -349,8 +349,10 @@ fn polish_lines_never_end_with_a_one_letter_word() {
     for kind in ["web", "a5"] {
         let pdf = file(kind, "pl");
         let size = if kind == "a5" { 10.0 } else { 11.0 };
+        let mut lines = 0;
         for page in 1..pdf.pages.len() {
             for line in pdf.lines_of_size(page, size) {
+                lines += 1;
                 let last = line.split_whitespace().last().unwrap_or_default();
                 assert!(
                     !["w", "z", "i", "o", "u", "W", "Z", "I", "O", "U"].contains(&last),
@@ -359,6 +361,7 @@ fn polish_lines_never_end_with_a_one_letter_word() {
                 );
             }
         }
+        assert!(lines > 300, "pl {kind}: only {lines} lines read");
     }
 }
 
@@ -457,6 +460,7 @@ fn the_a5_cover_keeps_its_label_and_dates_clear() {
     let first_yellow = (0..cover.width()).find(|&x| yellow(cover.get_pixel(x, row))).unwrap_or(cover.width());
     let last_dark =
         (0..first_yellow).rev().find(|&x| cover.get_pixel(x, row).0.iter().all(|&c| c < 100)).unwrap_or(0);
+    assert!(last_dark > 0, "no label in the picture's row {row}");
     assert!(
         first_yellow - last_dark > (mm(2.0) * 2.0) as u32,
         "the label reaches {last_dark}, the yellow starts at {first_yellow}"

@@ -42,12 +42,12 @@ pub struct Setting {
 }
 
 impl Setting {
-    /// The setting for a document made as `output`: `booklet` for the sheets of a booklet, else
-    /// its pages.
-    pub fn of(output: Output, booklet: bool) -> Self {
+    /// The setting for a document made as `output` (the sheets of a booklet when
+    /// `output.booklet`, else pages).
+    pub fn of(output: Output) -> Self {
         Self {
             print: output.profile == Profile::Print,
-            booklet,
+            booklet: output.booklet,
             paper: output.paper,
             bleed: output.bleed_mm() / 25.4 * 72.0,
             source_outset: (output.bleed_mm() + output.slug_mm()) / 25.4 * 72.0,

@@ -14,7 +14,7 @@ use typst::layout::{Abs, Frame, FrameItem, Point, Size, Transform};
 use typst::model::{FootnoteElem, FootnoteEntry, ParElem};
 use typst::pdf::ArtifactElem;
 use typst::syntax::Span;
-use typst::visualize::{Color, Geometry as Shape, Paint};
+use typst::visualize::{Color, Geometry as Shape, ImageFormat, Paint, VectorFormat};
 use typst_layout::PagedDocument;
 
 /// The label of the metadata that opens a part of the data (its value: the part's name).
@@ -27,6 +27,9 @@ pub const PAGE_LABEL: &str = "cityreport-page";
 /// The label of the metadata holding the text pages' margins (`top`, `bottom`, `inside`,
 /// `outside`) and the safe distance from the trim (`safe`).
 pub const GEOMETRY_LABEL: &str = "cityreport-geometry";
+/// The label of the metadata that names a paragraph inside it (its value: `milan/3.1/2`), for
+/// the pagination check ([`crate::paginate`]) and messages about it.
+pub const PARAGRAPH_LABEL: &str = "cityreport-paragraph";
 /// The label of the metadata that marks a numbered section's start (its value: `slug/number`).
 pub const SECTION_LABEL: &str = "cityreport-section";
 
@@ -153,7 +156,7 @@ pub struct Geometry {
 }
 
 /// One laid-out page.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Page {
     /// 0-based.
     pub index: usize,
@@ -252,12 +255,6 @@ impl Pages {
     }
 }
 
-impl Page {
-    fn empty() -> Self {
-        Page { index: 0, width: 0.0, height: 0.0, outset: 0.0, kind: None, marks: Vec::new() }
-    }
-}
-
 /// An element open while walking: what its text belongs to.
 enum Open {
     Artifact(Location),
@@ -278,12 +275,6 @@ struct Walk {
     markers: Vec<(Location, usize, Option<usize>)>,
     /// Footnote entries: the note's location, the entry's page and its number as printed.
     entries: Vec<(Location, usize, Option<String>)>,
-}
-
-impl Default for Page {
-    fn default() -> Self {
-        Page::empty()
-    }
 }
 
 impl Walk {
@@ -312,11 +303,10 @@ impl Walk {
                 FrameItem::Text(text) => self.text(text, at, clip),
                 FrameItem::Shape(shape, span) => self.shape(shape, *span, at, clip),
                 FrameItem::Image(image, size, span) => {
-                    let natural = (image.width(), image.height());
-                    let natural = if image.format()
-                        == typst::visualize::ImageFormat::Vector(typst::visualize::VectorFormat::Pdf)
-                    {
-                        natural
+                    // A PDF page's own size is in points; a raster image's pixels are not: it
+                    // has no size but the one it is placed at.
+                    let natural = if image.format() == ImageFormat::Vector(VectorFormat::Pdf) {
+                        (image.width(), image.height())
                     } else {
                         (size.x.to_pt(), size.y.to_pt())
                     };
@@ -343,10 +333,7 @@ impl Walk {
         let rect = Rect::of(Size::new(width, cap), at.pre_concat(top));
         let baseline = Point::zero().transform(at).y.to_pt();
         let bold = text.font.info().variant.weight.to_number() >= 600;
-        let colour = match &text.fill {
-            Paint::Solid(c) => Some(c.clone()),
-            _ => None,
-        };
+        let colour = solid(&text.fill);
         let span = text.glyphs.first().map_or(Span::detached(), |g| g.span.0);
         let ink = Ink::Text { text: text.text.to_string(), size: size.to_pt(), baseline, bold };
         self.push(ink, rect, clip, colour, span);
@@ -355,16 +342,11 @@ impl Walk {
     fn shape(&mut self, shape: &typst::visualize::Shape, span: Span, at: Transform, clip: Option<Rect>) {
         let bbox = shape.geometry.bbox(None);
         let rect = Rect::of(bbox.size(), at.pre_concat(Transform::translate(bbox.min.x, bbox.min.y)));
-        if let Some(Paint::Solid(c)) = &shape.fill {
-            self.push(Ink::Fill, rect, clip, Some(c.clone()), span);
-        } else if shape.fill.is_some() {
-            self.push(Ink::Fill, rect, clip, None, span);
+        if let Some(fill) = &shape.fill {
+            self.push(Ink::Fill, rect, clip, solid(fill), span);
         }
         if let Some(stroke) = &shape.stroke {
-            let colour = match &stroke.paint {
-                Paint::Solid(c) => Some(c.clone()),
-                _ => None,
-            };
+            let colour = solid(&stroke.paint);
             let thickness = stroke.thickness.to_pt() * scale(at);
             let rect = match &shape.geometry {
                 Shape::Line(_) => rect.grow(thickness / 2.0),
@@ -455,7 +437,7 @@ impl Walk {
                     self.out.geometry = Some(Geometry { top, bottom, inside, outside, safe });
                 }
             }
-            (crate::paginate::PARAGRAPH_LABEL, Value::Str(name))
+            (PARAGRAPH_LABEL, Value::Str(name))
                 if self.open.iter().any(|o| matches!(o, Open::Paragraph(_))) =>
             {
                 self.out.paragraphs.push(name.to_string());
@@ -488,6 +470,14 @@ impl Walk {
             });
         }
         self.out
+    }
+}
+
+/// The colour of a solid paint (a gradient or tiling has none).
+fn solid(paint: &Paint) -> Option<Color> {
+    match paint {
+        Paint::Solid(c) => Some(c.clone()),
+        _ => None,
     }
 }
 

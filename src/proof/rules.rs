@@ -324,43 +324,32 @@ fn safe_area(pages: &Pages) -> Vec<Finding> {
 fn bleed(pages: &Pages, bleed: f64) -> Vec<Finding> {
     let mut out = Vec::new();
     for page in &pages.pages {
-        let trim = page.trim();
-        let bleed_box = trim.grow(bleed);
-        let mut found: Option<Finding> = None;
-        for m in &page.marks {
-            let Some(v) = m.visible else { continue };
-            if m.hidden || m.colour.as_ref().is_some_and(colour::is_registration) {
-                continue;
-            }
-            let art = matches!(m.ink, Ink::Fill | Ink::Image { .. });
-            let out_of_trim = beyond(&trim, &v);
-            let message = if beyond(&bleed_box, &v) > EPS {
-                Some(format!(
-                    "ink beyond the bleed, where the crop marks are ({:.1} mm)",
-                    mm(beyond(&bleed_box, &v))
-                ))
-            } else if out_of_trim > EPS && (!art || trim.intersect(&v).is_none()) {
-                Some(format!("{} in the bleed, which is cut off", if art { "art" } else { "text or a line" }))
-            } else if art {
-                short_of_bleed(&trim, bleed, &v).map(|(side, d)| {
-                    format!("art reaches the {side} trim but stops {:.1} mm short of the bleed's edge", mm(d))
-                })
-            } else {
-                None
-            };
-            if let Some(message) = message {
-                found = Some(error(
-                    "bleed",
-                    page,
-                    place_of(pages, m),
-                    format!("page {}: {message}", page.index + 1),
-                ));
-                break;
-            }
+        let first = page.marks.iter().find_map(|m| Some((m, bleed_problem(page.trim(), bleed, m)?)));
+        if let Some((m, message)) = first {
+            out.push(error("bleed", page, place_of(pages, m), format!("page {}: {message}", page.index + 1)));
         }
-        out.extend(found);
     }
     out
+}
+
+/// What is wrong with mark `m` on a page trimmed to `trim` with a bleed of `bleed`, if anything.
+fn bleed_problem(trim: Rect, bleed: f64, m: &Mark) -> Option<String> {
+    let v = m.visible?;
+    if m.hidden || m.colour.as_ref().is_some_and(colour::is_registration) {
+        return None;
+    }
+    let art = matches!(m.ink, Ink::Fill | Ink::Image { .. });
+    let out_of_bleed = beyond(&trim.grow(bleed), &v);
+    if out_of_bleed > EPS {
+        Some(format!("ink beyond the bleed, where the crop marks are ({:.1} mm)", mm(out_of_bleed)))
+    } else if beyond(&trim, &v) > EPS && (!art || trim.intersect(&v).is_none()) {
+        Some(format!("{} in the bleed, which is cut off", if art { "art" } else { "text or a line" }))
+    } else if art {
+        let (side, d) = short_of_bleed(&trim, bleed, &v)?;
+        Some(format!("art reaches the {side} trim but stops {:.1} mm short of the bleed's edge", mm(d)))
+    } else {
+        None
+    }
 }
 
 /// The side of the trim that `v` touches without running on to the bleed's edge, and by how
