@@ -133,7 +133,8 @@ pub struct OutputArgs {
     /// archive: the web file as PDF/A-2a and PDF/UA-1 (SLUG-LANG-archive.pdf).
     #[arg(long, default_value = "web", value_name = "web|print|archive")]
     pub profile: Profile,
-    /// The trimmed page size of a print file [default: a4].
+    /// The trimmed page size of a print file [default: a4]; an A5 file is
+    /// SLUG-LANG-print-a5.pdf.
     #[arg(long, value_name = "a4|a5")]
     pub paper: Option<Paper>,
     /// Impose the A5 print pages two to a side of A4 sheets, in saddle-stitch order
@@ -192,7 +193,8 @@ pub struct BundleArgs {
     /// `bundle_title`, e.g. "City reports"].
     #[arg(long)]
     pub title: Option<String>,
-    /// The PDF to write [default: out/bundle-LANG.pdf, -print.pdf or -booklet.pdf].
+    /// The PDF to write [default: out/bundle-LANG.pdf, -print.pdf, -print-a5.pdf or
+    /// -booklet.pdf].
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// Also write each page as a PNG picture next to the PDF, at PPP pixels per point
@@ -224,7 +226,8 @@ pub struct ExportArgs {
     /// The profile the templates are told about (web, print or archive).
     #[arg(long, default_value = "web", value_name = "web|print|archive")]
     pub profile: Profile,
-    /// The trimmed page size of a print file [default: a4].
+    /// The trimmed page size of a print file [default: a4]; an A5 file is
+    /// SLUG-LANG-print-a5.pdf.
     #[arg(long, value_name = "a4|a5")]
     pub paper: Option<Paper>,
 }

@@ -205,7 +205,6 @@ fn check(project: &Project, a: CheckArgs) -> anyhow::Result<bool> {
     let slugs = if all { project.cities().to_vec() } else { a.slugs };
     let default = &project.data().site.default_language;
     let mut ok = true;
-    emit(&Diagnostics(project.warnings()));
     for lang in project.languages() {
         if let Some(d) = project.language_problems(lang) {
             emit(d);
@@ -388,7 +387,6 @@ fn run_build(project: &Project, options: &Options) -> anyhow::Result<bool> {
         bar.finish_and_clear();
     }
     let default = &project.data().site.default_language;
-    emit(&Diagnostics(project.warnings()));
     emit(&Diagnostics(summary.warnings.clone()));
     for b in &summary.built {
         let coverage =

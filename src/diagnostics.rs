@@ -98,8 +98,16 @@ impl Diagnostic {
             .with_notes(self.hints.iter().map(|h| format!("hint: {h}")).collect());
         match &self.text {
             Some(text) => {
-                let file = SimpleFile::new(name, text.as_ref());
-                let cs = cs.with_labels(vec![Label::primary((), self.range.clone())]);
+                let (shown, range) = excerpt(text, self.range.clone());
+                let (line, column) = self.line_column();
+                let file = Excerpt {
+                    name,
+                    file: SimpleFile::new(String::new(), shown),
+                    line,
+                    column,
+                    at: range.start,
+                };
+                let cs = cs.with_labels(vec![Label::primary((), range)]);
                 term::emit(out, &term::Config::default(), &file, &cs).map_err(std::io::Error::other)
             }
             None => {
@@ -108,6 +116,116 @@ impl Diagnostic {
                 term::emit(out, &term::Config::default(), &file, &cs).map_err(std::io::Error::other)
             }
         }
+    }
+}
+
+/// The most characters of one line a message shows: a line of a pasted export can be
+/// megabytes long, and a message shows the part around its caret.
+pub const SHOWN_CHARS: usize = 100;
+
+/// What a message shows of `text` for the problem at `range`: the lines of the range (the
+/// lines before it left empty, so line numbers stay right), each cut to [`SHOWN_CHARS`] around
+/// the range with `…` where it was cut, and control characters drawn as their pictures (␀);
+/// and the range in that text.
+fn excerpt(text: &str, range: Range<usize>) -> (String, Range<usize>) {
+    let first = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+    let last = text[range.end..].find('\n').map_or(text.len(), |i| range.end + i);
+    let mut out = "\n".repeat(text[..first].matches('\n').count());
+    let mut mapped = (0, 0);
+    let mut line_start = first;
+    for raw in text[first..last].split('\n') {
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        let local = |p: usize| p.clamp(line_start, line_start + line.len()) - line_start;
+        let (a, b) = (local(range.start), local(range.end));
+        let (from, to) = window(line, a);
+        let head = if from > 0 { "…" } else { "" };
+        let at = |p: usize| out.len() + head.len() + visible(&line[from..p.clamp(from, to)]).len();
+        if (line_start..=line_start + raw.len()).contains(&range.start) && line_start <= range.start {
+            mapped.0 = at(a);
+        }
+        if (line_start..=line_start + raw.len()).contains(&range.end) {
+            mapped.1 = at(b);
+        }
+        out.push_str(head);
+        out.push_str(&visible(&line[from..to]));
+        if to < line.len() {
+            out.push('…');
+        }
+        out.push('\n');
+        line_start += raw.len() + 1;
+    }
+    let end = mapped.1.max(mapped.0);
+    (out, mapped.0..end)
+}
+
+/// The byte range of `line` a message shows: all of it, or [`SHOWN_CHARS`] characters that
+/// start a little before byte `a`.
+fn window(line: &str, a: usize) -> (usize, usize) {
+    if line.chars().count() <= SHOWN_CHARS {
+        return (0, line.len());
+    }
+    let before = line[..a].chars().count();
+    let skip = before.saturating_sub(SHOWN_CHARS / 3);
+    let offset = |n: usize| line.char_indices().nth(n).map_or(line.len(), |(i, _)| i);
+    (offset(skip), offset(skip + SHOWN_CHARS))
+}
+
+/// `s` with its control characters (but tabs) drawn as Unicode's control pictures.
+fn visible(s: &str) -> String {
+    s.chars()
+        .map(|c| match c as u32 {
+            0x09 => c,
+            u @ 0..0x20 => char::from_u32(0x2400 + u).unwrap_or('\u{FFFD}'),
+            0x7F => '\u{2421}',
+            _ if c.is_control() => '\u{FFFD}',
+            _ => c,
+        })
+        .collect()
+}
+
+/// The shown excerpt of a file, which reports the real line and column of the problem (the
+/// excerpt's own columns differ where it was cut).
+struct Excerpt {
+    name: String,
+    file: SimpleFile<String, String>,
+    line: usize,
+    column: usize,
+    at: usize,
+}
+
+impl<'a> codespan_reporting::files::Files<'a> for Excerpt {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, (): ()) -> Result<&'a str, codespan_reporting::files::Error> {
+        Ok(&self.name)
+    }
+
+    fn source(&'a self, (): ()) -> Result<&'a str, codespan_reporting::files::Error> {
+        Ok(self.file.source())
+    }
+
+    fn line_index(&'a self, (): (), byte: usize) -> Result<usize, codespan_reporting::files::Error> {
+        self.file.line_index((), byte)
+    }
+
+    fn line_range(&'a self, (): (), line: usize) -> Result<Range<usize>, codespan_reporting::files::Error> {
+        self.file.line_range((), line)
+    }
+
+    fn location(
+        &'a self,
+        (): (),
+        byte: usize,
+    ) -> Result<codespan_reporting::files::Location, codespan_reporting::files::Error> {
+        if byte == self.at {
+            return Ok(codespan_reporting::files::Location {
+                line_number: self.line,
+                column_number: self.column,
+            });
+        }
+        self.file.location((), byte)
     }
 }
 
@@ -202,6 +320,31 @@ mod tests {
         assert_eq!(line_column(text, 3), (2, 1));
         // "łó" is 4 bytes, 2 characters.
         assert_eq!(line_column(text, 3 + "łód ".len()), (2, 5));
+    }
+
+    fn emitted(d: &Diagnostic) -> String {
+        let mut out = termcolor::NoColor::new(Vec::new());
+        d.emit(&mut out).unwrap();
+        String::from_utf8(out.into_inner()).unwrap()
+    }
+
+    #[test]
+    fn a_long_line_is_shown_around_its_caret_and_control_characters_as_pictures() {
+        let long = format!("first\n{}BAD{}\n", "x".repeat(5000), "y".repeat(5000));
+        let text: Arc<str> = Arc::from(long);
+        let at = 6 + 5000;
+        let shown = emitted(&Diagnostic::at("f.md", &text, at..at + 3, "bad"));
+        assert!(shown.contains("f.md:2:5001"), "{shown}");
+        assert!(shown.len() < 1000, "{} bytes:\n{shown}", shown.len());
+        let line = shown.lines().find(|l| l.contains("BAD")).unwrap();
+        assert!(line.contains("…x") && line.contains("y…"), "{line}");
+        let caret = shown.lines().find(|l| l.contains("^^^")).unwrap();
+        assert_eq!(caret.chars().position(|c| c == '^'), line.chars().position(|c| c == 'B'), "{shown}");
+
+        let text: Arc<str> = Arc::from("a = 1\nb\0c\n");
+        let shown = emitted(&Diagnostic::at("f.toml", &text, 7..8, "nul"));
+        assert!(shown.contains("b\u{2400}c") && !shown.contains('\0'), "{shown}");
+        assert!(shown.contains("f.toml:2:2"), "{shown}");
     }
 
     #[test]

@@ -84,9 +84,9 @@ impl Fonts {
         (0..self.slots.len()).any(|i| self.book.info(i).is_some_and(|info| info.coverage.contains(c as u32)))
     }
 
-    /// A located warning for each character of `text` (the file `path`) that no font in
-    /// `fonts/` has: it would print as an empty box. One warning per character, at its first
-    /// place, with the number of places.
+    /// A located error for each character of `text` (the file `path`) that no font in
+    /// `fonts/` has: it would print as an empty box, which an accessible PDF may not hold.
+    /// One error per character, at its first place, with the number of places.
     pub fn missing_glyphs(&self, path: &Path, text: &Arc<str>) -> Vec<Diagnostic> {
         let mut seen: Vec<(char, usize, usize)> = Vec::new();
         // Characters found in a font, beyond ASCII (which `covers` answers from a table).
@@ -109,9 +109,8 @@ impl Fonts {
         seen.into_iter()
             .map(|(c, at, count)| {
                 let more = if count > 1 { format!(" (and {} more times in this file)", count - 1) } else { String::new() };
-                Diagnostic::at(path, text, at..at + c.len_utf8(), format!("no font in fonts/ has the character `{c}` (U+{:04X}): it prints as an empty box{more}", c as u32))
-                    .hint("write the text without it, or add a font that has it to fonts/")
-                    .warning()
+                Diagnostic::at(path, text, at..at + c.len_utf8(), format!("no font in fonts/ has the character `{c}` (U+{:04X}): it would print as an empty box{more}", c as u32))
+                    .hint("write the text without it (fonts/README.md lists what the fonts cover), or add a font that has it to fonts/")
             })
             .collect()
     }

@@ -89,6 +89,18 @@ impl Project {
                     .map_err(OpenError::Other)?,
             ),
         };
+        let (site_path, site_text) = &data.site_source;
+        let missing = fonts.missing_glyphs(site_path, site_text);
+        if !missing.is_empty() {
+            return Err(OpenError::Data(Diagnostics(missing)));
+        }
+        let mut data = data;
+        for (lang, (path, text)) in &data.strings_sources {
+            let missing = fonts.missing_glyphs(path, text);
+            if !missing.is_empty() {
+                data.broken_languages.insert(lang.clone(), Diagnostics(missing));
+            }
+        }
         let shared = Shared::new(root, fonts).map_err(OpenError::Other)?;
         Ok(Self { data, shared: Arc::new(shared), date })
     }
@@ -140,23 +152,15 @@ impl Project {
             .into());
         }
         let mut city = self.data.load_city(slug)?;
-        let missing: Vec<Diagnostic> =
-            city.sources().flat_map(|(path, text)| self.shared.fonts().missing_glyphs(path, text)).collect();
-        city.warnings.extend(missing);
         let unwritten: Vec<Diagnostic> =
             city.sources().flat_map(|(path, text)| scaffold::placeholders(path, text)).collect();
         city.warnings.extend(unwritten);
+        let missing: Vec<Diagnostic> =
+            city.sources().flat_map(|(path, text)| self.shared.fonts().missing_glyphs(path, text)).collect();
+        if !missing.is_empty() {
+            return Err(Diagnostics(missing.into_iter().chain(city.warnings).collect()));
+        }
         Ok(city)
-    }
-
-    /// Problems in the site's shared files that do not stop any report (characters of the fixed
-    /// strings that no font has).
-    pub fn warnings(&self) -> Vec<Diagnostic> {
-        self.data
-            .strings_sources
-            .values()
-            .flat_map(|(path, text)| self.shared.fonts().missing_glyphs(path, text))
-            .collect()
     }
 
     /// The problems of `lang`'s fixed strings (`data/i18n/<lang>.toml`), when they cannot be

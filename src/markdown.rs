@@ -169,7 +169,14 @@ pub fn convert_body(src: &SourceRef, body: &str, footnote_prefix: &str) -> Resul
 
     // Footnotes: every reference defined, every definition used; not more than a page can
     // carry in a report of this size.
-    let defs = std::mem::take(&mut conv.footnotes);
+    let mut defs = std::mem::take(&mut conv.footnotes);
+    // Definitions an HTML block swallowed count as written: its error says what went wrong.
+    for html in &conv.html {
+        for label in body[html.clone()].lines().filter_map(|l| l.strip_prefix("[^")?.split_once("]:")) {
+            defs.entry(label.0.to_string())
+                .or_insert(FootnoteDef { content: Vec::new(), span: html.clone() });
+        }
+    }
     if defs.len() > MAX_FOOTNOTES {
         // At the first definition past the limit, in the file's order.
         let mut spans: Vec<Range<usize>> = defs.values().map(|d| d.span.clone()).collect();
@@ -444,6 +451,8 @@ struct Converter<'s> {
     errors: Vec<Diagnostic>,
     footnotes: BTreeMap<String, FootnoteDef>,
     refs: HashMap<String, Vec<Range<usize>>>,
+    /// The HTML blocks reported: what they swallowed is not reported again.
+    html: Vec<Range<usize>>,
 }
 
 /// One open container while walking the events.
@@ -454,6 +463,8 @@ enum Frame {
         id: Option<String>,
         content: Vec<Inline>,
         span: Range<usize>,
+        /// Braces at the end that hold no id: printed as typed.
+        literal: Option<String>,
     },
     Emph(Vec<Inline>),
     Strong(Vec<Inline>),
@@ -478,7 +489,7 @@ enum Frame {
 
 impl<'s> Converter<'s> {
     fn new(src: &'s SourceRef) -> Self {
-        Self { src, errors: Vec::new(), footnotes: BTreeMap::new(), refs: HashMap::new() }
+        Self { src, errors: Vec::new(), footnotes: BTreeMap::new(), refs: HashMap::new(), html: Vec::new() }
     }
 
     fn blocks(&mut self, text: &str) -> Vec<Item> {
@@ -519,17 +530,22 @@ impl<'s> Converter<'s> {
                 Event::Start(tag) => match tag {
                     Tag::Paragraph => stack.push(Frame::Paragraph(Vec::new())),
                     Tag::Heading { level, id, classes, attrs } => {
-                        if !classes.is_empty() || !attrs.is_empty() {
+                        // Braces that hold no id are text ("{brace}"); an id with more
+                        // beside it is a mistake.
+                        let braces = !classes.is_empty() || !attrs.is_empty();
+                        if braces && id.is_some() {
                             self.errors.push(self.src.error(
                                 range.clone(),
                                 "only an id (`{#id}`) is allowed in a heading’s braces",
                             ));
                         }
+                        let literal = (braces && id.is_none()).then(|| trailing_braces(&text[range.clone()]));
                         stack.push(Frame::Heading {
                             level,
                             id: id.map(|s| s.to_string()),
                             content: Vec::new(),
                             span: range.clone(),
+                            literal: literal.flatten(),
                         });
                     }
                     Tag::Emphasis => stack.push(Frame::Emph(Vec::new())),
@@ -567,6 +583,12 @@ impl<'s> Converter<'s> {
                         });
                     }
                     other => {
+                        if matches!(other, Tag::HtmlBlock) {
+                            self.html_block(text, range.clone());
+                            stack.push(Frame::Skip);
+                            skip_depth = 1;
+                            continue;
+                        }
                         let what = match other {
                             Tag::CodeBlock(CodeBlockKind::Indented) => {
                                 "an indented code block (a line indented by four spaces or a tab)"
@@ -589,7 +611,12 @@ impl<'s> Converter<'s> {
                     let Some(frame) = stack.pop() else { continue };
                     self.close(frame, range, &mut stack, &mut out);
                 }
-                Event::Text(t) => self.push_inline(&mut stack, Inline::Text { text: t.to_string() }),
+                Event::Text(t) => {
+                    if !matches!(stack.last(), Some(Frame::Link { .. })) {
+                        self.unread_link(text, range.clone());
+                    }
+                    self.push_inline(&mut stack, Inline::Text { text: t.to_string() })
+                }
                 // Inline HTML such as `<b>` prints literally: nothing typed is lost or
                 // interpreted.
                 Event::InlineHtml(t) => self.push_inline(&mut stack, Inline::Text { text: t.to_string() }),
@@ -600,11 +627,7 @@ impl<'s> Converter<'s> {
                     self.refs.entry(label.to_string()).or_default().push(range.clone());
                     self.push_inline(&mut stack, Inline::FootnoteRef { label: label.to_string() });
                 }
-                Event::Html(_) => self.errors.push(
-                    self.src
-                        .error(range, "an HTML block is not supported in a city report")
-                        .hint("write the text as Markdown; an HTML comment also counts as HTML here"),
-                ),
+                Event::Html(_) => self.html_block(text, range),
                 Event::Rule => self.errors.push(
                     self.src.error(range, "a horizontal rule is not supported in a city report").hint(
                         "sections are separated by their headings; delete the rule (`---`, `***` or `___`)",
@@ -624,8 +647,12 @@ impl<'s> Converter<'s> {
                 let content = breakable(merge_text(content));
                 self.push_block(stack, out, Block::Paragraph { content }, range);
             }
-            Frame::Heading { level, id, content, span } => {
+            Frame::Heading { level, id, mut content, span, literal } => {
+                if let Some(literal) = literal {
+                    content.push(Inline::Text { text: format!(" {literal}") });
+                }
                 let content = breakable(trim_inlines(merge_text(content)));
+                self.check_heading(&content, id.as_deref(), &span);
                 match level {
                     HeadingLevel::H1 | HeadingLevel::H2 if stack.is_empty() => out.push(Item::Numbered {
                         level: if level == HeadingLevel::H1 { 1 } else { 2 },
@@ -689,7 +716,8 @@ impl<'s> Converter<'s> {
                         )),
                     }
                 }
-                if content.is_empty() {
+                let reported = self.html.iter().any(|h| span.start <= h.start && h.start < span.end);
+                if content.is_empty() && !reported {
                     self.errors.push(self.src.error(span.clone(), format!("footnote `[^{label}]` is empty")));
                 }
                 if let Some(first) = self.footnotes.get(&label) {
@@ -704,6 +732,60 @@ impl<'s> Converter<'s> {
                 }
             }
             Frame::Skip => {}
+        }
+    }
+
+    /// A line that starts with an HTML tag or comment: Markdown reads it and the lines after
+    /// it, up to a blank line, as HTML, which a report cannot print.
+    fn html_block(&mut self, text: &str, range: Range<usize>) {
+        let first = text[range.clone()].lines().next().unwrap_or("").trim();
+        self.errors.push(
+            self.src
+                .error(range.clone(), format!("`{first}` starts an HTML block, which a city report cannot print; it runs to the next blank line"))
+                .hint("write the text as Markdown without the tag, or write its `<` as `\\<` to print it as typed; an HTML comment counts as HTML too"),
+        );
+        self.html.push(range);
+    }
+
+    /// A heading needs words of its own (only the update section's `# {#update}` is titled
+    /// from `data/i18n`), and no footnote: a heading is repeated in the contents, the PDF's
+    /// bookmarks and the running header.
+    fn check_heading(&mut self, content: &[Inline], id: Option<&str>, span: &Range<usize>) {
+        let blank =
+            |c: char| c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{AD}');
+        if plain_text(content).chars().all(blank) && id != Some(ids::UPDATE) && !has_footnote(content) {
+            let hint = if id.is_some() {
+                "write the section's title before its id, e.g. `## Housing first {#housing}`; only `# {#update}` may stand alone"
+            } else {
+                "write the sub-heading's words after `###`, or delete the line"
+            };
+            self.errors.push(self.src.error(span.clone(), "this heading has no title").hint(hint));
+        }
+        if has_footnote(content) {
+            self.errors.push(
+                self.src
+                    .error(span.clone(), "a footnote in a heading")
+                    .hint("cite the source in the text under the heading: a heading is repeated in the contents, the PDF's bookmarks and the running header"),
+            );
+        }
+    }
+
+    /// `[text](address)` left as text: Markdown could not read it as a link, which happens
+    /// when the address holds a space or an unbalanced bracket; it would print as typed.
+    /// `text` is the whole Markdown, `range` a text event's: pulldown-cmark splits such text at
+    /// the brackets, so the characters around the event count too.
+    fn unread_link(&mut self, text: &str, range: Range<usize>) {
+        let from = text.floor_char_boundary(range.start.saturating_sub(1));
+        let to = text.ceil_char_boundary((range.end + 1).min(text.len()));
+        let typed = |p: usize| p == 0 || text.as_bytes()[p - 1] != b'\\';
+        let bracket = text[from..to].match_indices("](").any(|(i, _)| typed(from + i));
+        let autolink = text[from..to].match_indices("<http").any(|(i, _)| typed(from + i));
+        if bracket || autolink {
+            self.errors.push(
+                self.src
+                    .error(range, "this is not a link Markdown can read: it would print as typed, brackets and all")
+                    .hint("an address may not hold spaces or unbalanced brackets: write a space as `%20`, e.g. `[the plan](https://example.org/city%20plan.pdf)`"),
+            );
         }
     }
 
@@ -730,6 +812,24 @@ impl<'s> Converter<'s> {
             _ => {}
         }
     }
+}
+
+/// The braces at the end of a heading's line, as typed (`{brace}`).
+fn trailing_braces(heading: &str) -> Option<String> {
+    let line = heading.lines().next()?.trim_end().trim_end_matches('#').trim_end();
+    let open = line.rfind('{')?;
+    line[open..].ends_with('}').then(|| line[open..].to_string())
+}
+
+/// Whether some of `inlines` is a footnote (or inside emphasis, bold or a link).
+fn has_footnote(inlines: &[Inline]) -> bool {
+    inlines.iter().any(|i| match i {
+        Inline::Footnote { .. } | Inline::FootnoteRef { .. } => true,
+        Inline::Emph { content } | Inline::Strong { content } | Inline::Link { content, .. } => {
+            has_footnote(content)
+        }
+        _ => false,
+    })
 }
 
 /// Joins adjacent text runs (pulldown-cmark splits text at escapes and entities).
@@ -923,6 +1023,31 @@ mod tests {
         let s = body("# A {#a}\n\n*Lead text.[^1]*\n\n[^1]: Src.\n").unwrap();
         let lead = s[0].lead.as_ref().unwrap();
         assert!(matches!(&lead[1], Inline::Footnote { .. }));
+    }
+
+    #[test]
+    fn headings_need_words_and_no_footnote_and_keep_braces_that_are_no_id() {
+        let errs = |md: &str| messages(body(&format!("# A {{#a}}\n\n{md}\n\n[^1]: Note.\n")));
+        assert!(errs("###    ").iter().any(|m| m.contains("has no title")), "{:?}", errs("###    "));
+        assert!(errs("## {#b}").iter().any(|m| m.contains("has no title")));
+        assert!(errs("### &nbsp;&#x200B;").iter().any(|m| m.contains("has no title")));
+        assert!(errs("## Title[^1] {#b}").iter().any(|m| m.contains("a footnote in a heading")));
+        assert!(errs("### *Title[^1]*").iter().any(|m| m.contains("a footnote in a heading")));
+        assert!(body("# {#update}\n\n- x\n").is_ok());
+        let s = body("# A {#a}\n\n### What is {brace}\n\n### Set {a=b}\n").unwrap();
+        assert_eq!(s[0].blocks[0], Block::Heading { content: vec![t("What is {brace}")] });
+        assert_eq!(s[0].blocks[1], Block::Heading { content: vec![t("Set {a=b}")] });
+        assert!(messages(body("# A {#a .x}\n")).iter().any(|m| m.contains("only an id")));
+    }
+
+    #[test]
+    fn a_link_markdown_cannot_read_is_an_error_not_literal_text() {
+        for md in ["See [a](https://x.org/a b).", "See <https://x.org/a b>.", "[the plan](https://x.org/(a)."]
+        {
+            let errs = messages(body(&format!("# A {{#a}}\n\n{md}\n")));
+            assert!(errs.iter().any(|m| m.contains("not a link Markdown can read")), "{md}: {errs:?}");
+        }
+        assert!(body("# A {#a}\n\nSee [a](https://x.org/a%20b), <https://x.org> and \\](.\n").is_ok());
     }
 
     #[test]

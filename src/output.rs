@@ -110,18 +110,20 @@ impl Output {
         Self { booklet: false, ..self }
     }
 
-    /// The file name of the report of `slug` in `lang`: `milan-de.pdf`, `milan-de-print.pdf`,
-    /// `milan-de-booklet.pdf`, `milan-de-archive.pdf`.
+    /// The file name of the report of `slug` in `lang`: `milan-de.pdf`, `milan-de-print.pdf`
+    /// (A4), `milan-de-print-a5.pdf`, `milan-de-booklet.pdf`, `milan-de-archive.pdf`. Every
+    /// kind of file has a name of its own, so no build replaces another kind's file.
     pub fn file_name(self, slug: &str, lang: &str) -> String {
         format!("{slug}-{lang}{}.pdf", self.suffix())
     }
 
     fn suffix(self) -> &'static str {
-        match (self.profile, self.booklet) {
-            (Profile::Web, _) => "",
-            (Profile::Print, false) => "-print",
-            (Profile::Print, true) => "-booklet",
-            (Profile::Archive, _) => "-archive",
+        match (self.profile, self.paper, self.booklet) {
+            (Profile::Web, ..) => "",
+            (Profile::Print, Paper::A4, false) => "-print",
+            (Profile::Print, Paper::A5, false) => "-print-a5",
+            (Profile::Print, _, true) => "-booklet",
+            (Profile::Archive, ..) => "-archive",
         }
     }
 }
@@ -178,7 +180,9 @@ mod tests {
     fn file_names_follow_the_output() {
         assert_eq!(Output::WEB.file_name("milan", "de"), "milan-de.pdf");
         let print = Output::new(Profile::Print, Some(Paper::A5), false).unwrap();
-        assert_eq!(print.file_name("milan", "de"), "milan-de-print.pdf");
+        assert_eq!(print.file_name("milan", "de"), "milan-de-print-a5.pdf");
+        let a4 = Output::new(Profile::Print, Some(Paper::A4), false).unwrap();
+        assert_eq!(a4.file_name("milan", "de"), "milan-de-print.pdf");
         let booklet = Output::new(Profile::Print, None, true).unwrap();
         assert_eq!(booklet.paper, Paper::A5);
         assert_eq!(booklet.file_name("milan", "de"), "milan-de-booklet.pdf");

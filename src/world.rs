@@ -20,6 +20,7 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
+use crate::diagnostics;
 use crate::fonts::Fonts;
 
 /// The virtual path of the report's data.
@@ -42,6 +43,8 @@ pub struct Shared {
     fonts: Arc<Fonts>,
     /// Every `.typ` file under `templates/`, parsed once.
     templates: HashMap<FileId, Source>,
+    /// The real `data/` and `templates/` folders: all a template may read.
+    readable: Vec<PathBuf>,
 }
 
 impl Shared {
@@ -61,6 +64,15 @@ impl Shared {
                 if path.is_dir() {
                     stack.push(path);
                 } else if path.extension().is_some_and(|e| e == "typ") {
+                    let real = path.canonicalize().ok();
+                    let inside =
+                        real.as_deref().zip(dir.canonicalize().ok()).is_some_and(|(r, d)| r.starts_with(d));
+                    if !inside {
+                        anyhow::bail!(
+                            "the template {} is a symbolic link that leads outside templates/; copy the file into templates/ instead",
+                            diagnostics::display_path(&path, &root).display()
+                        );
+                    }
                     let text = fs::read_to_string(&path)
                         .with_context(|| format!("cannot read the template {}", path.display()))?;
                     let id = id_for(&root, &path)?;
@@ -74,7 +86,20 @@ impl Shared {
                 root.join(MAIN_PATH.trim_start_matches('/')).display()
             );
         }
-        Ok(Self { root, library: LazyHash::new(library()), fonts, templates })
+        let readable =
+            ["data", "templates"].iter().filter_map(|d| root.join(d).canonicalize().ok()).collect();
+        Ok(Self { root, library: LazyHash::new(library()), fonts, templates, readable })
+    }
+
+    /// Whether the real (canonical) path `real` lies in the real `data/` or `templates/`
+    /// folder (each may itself be a link, e.g. to a shared copy of the templates).
+    fn readable(&self, real: &Path) -> bool {
+        self.readable.iter().any(|dir| real.starts_with(dir))
+    }
+
+    /// Whether `path`, as written, names a place inside `data/` or `templates/`.
+    fn readable_place(&self, path: &Path) -> bool {
+        ["data", "templates"].iter().any(|d| path.starts_with(self.root.join(d)))
     }
 
     /// The template sources, for the inputs hash of incremental builds.
@@ -139,16 +164,19 @@ impl ReportWorld {
         }
         let vpath = rooted.vpath();
         let path = vpath.realize(&self.shared.root).map_err(FileError::Realize)?;
-        let allowed = [self.shared.root.join("data"), self.shared.root.join("templates")];
         let real = path.canonicalize().map_err(|e| FileError::from_io(e, &path))?;
-        if !allowed.iter().any(|a| real.starts_with(a)) {
-            return Err(FileError::Other(Some(
+        if !self.shared.readable(&real) {
+            let shown = vpath.get_with_slash();
+            let message = if self.shared.readable_place(&path) {
+                // The path names a file inside data/ or templates/: a link leads out.
                 format!(
-                    "{} is outside the files a template may read (data/ and templates/)",
-                    vpath.get_with_slash()
+                    "{shown} is a symbolic link to {}, outside the files a template may read (data/ and templates/)",
+                    diagnostics::display_path(&real, &self.shared.root).display()
                 )
-                .into(),
-            )));
+            } else {
+                format!("{shown} is outside the files a template may read (data/ and templates/)")
+            };
+            return Err(FileError::Other(Some(message.into())));
         }
         if real.is_dir() {
             return Err(FileError::IsDirectory);

@@ -330,7 +330,7 @@ fn no_heading_ends_a_page_and_no_line_is_left_alone() {
         &["build", "--city", "milan", "--profile", "print", "--paper", "a5", "-o", dir],
     ));
     for lang in LANGS {
-        let name = format!("milan-{lang}-print.pdf");
+        let name = format!("milan-{lang}-print-a5.pdf");
         problems.extend(lonely_lines(&Pdf::new(std::fs::read(out.path().join(&name)).unwrap()), &name));
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));

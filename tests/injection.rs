@@ -24,7 +24,8 @@ fn typst_syntax_in_every_field_prints_literally() {
         "Tag #emph[line] with *stars* and @cite",
         "Takeaway ]#v(10cm)[ closes brackets",
         r#"Second #import “/etc/passwd”"#,
-        r#"Quote “with” #strong[quotes]"#,
+        // Double quotes in the pull quote are a quote in a quote: the inner marks.
+        r#"Quote ‘with’ #strong[quotes]"#,
         "Someone // comment",
         r#"Location #read(“/etc/hosts”)"#,
         "Section #heading[x]",

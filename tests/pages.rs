@@ -16,7 +16,7 @@ const LANGS: [&str; 7] = ["en", "de", "fr", "pl", "it", "es", "el"];
 const KINDS: [(&str, &[&str], &str); 5] = [
     ("web", &[], ""),
     ("print", &["--profile", "print"], "-print"),
-    ("a5", &["--profile", "print", "--paper", "a5"], "-print"),
+    ("a5", &["--profile", "print", "--paper", "a5"], "-print-a5"),
     ("booklet", &["--profile", "print", "--booklet"], "-booklet"),
     ("archive", &["--profile", "archive"], "-archive"),
 ];
@@ -448,8 +448,8 @@ fn the_a5_cover_keeps_its_label_and_dates_clear() {
             out.path().to_str().unwrap(),
         ],
     ));
-    let cover = image::open(out.path().join("milan-de-print-01.png")).unwrap().to_rgb8();
-    let pdf = Pdf::new(std::fs::read(out.path().join("milan-de-print.pdf")).unwrap());
+    let cover = image::open(out.path().join("milan-de-print-a5-01.png")).unwrap().to_rgb8();
+    let pdf = Pdf::new(std::fs::read(out.path().join("milan-de-print-a5.pdf")).unwrap());
     let runs = pdf.runs(0);
     let label = runs.iter().find(|r| r.text.contains("STADTREPORT")).expect("the label");
     // Its row in the picture (2 px per point, y down): the label's dark pixels end left of the

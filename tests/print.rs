@@ -48,7 +48,7 @@ fn print_pages_have_trim_bleed_and_media_boxes() {
     let a5 = make(
         &repo(),
         &["render", "milan", "--lang", "de", "--profile", "print", "--paper", "a5"],
-        "milan-de-print.pdf",
+        "milan-de-print-a5.pdf",
     )
     .0;
     for (pdf, (w, h)) in [(&milan_de_print().0, (210.0, 297.0)), (&a5, (148.0, 210.0))] {
@@ -141,7 +141,12 @@ fn print_page_count_is_a_multiple_of_four_with_blank_pages_before_the_back_cover
         if pages.is_some() {
             args.extend(["--paper", "a5"]);
         }
-        let pdf = make(&repo(), &args, &format!("milan-{lang}-print.pdf")).0;
+        let file = if pages.is_some() {
+            format!("milan-{lang}-print-a5.pdf")
+        } else {
+            format!("milan-{lang}-print.pdf")
+        };
+        let pdf = make(&repo(), &args, &file).0;
         assert_eq!(pdf.pages.len() % 4, 0, "milan {lang}: {} pages", pdf.pages.len());
         if let Some(n) = pages {
             assert_eq!(pdf.pages.len(), n);
@@ -182,7 +187,7 @@ fn booklet_sheets_hold_the_pages_in_saddle_stitch_order() {
     let (print, _) = make(
         &repo(),
         &["render", "milan", "--lang", "de", "--profile", "print", "--paper", "a5"],
-        "milan-de-print.pdf",
+        "milan-de-print-a5.pdf",
     );
     let (pdf, _) = make(
         &repo(),
@@ -396,7 +401,9 @@ fn a_bundle_or_print_request_that_cannot_be_made_writes_nothing() {
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0, "something was written");
 }
 
-/// The manifest lists print files and booklets beside the web files, each with its profile.
+/// The manifest lists print files and booklets beside the web files, each with its profile;
+/// every kind of file (profile × paper × booklet) has a name of its own, so an A5 build does not
+/// replace the A4 file.
 #[test]
 fn the_manifest_lists_each_file_with_its_profile() {
     let root = event_project().path();
@@ -404,10 +411,10 @@ fn the_manifest_lists_each_file_with_its_profile() {
     let o = out.path().to_str().unwrap();
     must_succeed(&run(root, &["build", "--city", "milan", "--lang", "de", "-o", o]));
     must_succeed(&run(root, &["build", "--city", "milan", "--lang", "de", "--profile", "print", "-o", o]));
-    must_succeed(&run(
-        root,
-        &["build", "--city", "milan", "--lang", "de", "--profile", "print", "--booklet", "-o", o],
-    ));
+    let print = ["build", "--city", "milan", "--lang", "de", "--profile", "print"];
+    must_succeed(&run(root, &[&print[..], &["--paper", "a5", "-o", o]].concat()));
+    must_succeed(&run(root, &[&print[..], &["--booklet", "-o", o]].concat()));
+    must_succeed(&run(root, &["build", "--city", "milan", "--lang", "de", "--profile", "archive", "-o", o]));
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.path().join("manifest.json")).unwrap()).unwrap();
     let entries: Vec<(String, String, Option<String>, bool)> = manifest["reports"]
@@ -426,7 +433,9 @@ fn the_manifest_lists_each_file_with_its_profile() {
     assert_eq!(
         entries,
         [
+            ("milan-de-archive.pdf".into(), "archive".into(), None, false),
             ("milan-de-booklet.pdf".into(), "print".into(), Some("a5".into()), true),
+            ("milan-de-print-a5.pdf".into(), "print".into(), Some("a5".into()), false),
             ("milan-de-print.pdf".into(), "print".into(), Some("a4".into()), false),
             ("milan-de.pdf".into(), "web".into(), None, false),
         ]

@@ -4,6 +4,7 @@
 mod accessibility;
 mod bad_input;
 mod batch;
+mod check_build;
 mod common;
 mod contract;
 mod editing;

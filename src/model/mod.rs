@@ -171,20 +171,24 @@ struct FactsFile {
     country: Spanned<Localized>,
     population: u64,
     #[serde(default)]
-    population_year: Option<i32>,
-    report_year: i32,
-    update_year: i32,
+    population_year: Option<Spanned<i32>>,
+    report_year: Spanned<i32>,
+    update_year: Spanned<i32>,
     #[serde(default)]
     date: Option<Spanned<toml::value::Datetime>>,
     mayor: MayorFile,
     #[serde(default)]
-    networks: Vec<String>,
+    networks: Vec<Spanned<String>>,
 }
+
+/// The years a report may name: a four-digit year the PDF's date and the templates can hold,
+/// and wide enough for any report of the project.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MayorFile {
-    name: String,
+    name: Spanned<String>,
     #[serde(default)]
     party: Option<Spanned<Localized>>,
 }
@@ -297,6 +301,9 @@ pub struct Data {
     /// Each sound i18n file's path as the user knows it and its text (for checks of every
     /// character).
     pub strings_sources: BTreeMap<String, (PathBuf, Arc<str>)>,
+    /// `data/site.toml`'s path as the user knows it and its text (for checks of every
+    /// character).
+    pub site_source: (PathBuf, Arc<str>),
     /// Folders in `data/cities/` that cannot be cities (badly named, or leading outside the
     /// project), by folder name: reported as failures, the other cities are made.
     pub bad_cities: BTreeMap<String, Diagnostic>,
@@ -327,6 +334,16 @@ fn read(path: &Path, root: &Path) -> Result<Arc<str>, Diagnostic> {
     }
     let bytes =
         fs::read(&real).map_err(|e| Diagnostic::file(&shown, format!("cannot read the file: {e}")))?;
+    let text = utf8(&shown, bytes)?;
+    let text = bare_cr_as_lf(text);
+    match forbidden_char(&text) {
+        Some(at) => Err(forbidden_char_error(&shown, &text, at)),
+        None => Ok(text),
+    }
+}
+
+/// The file's text, or where it stops being UTF-8.
+fn utf8(shown: &Path, bytes: Vec<u8>) -> Result<Arc<str>, Diagnostic> {
     String::from_utf8(bytes).map(Arc::from).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let byte = e.as_bytes()[at];
@@ -334,13 +351,62 @@ fn read(path: &Path, root: &Path) -> Result<Arc<str>, Diagnostic> {
         let text: Arc<str> = Arc::from(String::from_utf8_lossy(e.as_bytes()).into_owned());
         let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
         Diagnostic::at(
-            &shown,
+            shown,
             &text,
             at..end,
             format!("the file is not valid UTF-8: the byte 0x{byte:02X} here is not part of a character"),
         )
         .hint("save the file as UTF-8 (most editors offer it under “Save as” or “Encoding”)")
     })
+}
+
+/// Line ends written as a bare carriage return (old Mac files) read as line feeds: TOML and
+/// the line numbers of messages know only `\n` and `\r\n`. The byte offsets stay the same.
+fn bare_cr_as_lf(text: Arc<str>) -> Arc<str> {
+    let bytes = text.as_bytes();
+    let bare = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+    if !(0..bytes.len()).any(bare) {
+        return text;
+    }
+    let fixed: String =
+        text.char_indices().map(|(i, c)| if c == '\r' && bare(i) { '\n' } else { c }).collect();
+    Arc::from(fixed)
+}
+
+/// Whether `c` may not stand in a data file: control characters other than tab and line
+/// ends, a byte-order mark past the start, Unicode's non-characters and the private use
+/// areas. An accessible or archival PDF may not hold them (PDF/UA-1, PDF/A-2), and no font
+/// of the project draws them.
+pub fn is_forbidden_char(c: char) -> bool {
+    let u = c as u32;
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || c == '\u{FEFF}'
+        || (0xFDD0..=0xFDEF).contains(&u)
+        || u & 0xFFFE == 0xFFFE
+        || matches!(u, 0xE000..=0xF8FF | 0xF0000..=0x10FFFF)
+}
+
+/// The byte offset of the first character of `text` that may not stand in a data file
+/// (a byte-order mark at the very start is allowed).
+fn forbidden_char(text: &str) -> Option<usize> {
+    text.char_indices().find(|&(i, c)| is_forbidden_char(c) && !(i == 0 && c == '\u{FEFF}')).map(|(i, _)| i)
+}
+
+fn forbidden_char_error(shown: &Path, text: &Arc<str>, at: usize) -> Diagnostic {
+    let c = text[at..].chars().next().unwrap_or('\0');
+    let more = text[at..].chars().skip(1).filter(|&c| is_forbidden_char(c)).count();
+    let more = if more > 0 { format!(" (and {more} more in this file)") } else { String::new() };
+    let what = if c.is_control() {
+        "a control character"
+    } else if c == '\u{FEFF}' {
+        "a byte-order mark inside the text"
+    } else if (c as u32) & 0xFFFE == 0xFFFE || (0xFDD0..=0xFDEF).contains(&(c as u32)) {
+        "a Unicode non-character"
+    } else {
+        "a private-use character"
+    };
+    Diagnostic::at(shown, text, at..at + c.len_utf8(), format!("the file holds {what} (U+{:04X}) here{more}: it cannot print in a PDF", c as u32))
+        .hint("delete it; it often comes with text pasted from another program (the editor may show it as nothing at all)")
 }
 
 /// The real path of `path` if it lies inside `root/data/` (following symbolic links), else a
@@ -427,7 +493,7 @@ impl Data {
                     Diagnostic::at(
                         &shown,
                         &text,
-                        find(&text, lang),
+                        find_in_value(&text, "languages", lang),
                         format!("`{lang}` is not a language code"),
                     )
                     .hint("use a lower-case ISO 639-1 code such as `de`"),
@@ -509,6 +575,7 @@ impl Data {
             site,
             strings,
             strings_sources,
+            site_source: (shown, text),
             broken_languages,
             cities,
             bad_cities,
@@ -673,16 +740,43 @@ impl Data {
                 errors.push(Diagnostic::at(&shown, &text, span, message).warning());
             }
         }
-        if file.update_year < file.report_year {
-            let range = find(&text, "update_year");
+        errors.extend(blank_facts(&file, &shown, &text));
+        let years = [
+            ("report_year", Some(&file.report_year)),
+            ("update_year", Some(&file.update_year)),
+            ("population_year", file.population_year.as_ref()),
+        ];
+        for (key, year) in years {
+            let Some(year) = year else { continue };
+            if !YEARS.contains(year.get_ref()) {
+                let message = format!(
+                    "`{key}` is {}; a year must lie between {} and {}",
+                    year.get_ref(),
+                    YEARS.start(),
+                    YEARS.end()
+                );
+                errors.push(Diagnostic::at(&shown, &text, year.span(), message));
+            }
+        }
+        if file.update_year.get_ref() < file.report_year.get_ref() {
+            let range = file.update_year.span();
             errors.push(Diagnostic::at(&shown, &text, range, "`update_year` is before `report_year`"));
         }
         let date = match &file.date {
             None => None,
-            Some(d) => match d.get_ref().date.and_then(|t| Date::new(i32::from(t.year), t.month, t.day)) {
+            Some(d) => match d
+                .get_ref()
+                .date
+                .filter(|t| YEARS.contains(&i32::from(t.year)))
+                .and_then(|t| Date::new(i32::from(t.year), t.month, t.day))
+            {
                 Some(date) => Some(date),
                 None => {
-                    let message = "`date` must be a date such as 2023-06-30";
+                    let message = format!(
+                        "`date` must be a date such as 2023-06-30, in {}–{}",
+                        YEARS.start(),
+                        YEARS.end()
+                    );
                     errors.push(Diagnostic::at(&shown, &text, d.span(), message));
                     None
                 }
@@ -692,12 +786,15 @@ impl Data {
             name: file.name.into_inner(),
             country: file.country.into_inner(),
             population: file.population,
-            population_year: file.population_year,
-            report_year: file.report_year,
-            update_year: file.update_year,
+            population_year: file.population_year.map(Spanned::into_inner),
+            report_year: file.report_year.into_inner(),
+            update_year: file.update_year.into_inner(),
             date,
-            mayor: Mayor { name: file.mayor.name, party: file.mayor.party.map(Spanned::into_inner) },
-            networks: file.networks,
+            mayor: Mayor {
+                name: file.mayor.name.into_inner(),
+                party: file.mayor.party.map(Spanned::into_inner),
+            },
+            networks: file.networks.into_iter().map(Spanned::into_inner).collect(),
         };
         Ok((facts, (shown, text), errors))
     }
@@ -713,10 +810,16 @@ impl Data {
 /// as the user knows it, is `shown`. Pure: no files are read (the fuzz targets call it).
 pub fn parse_text(shown: &Path, text: Arc<str>, lang: &str) -> Result<Text, Diagnostics> {
     let shown = shown.to_path_buf();
+    let first_line = 0..text.find('\n').unwrap_or(text.len());
     let (fm_range, body_start) = split_front_matter(&text).ok_or_else(|| {
-            Diagnostic::at(&shown, &text, 0..text.find('\n').unwrap_or(text.len()), "the file does not start with a `+++` front matter block")
+        if opens_front_matter(&text) {
+            Diagnostic::at(&shown, &text, first_line, "the front matter that starts here has no closing `+++` line")
+                .hint("end the TOML fields with a line `+++` of its own, before the Markdown body")
+        } else {
+            Diagnostic::at(&shown, &text, first_line, "the file does not start with a `+++` front matter block")
                 .hint("start with a line `+++`, the TOML fields (tagline, takeaways, quote, figures), another `+++`, then the Markdown body; the block may be empty")
-        })?;
+        }
+    })?;
     let fm: FrontMatter = parse_toml(&shown, &text, fm_range.start, &text[fm_range.clone()])?;
     let mut errors = Vec::new();
     let mut inline = |s: &Spanned<String>| -> Option<Vec<Inline>> {
@@ -897,6 +1000,48 @@ fn check_complete(t: &Text) -> Vec<Diagnostic> {
     errors
 }
 
+/// An error for each name in `city.toml` that prints nothing (empty, or only spaces): the
+/// cover, the running header and the PDF's title would lose it.
+fn blank_facts(file: &FactsFile, shown: &Path, text: &Arc<str>) -> Vec<Diagnostic> {
+    let blank = |s: &str| s.trim().is_empty();
+    let mut places: Vec<(String, std::ops::Range<usize>)> = Vec::new();
+    for (key, value) in [
+        ("name", Some(&file.name)),
+        ("country", Some(&file.country)),
+        ("mayor.party", file.mayor.party.as_ref()),
+    ] {
+        let Some(value) = value else { continue };
+        match value.get_ref() {
+            Localized::One(s) if blank(s) => places.push((format!("`{key}`"), value.span())),
+            Localized::PerLang(map) => {
+                for lang in map.iter().filter(|(_, s)| blank(s)).map(|(lang, _)| lang) {
+                    places.push((format!("`{key}` in `{lang}`"), value.span()));
+                }
+            }
+            Localized::One(_) => {}
+        }
+    }
+    if blank(file.mayor.name.get_ref()) {
+        places.push(("`mayor.name`".into(), file.mayor.name.span()));
+    }
+    for network in file.networks.iter().filter(|n| blank(n.get_ref())) {
+        places.push(("a network in `networks`".into(), network.span()));
+    }
+    places
+        .into_iter()
+        .map(|(what, span)| {
+            Diagnostic::at(shown, text, span, format!("{what} is empty"))
+                .hint("write the name; a language without its own name takes the default language's, so leave that language out instead")
+        })
+        .collect()
+}
+
+/// Whether the first line of `text` is `+++` (after a byte-order mark).
+fn opens_front_matter(text: &str) -> bool {
+    let rest = text.strip_prefix('\u{feff}').unwrap_or(text);
+    rest.lines().next().is_some_and(|l| l.trim_end() == "+++")
+}
+
 /// Finds the front matter: `+++\n…\n+++\n`. Returns the TOML's byte range and where the body
 /// starts.
 fn split_front_matter(text: &str) -> Option<(Range<usize>, usize)> {
@@ -921,6 +1066,18 @@ fn split_front_matter(text: &str) -> Option<(Range<usize>, usize)> {
 /// the file's start.
 pub(crate) fn key_range(text: &str, key: &str) -> Range<usize> {
     find(text, key)
+}
+
+/// The place of the string `value` in the value of `key` (its first line or the lines after),
+/// else the key's.
+fn find_in_value(text: &str, key: &str, value: &str) -> Range<usize> {
+    let at = find(text, key);
+    let rest = &text[at.start..];
+    ['"', '\'']
+        .iter()
+        .filter_map(|q| rest.find(&format!("{q}{value}{q}")))
+        .min()
+        .map_or(at.clone(), |i| at.start + i + 1..at.start + i + 1 + value.len())
 }
 
 fn find(text: &str, key: &str) -> Range<usize> {
