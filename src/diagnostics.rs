@@ -139,15 +139,18 @@ fn excerpt(text: &str, range: Range<usize>) -> (String, Range<usize>) {
         let (a, b) = (local(range.start), local(range.end));
         let (from, to) = window(line, a);
         let head = if from > 0 { "…" } else { "" };
-        let at = |p: usize| out.len() + head.len() + visible(&line[from..p.clamp(from, to)]).len();
-        if (line_start..=line_start + raw.len()).contains(&range.start) && line_start <= range.start {
-            mapped.0 = at(a);
+        // The line in three pieces: before the range, in it, after it (each clamped to the
+        // window); only the piece in the range shows invisible characters by their code.
+        let (ca, cb) = (a.clamp(from, to), b.clamp(from, to).max(a.clamp(from, to)));
+        let pieces = [shown(&line[from..ca], false), shown(&line[ca..cb], true), shown(&line[cb..to], false)];
+        if (line_start..=line_start + raw.len()).contains(&range.start) {
+            mapped.0 = out.len() + head.len() + pieces[0].len();
         }
         if (line_start..=line_start + raw.len()).contains(&range.end) {
-            mapped.1 = at(b);
+            mapped.1 = out.len() + head.len() + pieces[0].len() + pieces[1].len();
         }
         out.push_str(head);
-        out.push_str(&visible(&line[from..to]));
+        out.extend(pieces);
         if to < line.len() {
             out.push('…');
         }
@@ -168,6 +171,43 @@ fn window(line: &str, a: usize) -> (usize, usize) {
     let skip = before.saturating_sub(SHOWN_CHARS / 3);
     let offset = |n: usize| line.char_indices().nth(n).map_or(line.len(), |(i, _)| i);
     (offset(skip), offset(skip + SHOWN_CHARS))
+}
+
+/// Characters that print nothing and need no glyph: joiners, marks and isolates of direction,
+/// the soft hyphen, variation selectors, the grapheme joiner, tag characters (of flags such as
+/// England's) and a byte-order mark. A message shows them by their code.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{AD}'
+            | '\u{34F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{E0000}'..='\u{E007F}'
+            | '\u{E0100}'..='\u{E01EF}'
+    )
+}
+
+/// `s` with its control characters (but tabs) drawn as Unicode's control pictures, and (when
+/// `marked`, the text under the caret) characters that print nothing as their code, so the
+/// caret has something to point at.
+fn shown(s: &str, marked: bool) -> String {
+    if !marked {
+        return visible(s);
+    }
+    s.chars()
+        .map(|c| {
+            if is_invisible(c) || c == '\u{180E}' {
+                format!("<U+{:04X}>", c as u32)
+            } else {
+                visible(&c.to_string())
+            }
+        })
+        .collect()
 }
 
 /// `s` with its control characters (but tabs) drawn as Unicode's control pictures.
@@ -340,6 +380,10 @@ mod tests {
         assert!(line.contains("…x") && line.contains("y…"), "{line}");
         let caret = shown.lines().find(|l| l.contains("^^^")).unwrap();
         assert_eq!(caret.chars().position(|c| c == '^'), line.chars().position(|c| c == 'B'), "{shown}");
+
+        let text: Arc<str> = Arc::from("x = \"a\u{180E}b\u{200D}c\"\n");
+        let shown = emitted(&Diagnostic::at("f.toml", &text, 6..9, "invisible"));
+        assert!(shown.contains("a<U+180E>b\u{200D}c") && shown.contains("^^^^^^^^"), "{shown}");
 
         let text: Arc<str> = Arc::from("a = 1\nb\0c\n");
         let shown = emitted(&Diagnostic::at("f.toml", &text, 7..8, "nul"));

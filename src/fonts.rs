@@ -15,11 +15,7 @@ use typst::utils::LazyHash;
 
 use crate::diagnostics::Diagnostic;
 
-/// Characters that print nothing and need no glyph (joiners, marks of direction, soft hyphen,
-/// variation selectors).
-fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}')
-}
+use crate::diagnostics::is_invisible;
 
 /// The font book and the lazily loaded faces.
 pub struct Fonts {

@@ -130,7 +130,8 @@ fn an_html_footnote_is_one_error() {
 }
 
 /// Pieces of text from every Unicode block the site's languages use, symbols, emoji (with
-/// variation selectors and joiners), spaces that do not break and marks that combine.
+/// variation selectors, joiners, skin tones and tag sequences), marks and isolates of
+/// direction, spaces that do not break and marks that combine.
 const LETTERS: &[&str] = &[
     "Milan",
     "Stadt",
@@ -176,6 +177,11 @@ const LETTERS: &[&str] = &[
     "©\u{FE0F}",
     "a\u{FE0E}",
     "1\u{FE0F}\u{20E3}",
+    "🏴\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}",
+    "a\u{200E}b",
+    "\u{2066}x\u{2069}",
+    "a\u{34F}\u{E0100}b",
+    "\u{2028}",
     "\u{A0}",
     "\u{202F}",
     "\u{200B}",
