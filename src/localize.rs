@@ -506,7 +506,7 @@ fn bind_words(
 /// Names each footnote by its place in the report (`milan/1`, `milan/2`, … in reading order):
 /// the name of the file the templates read its text from. The same place gets the same name in
 /// each language, so the notes themselves are the same in each language's document, and with
-/// them the footnote counter Typst lays each note's number out from (see the README).
+/// them the footnote counter Typst lays each note's number out from (see ARCHITECTURE.md).
 fn key_footnotes(sections: &mut [SectionOut], slug: &str) {
     let mut n = 0;
     walk_sections(sections, &mut |i| {

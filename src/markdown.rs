@@ -60,8 +60,7 @@ pub enum Inline {
     /// [`Inline::FootnoteRef`] cites it later (only then does the template label it: labels
     /// cost Typst an introspection pass). `key` names the note in its report (`milan/17`, the
     /// 17th note in reading order), set by `localize`: the templates read the note's text from
-    /// a file of that name, so that the note itself holds no text (see the README, "How it is
-    /// built").
+    /// a file of that name, so that the note itself holds no text (see ARCHITECTURE.md, "Layout reuse").
     Footnote { label: String, content: Vec<Inline>, again: bool, key: String },
     /// A further reference to a footnote already placed: the same number again.
     FootnoteRef { label: String },

@@ -254,7 +254,7 @@ fn library() -> Library {
 ///   is the same in every language's report of a city, and so is the list of all footnotes,
 ///   which Typst's footnote counter queries for every note number it lays out (were the texts
 ///   in the notes, a difference in any note anywhere in the report would lay out every
-///   paragraph citing a note again; see the README). A key that cannot be a path gets no file
+///   paragraph citing a note again; see ARCHITECTURE.md). A key that cannot be a path gets no file
 ///   (keys are `<city slug>/<n>`).
 pub fn data_files(data: &[u8]) -> Vec<(FileId, Bytes)> {
     use serde_json::Value;

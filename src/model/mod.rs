@@ -1,7 +1,7 @@
 //! Loading and validating `data/`: the site, the fixed strings per language, and each city's
 //! facts and texts, into typed values with located errors.
 //!
-//! This stage owns the data layout of the README ("Writing a city report"). It reads files and
+//! This stage owns the data layout of the README ("Writing a city report") and docs/data-format.md. It reads files and
 //! checks them; it decides nothing about which language a part is shown in (that is
 //! [`crate::localize`]) and nothing about looks (that is the templates).
 

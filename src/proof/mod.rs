@@ -79,7 +79,7 @@ pub enum Place {
 /// One thing the proof found.
 #[derive(Debug, Clone)]
 pub struct Finding {
-    /// The rule's name (README, "Proofing the pages").
+    /// The rule's name (docs/proofing.md).
     pub rule: &'static str,
     pub severity: Severity,
     /// 0-based.
@@ -118,7 +118,7 @@ fn diagnostic(f: &Finding, reports: &[&Report], world: &ReportWorld) -> Diagnost
     if let Some(hint) = &f.hint {
         d = d.hint(hint.clone());
     }
-    d = d.hint(format!("proof rule `{}` (see the README, \"Proofing the pages\")", f.rule));
+    d = d.hint(format!("proof rule `{}` (see docs/proofing.md)", f.rule));
     if f.severity == Severity::Warning { d.warning() } else { d }
 }
 
