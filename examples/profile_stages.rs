@@ -9,13 +9,14 @@
 use std::time::Instant;
 
 use cityreport::Project;
-use cityreport::world::ReportWorld;
+use cityreport::typeset::world::ReportWorld;
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let root = std::path::PathBuf::from(args.next().expect("ROOT"));
     let n: usize = args.next().map_or(usize::MAX, |s| s.parse().unwrap());
-    let age: usize = std::env::var("AGE").map_or(cityreport::build::EVICT_AGE, |a| a.parse().unwrap());
+    let age: usize =
+        std::env::var("AGE").map_or(cityreport::publish::build::EVICT_AGE, |a| a.parse().unwrap());
     let only = std::env::var("CITY").ok();
     let project = Project::open(&root).unwrap_or_else(|e| panic!("{e}"));
     let output = cityreport::Output::WEB;
@@ -25,17 +26,17 @@ fn main() {
         let city = project.city(slug).unwrap();
         for lang in project.languages() {
             let report = project.report(&city, lang, output);
-            let json = cityreport::render::report_json(&report);
-            let today = cityreport::render::today(&report).unwrap();
+            let json = cityreport::typeset::render::report_json(&report);
+            let today = cityreport::typeset::render::today(&report).unwrap();
             let world = ReportWorld::new(project.shared().clone(), json, today);
             let t = Instant::now();
-            let typeset = cityreport::render::typeset(&world).unwrap_or_else(|e| panic!("{e}"));
+            let typeset = cityreport::typeset::render::typeset(&world).unwrap_or_else(|e| panic!("{e}"));
             let c = t.elapsed().as_secs_f64();
             let pages = typeset.document.pages().len();
             let t = Instant::now();
             let ident = format!("{slug}/{lang}");
             let standards = output.profile.standards();
-            let pdf = cityreport::render::export(&world, typeset, ident, today, standards)
+            let pdf = cityreport::typeset::render::export(&world, typeset, ident, today, standards)
                 .unwrap_or_else(|e| panic!("{e}"));
             let e = t.elapsed().as_secs_f64();
             typst::comemo::evict(age);

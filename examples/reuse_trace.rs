@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 
 use cityreport::Project;
-use cityreport::world::ReportWorld;
+use cityreport::typeset::world::ReportWorld;
 use typst::{World, WorldExt};
 
 fn main() {
@@ -36,18 +36,18 @@ fn main() {
         let json = if file {
             std::fs::read(lang).unwrap_or_else(|e| panic!("{lang}: {e}"))
         } else {
-            cityreport::render::report_json(&report)
+            cityreport::typeset::render::report_json(&report)
         };
-        ReportWorld::new(project.shared().clone(), json, cityreport::render::today(&report).unwrap())
+        ReportWorld::new(project.shared().clone(), json, cityreport::typeset::render::today(&report).unwrap())
     };
     for l in &before {
-        cityreport::render::typeset(&world_for(l)).unwrap_or_else(|e| panic!("{e}"));
+        cityreport::typeset::render::typeset(&world_for(l)).unwrap_or_else(|e| panic!("{e}"));
     }
     let world = world_for(&lang);
     typst_timing::clear();
     typst_timing::enable();
     let start = std::time::Instant::now();
-    cityreport::render::typeset(&world).unwrap_or_else(|e| panic!("{e}"));
+    cityreport::typeset::render::typeset(&world).unwrap_or_else(|e| panic!("{e}"));
     let total = start.elapsed();
     typst_timing::disable();
 

@@ -1,208 +1,35 @@
 //! cityreport: the Moving Cities city report PDFs, from structured data, with Typst as a
 //! library.
 //!
-//! The pipeline runs one way, one module per stage:
+//! The pipeline runs one way, one folder per stage; each stage imports only the stages above
+//! it in this list (and [`diagnostics`], which every stage uses):
 //!
 //! ```text
-//! data/ ─model─▶ validated data ─localize─▶ Report (one city, one language)
-//!       ─render (world, fonts, templates/)─▶ PDF ─build─▶ out/<slug>-<lang>.pdf
+//! data/     data/ ─▶ validated data: site, cities, texts, fixed strings, Markdown
+//! report/   (city, language) ─▶ Report, the data the templates receive; the kind of file
+//! typeset/  Report ─▶ laid-out pages (Typst), proofed ─▶ PDF
+//! print/    booklets and bundles, made from typeset reports
+//! publish/  many reports ─▶ out/ and manifest.json, incremental and atomic
+//! edit/     the editors' tools: watch, new, translate
 //! ```
 //!
 //! [`Project`] is the public entry point: open a project folder, then render one report or
-//! build many.
+//! build many. The command line (`src/cli/`) is one user of it.
 
-pub mod build;
-pub mod bundle;
+pub mod data;
 pub mod diagnostics;
-pub mod fonts;
-pub mod impose;
-pub mod links;
-pub mod localize;
-pub mod markdown;
-pub mod model;
-pub mod outdir;
-pub mod output;
-pub mod paginate;
-pub mod proof;
-pub mod render;
-pub mod scaffold;
+pub mod edit;
+pub mod print;
+pub mod publish;
+pub mod report;
+#[doc(hidden)]
 pub mod synth;
-pub mod translate;
-pub mod typography;
-pub mod watch;
-pub mod world;
+pub mod typeset;
 
-use std::path::Path;
-use std::sync::Arc;
-
-use anyhow::Context;
+mod project;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
-pub use localize::Report;
-pub use output::Output;
-pub use render::Rendered;
-
-use model::{City, Data, Date};
-use world::Shared;
-
-/// An open project: its data's shared parts, fonts and templates, loaded once.
-pub struct Project {
-    data: Data,
-    shared: Arc<Shared>,
-    date: Option<Date>,
-}
-
-/// Why a project could not be opened.
-#[derive(Debug)]
-pub enum OpenError {
-    /// Mistakes in `data/site.toml` or `data/i18n/`.
-    Data(Diagnostics),
-    /// Anything else (missing folders, unreadable fonts or templates).
-    Other(anyhow::Error),
-}
-
-impl std::fmt::Display for OpenError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Data(d) => write!(f, "{d}"),
-            Self::Other(e) => write!(f, "{e:#}"),
-        }
-    }
-}
-
-impl std::error::Error for OpenError {}
-
-impl Project {
-    /// Opens the project in `root` (the folder holding `data/`, `templates/` and `fonts/`).
-    pub fn open(root: &Path) -> Result<Self, OpenError> {
-        Self::load(root, None, None)
-    }
-
-    /// Opens the project in `root`, with `fonts` if given (else loaded from `root/fonts`).
-    fn load(root: &Path, fonts: Option<Arc<fonts::Fonts>>, date: Option<Date>) -> Result<Self, OpenError> {
-        let data = Data::load(root).map_err(OpenError::Data)?;
-        let fonts = match fonts {
-            Some(fonts) => fonts,
-            None => Arc::new(
-                fonts::Fonts::load(&root.join("fonts"))
-                    .context("cannot load the project's fonts")
-                    .map_err(OpenError::Other)?,
-            ),
-        };
-        let (site_path, site_text) = &data.site_source;
-        let missing = fonts.missing_glyphs(site_path, site_text);
-        if !missing.is_empty() {
-            return Err(OpenError::Data(Diagnostics(missing)));
-        }
-        let mut data = data;
-        for (lang, (path, text)) in &data.strings_sources {
-            let missing = fonts.missing_glyphs(path, text);
-            if !missing.is_empty() {
-                data.broken_languages.insert(lang.clone(), Diagnostics(missing));
-            }
-        }
-        let shared = Shared::new(root, fonts).map_err(OpenError::Other)?;
-        Ok(Self { data, shared: Arc::new(shared), date })
-    }
-
-    /// The project as it is on disk now: its data and templates read again, and its fonts
-    /// too when `fonts` says they changed (else they are shared with this one).
-    pub fn reopen(&self, fonts: bool) -> Result<Self, OpenError> {
-        Self::load(&self.data.root, (!fonts).then(|| self.shared.fonts_arc()), self.date)
-    }
-
-    /// Gives every report this document date instead of the one its city's data implies (the
-    /// command line's `--date`, or `SOURCE_DATE_EPOCH`).
-    pub fn with_date(mut self, date: Option<Date>) -> Self {
-        self.date = date;
-        self
-    }
-
-    /// The loaded site data.
-    pub fn data(&self) -> &Data {
-        &self.data
-    }
-
-    /// The shared World parts (fonts, templates).
-    pub fn shared(&self) -> &Arc<Shared> {
-        &self.shared
-    }
-
-    /// The city slugs in `data/cities/`, sorted.
-    pub fn cities(&self) -> &[String] {
-        &self.data.cities
-    }
-
-    /// The languages the site publishes.
-    pub fn languages(&self) -> &[String] {
-        &self.data.site.languages
-    }
-
-    /// Loads and validates one city.
-    pub fn city(&self, slug: &str) -> Result<City, Diagnostics> {
-        if let Some(d) = self.data.bad_cities.get(slug) {
-            return Err(d.clone().into());
-        }
-        if !self.data.cities.iter().any(|c| c == slug) {
-            return Err(Diagnostic::file(
-                format!("data/cities/{slug}"),
-                format!("there is no city `{slug}`"),
-            )
-            .hint(format!("the cities are: {}", self.data.cities.join(", ")))
-            .into());
-        }
-        let mut city = self.data.load_city(slug)?;
-        let unwritten: Vec<Diagnostic> =
-            city.sources().flat_map(|(path, text)| scaffold::placeholders(path, text)).collect();
-        city.warnings.extend(unwritten);
-        let missing: Vec<Diagnostic> =
-            city.sources().flat_map(|(path, text)| self.shared.fonts().missing_glyphs(path, text)).collect();
-        if !missing.is_empty() {
-            return Err(Diagnostics(missing.into_iter().chain(city.warnings).collect()));
-        }
-        Ok(city)
-    }
-
-    /// The problems of `lang`'s fixed strings (`data/i18n/<lang>.toml`), when they cannot be
-    /// used: no report in that language can be made.
-    pub fn language_problems(&self, lang: &str) -> Option<&Diagnostics> {
-        self.data.broken_languages.get(lang)
-    }
-
-    /// The folders in `data/cities/` that cannot be cities, with why.
-    pub fn bad_cities(&self) -> impl Iterator<Item = (&String, &Diagnostic)> {
-        self.data.bad_cities.iter()
-    }
-
-    /// The data the templates receive for `city` in `lang`, made as `output`.
-    ///
-    /// # Panics
-    /// If `lang`'s fixed strings are broken ([`Self::language_problems`]): check first.
-    pub fn report(&self, city: &City, lang: &str, output: Output) -> Report {
-        localize::localize(&self.data, city, lang, output, self.date)
-    }
-
-    /// Typesets one report.
-    pub fn render(&self, report: &Report) -> Result<Rendered, Diagnostics> {
-        render::render(&self.shared, report)
-    }
-
-    /// Typesets one report as the file `output` (made with [`Self::report`] for
-    /// `output.report()`): a booklet's sheets are imposed from its print pages.
-    pub fn make(&self, report: &Report, output: Output) -> Result<Rendered, Diagnostics> {
-        let rendered = self.render(report)?;
-        if output.booklet { impose::booklet(&self.shared, report, output, rendered) } else { Ok(rendered) }
-    }
-
-    /// Checks that `lang` is a site language.
-    pub fn check_lang(&self, lang: &str) -> anyhow::Result<()> {
-        if self.languages().iter().any(|l| l == lang) {
-            Ok(())
-        } else {
-            anyhow::bail!(
-                "unknown language `{lang}`; the site's languages are: {}",
-                self.languages().join(", ")
-            )
-        }
-    }
-}
+pub use project::{OpenError, Project};
+pub use report::localize::Report;
+pub use report::output::Output;
+pub use typeset::render::Rendered;

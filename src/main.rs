@@ -1,7 +1,8 @@
 //! The `cityreport` command: parses arguments and dispatches; all work is in the library.
 
-mod args;
-mod commands;
+mod cli;
+
+use cli::{args, commands};
 
 use std::process::ExitCode;
 

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use anyhow::Context;
 
-use crate::markdown::ids::{ABSTRACT, UPDATE};
+use crate::data::markdown::ids::{ABSTRACT, UPDATE};
 
 /// Words for the synthetic prose, per language (enough to exercise each script's glyphs and
 /// hyphenation).

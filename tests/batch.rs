@@ -7,7 +7,7 @@ use std::process::Command;
 use std::time::{Duration, SystemTime};
 
 use crate::common::*;
-use cityreport::build::Manifest;
+use cityreport::publish::build::Manifest;
 use sha2::{Digest, Sha256};
 
 /// A synthetic project with `cities` cities in en, de, fr.

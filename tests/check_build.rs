@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use cityreport::output::{Output, Paper, Profile};
+use cityreport::report::output::{Output, Paper, Profile};
 use proptest::prelude::*;
 
 use crate::common::*;
@@ -356,7 +356,7 @@ fn kinds() -> [(&'static str, Output); 3] {
 
 /// What `check` says of the report (through the library, as `check` does): Ok, or every
 /// problem, each of which must be located in a data file.
-fn check(root: &Path) -> Result<(cityreport::Project, cityreport::model::City), Vec<String>> {
+fn check(root: &Path) -> Result<(cityreport::Project, cityreport::data::City), Vec<String>> {
     let located = |d: &cityreport::Diagnostics| -> Vec<String> {
         for e in d.0.iter().filter(|e| !e.warning) {
             assert!(e.text.is_some() && e.path.starts_with("data"), "an error not located in the data: {e}");
@@ -397,7 +397,7 @@ proptest! {
         for lang in ["en", "de"] {
             for (kind, output) in kinds() {
                 let report = p.report(&city, lang, output);
-                if let Err(d) = p.make(&report, output) {
+                if let Err(d) = cityreport::print::make(&p, &report, output) {
                     panic!("check accepted this, but the {kind} file in {lang} failed:\n{d}\n--- en.md ---\n{}\n--- city.toml ---\n{}", r.markdown(), r.city_toml());
                 }
             }

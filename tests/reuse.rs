@@ -8,13 +8,13 @@
 //! no other test may typeset beside it.
 
 use cityreport::Project;
-use cityreport::world::ReportWorld;
+use cityreport::typeset::world::ReportWorld;
 
 /// The paragraphs Typst lays out and the modules it evaluates to typeset `world`.
 fn work(world: &ReportWorld) -> (usize, usize) {
     typst_timing::clear();
     typst_timing::enable();
-    let typeset = cityreport::render::typeset(world);
+    let typeset = cityreport::typeset::render::typeset(world);
     typst_timing::disable();
     assert!(typeset.is_ok(), "the report does not typeset");
     let mut json = Vec::new();
@@ -31,8 +31,8 @@ fn a_report_in_another_language_lays_out_again_at_most_half_the_paragraphs() {
     let city = project.city("milan").expect("Milan");
     let world = |lang: &str| {
         let report = project.report(&city, lang, cityreport::Output::WEB);
-        let json = cityreport::render::report_json(&report);
-        ReportWorld::new(project.shared().clone(), json, cityreport::render::today(&report).unwrap())
+        let json = cityreport::typeset::render::report_json(&report);
+        ReportWorld::new(project.shared().clone(), json, cityreport::typeset::render::today(&report).unwrap())
     };
     let (cold, modules) = work(&world("en"));
     assert!(cold > 250, "Milan-en, cold: {cold} paragraphs laid out, expected all of them (> 250)");
@@ -61,9 +61,12 @@ fn a_report_in_another_language_lays_out_again_at_most_half_the_paragraphs() {
     // is evaluated again (all 32 were when the breaks were in /output.json).
     let mut report = project.report(&city, "it", cityreport::Output::WEB);
     report.breaks = vec!["milan/3".into()];
-    let json = cityreport::render::report_json(&report);
-    let broken =
-        ReportWorld::new(project.shared().clone(), json, cityreport::render::today(&report).unwrap());
+    let json = cityreport::typeset::render::report_json(&report);
+    let broken = ReportWorld::new(
+        project.shared().clone(),
+        json,
+        cityreport::typeset::render::today(&report).unwrap(),
+    );
     let (_, evaluated) = work(&broken);
     assert!(
         evaluated <= 4,
@@ -75,7 +78,7 @@ fn a_report_in_another_language_lays_out_again_at_most_half_the_paragraphs() {
     // paragraph citing a note. (With the notes' texts in the footnotes, Typst's footnote counter,
     // which lists all footnotes, changed with it: 28 paragraphs.)
     let report = project.report(&city, "en", cityreport::Output::WEB);
-    let mut json = String::from_utf8(cityreport::render::report_json(&report)).expect("UTF-8");
+    let mut json = String::from_utf8(cityreport::typeset::render::report_json(&report)).expect("UTF-8");
     let last = json.rfind("\"kind\": \"footnote\"").expect("Milan-en has footnotes");
     let text = "\"text\": \"";
     let at = last + json[last..].find(text).expect("a text in the footnote") + text.len() + 2;
@@ -84,7 +87,7 @@ fn a_report_in_another_language_lays_out_again_at_most_half_the_paragraphs() {
     let edited = ReportWorld::new(
         project.shared().clone(),
         json.into_bytes(),
-        cityreport::render::today(&report).unwrap(),
+        cityreport::typeset::render::today(&report).unwrap(),
     );
     work(&world("en"));
     let (note, _) = work(&edited);

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use cityreport::output::{Output, Paper, Profile};
+use cityreport::report::output::{Output, Paper, Profile};
 use libfuzzer_sys::fuzz_target;
 
 /// A project with the tiny test city, made once per process in the temporary folder; the
@@ -63,7 +63,7 @@ fuzz_target!(|data: &[u8]| {
     ];
     for output in kinds {
         let report = project.report(&city, "en", output);
-        if let Err(d) = project.make(&report, output) {
+        if let Err(d) = cityreport::print::make(&project, &report, output) {
             // A page that cannot hold its box (proof) is found by `check --typeset`, not `check`.
             let proof_only = d.0.iter().all(|e| e.hints.iter().any(|h| h.contains("proof rule")));
             assert!(proof_only, "check accepted this, but the {} file failed:\n{d}", output.profile);

@@ -1,19 +1,17 @@
 //! The data stages of cityreport, compiled straight from `../src` for fuzzing.
 //!
 //! The modules keep the paths they have in the main crate (`crate::diagnostics`,
-//! `crate::markdown`, `crate::model`), so their `use crate::…` lines resolve unchanged. The
+//! `crate::data::markdown`, `crate::data`), so their `use crate::…` lines resolve unchanged. The
 //! `cityreport` crate itself is not a dependency: it pulls in Typst, far too slow to build with
 //! sanitizers. Only some functions are called from the fuzz targets, hence the allows.
 #![allow(dead_code, unused, rustdoc::broken_intra_doc_links)]
 
 #[path = "../../src/diagnostics.rs"]
 pub mod diagnostics;
-#[path = "../../src/markdown.rs"]
-pub mod markdown;
-// `mod i18n;` inside resolves to ../../src/model/i18n.rs: child modules of a `#[path]` file are
-// looked up in that file's directory.
-#[path = "../../src/model/mod.rs"]
-pub mod model;
+// `mod i18n;` and `pub mod markdown;` inside resolve to ../../src/data/: child modules of a
+// `#[path]` file are looked up in that file's directory.
+#[path = "../../src/data/mod.rs"]
+pub mod data;
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -21,7 +19,7 @@ use std::path::Path;
 use codespan_reporting::term::termcolor::NoColor;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
-use markdown::{Block, Inline, Section};
+use data::markdown::{Block, Inline, Section};
 
 /// Shows every diagnostic both ways the binary does: the short one-line form
 /// (`Diagnostic`'s `Display`) and the codespan-reporting form with the offending line and a
@@ -66,22 +64,22 @@ fn check_range(d: &Diagnostic) {
 }
 
 /// A `SourceRef` whose whole text is `text`, at offset 0.
-pub fn source(path: &str, text: &str) -> markdown::SourceRef {
-    markdown::SourceRef { path: path.into(), text: text.into(), offset: 0 }
+pub fn source(path: &str, text: &str) -> data::markdown::SourceRef {
+    data::markdown::SourceRef { path: path.into(), text: text.into(), offset: 0 }
 }
 
 /// Runs the three Markdown entry points on `text`.
 pub fn fuzz_markdown(text: &str) {
     let src = source("fuzz.md", text);
-    match markdown::convert_body(&src, text, "fn:en:") {
+    match data::markdown::convert_body(&src, text, "fn:en:") {
         Ok(sections) => check_sections(&sections, text, "fn:en:"),
         Err(d) => exercise_all(&d),
     }
-    match markdown::convert_inline(&src, text) {
+    match data::markdown::convert_inline(&src, text) {
         Ok(inlines) => check_no_footnotes(&inlines),
         Err(d) => exercise_all(&d),
     }
-    match markdown::convert_blocks(&src, text) {
+    match data::markdown::convert_blocks(&src, text) {
         Ok(blocks) => blocks.iter().for_each(|b| for_block_inlines(b, &mut |i| check_no_footnotes(i))),
         Err(d) => exercise_all(&d),
     }
@@ -89,7 +87,7 @@ pub fn fuzz_markdown(text: &str) {
 
 /// Parses `text` as a whole `<lang>.md`.
 pub fn fuzz_front_matter(text: &str) {
-    match model::parse_text(Path::new("data/cities/fuzz/en.md"), text.into(), "en") {
+    match data::parse_text(Path::new("data/cities/fuzz/en.md"), text.into(), "en") {
         Ok(t) => {
             let body = &t.source.text[t.source.offset..];
             check_sections(&t.sections, body, "fn:en:");
@@ -103,9 +101,9 @@ pub fn fuzz_front_matter(text: &str) {
 
 /// Parses `text` as a `data/i18n/<lang>.toml`.
 pub fn fuzz_i18n(text: &str) {
-    match model::Strings::parse(Path::new("data/i18n/en.toml"), &text.into()) {
+    match data::Strings::parse(Path::new("data/i18n/en.toml"), &text.into()) {
         Ok(s) => {
-            for f in model::FIXED {
+            for f in data::FIXED {
                 let _ = s.get(f.key);
             }
         }

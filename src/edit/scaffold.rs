@@ -4,11 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::data::is_slug;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::is_slug;
 
-/// What marks text still to be written. `check` warns about each one.
-pub const PLACEHOLDER: &str = "TODO:";
+pub use crate::data::todo::PLACEHOLDER;
 
 /// What a new city is made from.
 pub struct NewCity<'a> {
@@ -48,7 +47,7 @@ pub fn create(root: &Path, city: &NewCity) -> Result<Vec<PathBuf>, Diagnostics> 
     let mut written = Vec::new();
     for (file, contents) in files {
         let path = dir.join(&file);
-        if let Err(e) = crate::outdir::write_atomic(&path, contents.as_bytes()) {
+        if let Err(e) = crate::publish::outdir::write_atomic(&path, contents.as_bytes()) {
             return Err(
                 Diagnostic::file(format!("{shown}/{file}"), format!("cannot write the file: {e:#}")).into()
             );
@@ -167,37 +166,4 @@ TODO: the networks {name} belongs to and what it does in them (list them in city
 [^1]: TODO: the source: author, title, year, and its address as <https://…>.
 "#
     )
-}
-
-/// A warning for each `TODO:` left in the file at `path` (text `text`).
-pub fn placeholders(path: &Path, text: &std::sync::Arc<str>) -> Vec<Diagnostic> {
-    text.match_indices(PLACEHOLDER)
-        .map(|(at, _)| {
-            let end = text[at..].find(['\n', '"', '*']).map_or(text.len(), |n| at + n);
-            let shown = text[at..end].trim_end();
-            Diagnostic::at(path, text, at..end, format!("still to be written: `{shown}`"))
-                .hint("replace the `TODO:` text with the report's own")
-                .warning()
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn placeholders_are_found_where_they_are() {
-        let text = "a = 1\nname = \"TODO: the mayor's name\"\n\nTODO: one paragraph.\n";
-        let found = placeholders(Path::new("x.md"), &text.into());
-        assert_eq!(found.len(), 2);
-        let shown: Vec<String> = found.iter().map(|d| d.message.clone()).collect();
-        assert_eq!(
-            shown,
-            ["still to be written: `TODO: the mayor's name`", "still to be written: `TODO: one paragraph.`"]
-        );
-        assert!(
-            placeholders(Path::new("x.md"), &"All written. TODO without a colon is prose.".into()).is_empty()
-        );
-    }
 }

@@ -6,13 +6,13 @@
 //! it can be left alone at the foot of the page. The templates mark each prose paragraph with
 //! a name for its place in the report (`metadata("milan/3.1/2") <cityreport-paragraph>`); a
 //! paragraph found lonely here is named in the report's `breaks` and starts on the next page
-//! when typeset again ([`crate::render::render_json`]).
+//! when typeset again ([`crate::typeset::render::render_json`]).
 
 use std::collections::BTreeMap;
 
-use crate::localize::{Role, SectionOut};
-use crate::markdown::Block;
-use crate::proof::page::{Ink, Pages};
+use crate::data::markdown::Block;
+use crate::report::localize::{Role, SectionOut};
+use crate::typeset::proof::page::{Ink, Pages};
 
 /// Baselines closer than this (in points) are one line: a footnote number sits a little above
 /// its line.
@@ -125,7 +125,7 @@ fn sections(list: &[SectionOut]) -> Vec<&SectionOut> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::markdown::Inline;
+    use crate::data::markdown::Inline;
 
     fn section(number: &str, lead: bool, blocks: Vec<Block>) -> SectionOut {
         let text = || vec![Inline::Text { text: "x".into() }];

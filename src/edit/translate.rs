@@ -12,9 +12,9 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use crate::data::{City, FrontStrings, Text, part_hash};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::localize::section_hash;
-use crate::model::{City, FrontStrings, Text, part_hash};
+use crate::report::localize::section_hash;
 
 /// What `translate` did.
 #[derive(Debug)]
@@ -91,7 +91,7 @@ pub fn translate(
     let old = own.map(|t| t.source.text.to_string());
     let written = old.as_deref() != Some(text.as_str());
     if written {
-        crate::outdir::write_atomic(&file, text.as_bytes())
+        crate::publish::outdir::write_atomic(&file, text.as_bytes())
             .map_err(|e| Diagnostic::file(&shown, format!("cannot write the file: {e:#}")))?;
     }
     Ok(Outcome { file: shown, written, to_translate, up_to_date })

@@ -1,9 +1,13 @@
-//! Loading and validating `data/`: the site, the fixed strings per language, and each city's
-//! facts and texts, into typed values with located errors.
+//! The data stage: loading and validating `data/` (the site, the fixed strings per language,
+//! and each city's facts and texts) into typed values with located errors; [`markdown`]
+//! turns the prose into a document tree.
 //!
-//! This stage owns the data layout of the README ("Writing a city report") and docs/data-format.md. It reads files and
-//! checks them; it decides nothing about which language a part is shown in (that is
-//! [`crate::localize`]) and nothing about looks (that is the templates).
+//! This stage owns the data layout of the README ("Writing a city report") and
+//! `docs/data-format.md`. It reads files and checks them, refusing here, with a place,
+//! whatever a later stage could refuse; it decides nothing about which language a part is
+//! shown in (that is [`crate::report::localize`]) and nothing about looks (the templates).
+//!
+//! May import: `diagnostics`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -15,9 +19,11 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::diagnostics::{self, Diagnostic, Diagnostics};
-use crate::markdown::{self, Inline, Section, SourceRef};
+use markdown::{Inline, Section, SourceRef};
 
 mod i18n;
+pub mod markdown;
+pub mod todo;
 
 pub use i18n::{FIXED, Fixed, NumberFormat, Strings};
 

@@ -6,8 +6,8 @@ use std::io::{IsTerminal, Write};
 use anyhow::Context;
 use std::path::Path;
 
-use cityreport::build::{self, Event, Options, Progress};
 use cityreport::diagnostics::Diagnostics;
+use cityreport::publish::build::{self, Event, Options, Progress};
 use cityreport::{OpenError, Output, Project};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -55,7 +55,7 @@ fn translate(project: &Project, a: TranslateArgs) -> anyhow::Result<bool> {
         }
     };
     let default = &project.data().site.default_language;
-    match cityreport::translate::translate(&city, default, &a.to, &project.data().root) {
+    match cityreport::edit::translate::translate(&city, default, &a.to, &project.data().root) {
         Ok(o) => {
             let verb = if o.written { "wrote" } else { "unchanged:" };
             eprintln!("{verb} {}: {} parts up to date", o.file.display(), o.up_to_date);
@@ -75,21 +75,21 @@ fn translate(project: &Project, a: TranslateArgs) -> anyhow::Result<bool> {
 }
 
 /// Scaffolds a new city and says what to do next.
-fn new_city(project: &Project, a: NewArgs, date: Option<cityreport::model::Date>) -> anyhow::Result<bool> {
+fn new_city(project: &Project, a: NewArgs, date: Option<cityreport::data::Date>) -> anyhow::Result<bool> {
     let today = || {
         let secs =
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-        cityreport::model::Date::from_unix(secs as i64)
+        cityreport::data::Date::from_unix(secs as i64)
     };
     let lang = &project.data().site.default_language;
-    let city = cityreport::scaffold::NewCity {
+    let city = cityreport::edit::scaffold::NewCity {
         slug: &a.slug,
         name: &a.name,
         country: a.country.as_deref(),
         lang,
         year: date.unwrap_or_else(today).year,
     };
-    match cityreport::scaffold::create(&project.data().root, &city) {
+    match cityreport::edit::scaffold::create(&project.data().root, &city) {
         Ok(files) => {
             for f in files {
                 eprintln!("wrote {}", f.strip_prefix(&project.data().root).unwrap_or(&f).display());
@@ -160,7 +160,7 @@ fn watch(project: Project, a: RenderArgs) -> anyhow::Result<bool> {
     let file = options.out.join(options.output.file_name(&a.slug, &a.lang));
     let mut project = project;
     eprintln!("watching {} for saves (Ctrl-C to stop)", root.display());
-    cityreport::watch::watch(&root, &stop, |changes| {
+    cityreport::edit::watch::watch(&root, &stop, |changes| {
         let start = std::time::Instant::now();
         if !changes.paths.is_empty() {
             match project.reopen(changes.fonts) {
@@ -249,8 +249,8 @@ fn check(project: &Project, a: CheckArgs) -> anyhow::Result<bool> {
 
 /// Typesets and proofs `city` in `lang` as every kind of file, printing what goes wrong;
 /// whether nothing did.
-fn typeset_every_kind(project: &Project, city: &cityreport::model::City, lang: &str) -> bool {
-    use cityreport::output::{Paper, Profile};
+fn typeset_every_kind(project: &Project, city: &cityreport::data::City, lang: &str) -> bool {
+    use cityreport::report::output::{Paper, Profile};
     let kinds = [
         (Profile::Web, None, false),
         (Profile::Archive, None, false),
@@ -262,7 +262,7 @@ fn typeset_every_kind(project: &Project, city: &cityreport::model::City, lang: &
     for (profile, paper, booklet) in kinds {
         let output = Output::new(profile, paper, booklet).expect("the kinds of file go together");
         let report = project.report(city, lang, output.report());
-        match project.make(&report, output) {
+        match cityreport::print::make(project, &report, output) {
             Ok(r) => emit(&Diagnostics(r.warnings)),
             Err(d) => {
                 let file = output.file_name(&city.slug, lang);
@@ -283,14 +283,15 @@ fn bundle(project: &Project, a: BundleArgs) -> anyhow::Result<bool> {
     let output = a.kind.output()?;
     let path = a.output.unwrap_or_else(|| Path::new("out").join(output.file_name("bundle", &a.lang)));
     let start = std::time::Instant::now();
-    let bundle = match cityreport::bundle::assemble(project, &a.city, &a.lang, output, a.title.as_deref()) {
-        Ok(b) => b,
-        Err(d) => {
-            emit(&d);
-            return Ok(false);
-        }
-    };
-    let rendered = match cityreport::bundle::render(project, &bundle, output) {
+    let bundle =
+        match cityreport::print::bundle::assemble(project, &a.city, &a.lang, output, a.title.as_deref()) {
+            Ok(b) => b,
+            Err(d) => {
+                emit(&d);
+                return Ok(false);
+            }
+        };
+    let rendered = match cityreport::print::bundle::render(project, &bundle, output) {
         Ok(r) => r,
         Err(d) => {
             emit(&d);
@@ -301,7 +302,7 @@ fn bundle(project: &Project, a: BundleArgs) -> anyhow::Result<bool> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
     }
-    cityreport::bundle::write(&path, &rendered, a.png)?;
+    cityreport::publish::outdir::write_with_pictures(&path, &rendered, a.png)?;
     println!(
         "{} ({} cities, {} pages, {} KB, {:.2} s)",
         path.display(),
@@ -339,7 +340,7 @@ fn export_data(project: &Project, a: ExportArgs) -> anyhow::Result<bool> {
     };
     let output = Output::new(a.profile, a.paper, false).map_err(anyhow::Error::msg)?;
     let report = project.report(&city, &a.lang, output);
-    std::io::stdout().write_all(&cityreport::render::report_json(&report))?;
+    std::io::stdout().write_all(&cityreport::typeset::render::report_json(&report))?;
     Ok(true)
 }
 

@@ -21,7 +21,7 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
 use crate::diagnostics;
-use crate::fonts::Fonts;
+use crate::typeset::fonts::Fonts;
 
 /// The virtual path of the report's data.
 pub const DATA_PATH: &str = "/report.json";
@@ -244,7 +244,7 @@ fn library() -> Library {
 ///   same output, instead of again for each report (a module that reads a file depends on all
 ///   of its bytes). The report's `breaks` are not in it: the templates pass each part its own as
 ///   an argument, so a second typesetting with breaks (see
-///   [`crate::render::typeset_paginated`]) evaluates no module again either. Data that is not
+///   [`crate::typeset::render::typeset_paginated`]) evaluates no module again either. Data that is not
 ///   such JSON is served there whole, for the templates to report.
 /// - `/notes/<key>.json` for each footnote (an object of `kind` `footnote` with a `key`,
 ///   anywhere in the data): `{"lang", "region", "content"}`, its language being the `lang` of

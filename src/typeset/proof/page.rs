@@ -28,7 +28,7 @@ pub const PAGE_LABEL: &str = "cityreport-page";
 /// `outside`) and the safe distance from the trim (`safe`).
 pub const GEOMETRY_LABEL: &str = "cityreport-geometry";
 /// The label of the metadata that names a paragraph inside it (its value: `milan/3.1/2`), for
-/// the pagination check ([`crate::paginate`]) and messages about it.
+/// the pagination check ([`crate::typeset::paginate`]) and messages about it.
 pub const PARAGRAPH_LABEL: &str = "cityreport-paragraph";
 /// The label of the metadata that marks a numbered section's start (its value: `slug/number`).
 pub const SECTION_LABEL: &str = "cityreport-section";

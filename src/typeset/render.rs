@@ -12,13 +12,13 @@ use typst::foundations::{Datetime, Smart};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
+use crate::data::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::localize::Report;
-use crate::model::Date;
-use crate::output::{Output, Profile};
-use crate::proof::Setting;
-use crate::proof::page::Pages;
-use crate::world::{MAIN_PATH, ReportWorld, Shared};
+use crate::report::localize::Report;
+use crate::report::output::{Output, Profile};
+use crate::typeset::proof::Setting;
+use crate::typeset::proof::page::Pages;
+use crate::typeset::world::{MAIN_PATH, ReportWorld, Shared};
 
 /// The longest report: Milan's has 14 pages; a data file at its size limit makes about 240.
 pub const MAX_PAGES: usize = 400;
@@ -93,7 +93,7 @@ pub fn render_json(shared: &Arc<Shared>, report: &Report, json: Vec<u8>) -> Resu
     Ok(rendered)
 }
 
-/// Proofs the `typeset` document of `world` ([`crate::proof`]) made of `reports` as `setting`
+/// Proofs the `typeset` document of `world` ([`crate::typeset::proof`]) made of `reports` as `setting`
 /// says: its errors fail the document (with Typst's warnings), its warnings join Typst's.
 pub(crate) fn proofed(
     world: &ReportWorld,
@@ -101,8 +101,8 @@ pub(crate) fn proofed(
     reports: &[&Report],
     setting: Setting,
 ) -> Result<Typeset, Diagnostics> {
-    let findings = crate::proof::proof(&typeset.pages, &setting);
-    let mut found = crate::proof::diagnostics(&findings, reports, world);
+    let findings = crate::typeset::proof::proof(&typeset.pages, &setting);
+    let mut found = crate::typeset::proof::diagnostics(&findings, reports, world);
     if found.iter().any(|d| !d.warning) {
         found.append(&mut typeset.warnings);
         return Err(Diagnostics(found));
@@ -134,16 +134,16 @@ pub(crate) fn typeset_paginated(
 }
 
 /// `breaks` and where to break for each prose paragraph that leaves a single line alone on one
-/// of `pages`, or whose footnote went to a later page ([`crate::paginate`]), if there are places
+/// of `pages`, or whose footnote went to a later page ([`crate::typeset::paginate`]), if there are places
 /// not in `breaks` yet. `reports` are the document's reports (one, or a bundle's).
 fn more_breaks(pages: &Pages, breaks: &[String], reports: &[&Report]) -> Option<Vec<String>> {
-    let sections: Vec<(&str, &[crate::localize::SectionOut])> =
+    let sections: Vec<(&str, &[crate::report::localize::SectionOut])> =
         reports.iter().map(|r| (r.slug.as_str(), r.sections.as_slice())).collect();
     let mut more = breaks.to_vec();
-    let lonely = crate::paginate::lonely_paragraphs(pages);
-    let moved = crate::paginate::notes_on_later_pages(pages);
+    let lonely = crate::typeset::paginate::lonely_paragraphs(pages);
+    let moved = crate::typeset::paginate::notes_on_later_pages(pages);
     for name in lonely.into_iter().chain(moved) {
-        let place = crate::paginate::break_point(&sections, &name);
+        let place = crate::typeset::paginate::break_point(&sections, &name);
         if !more.contains(&place) {
             more.push(place);
         }
@@ -242,7 +242,7 @@ pub fn export_as(
     // Under PDF/UA Typst joins a link's lines into one annotation, which Chrome clicks as the
     // box around them all (see `links`).
     if standards.contains(&PdfStandard::Ua_1) {
-        pdf = crate::links::one_per_line(pdf).map_err(|e| {
+        pdf = crate::typeset::links::one_per_line(pdf).map_err(|e| {
             Diagnostic::file(
                 MAIN_PATH.trim_start_matches('/'),
                 format!("cannot write the links one per line: {e:#}"),
@@ -398,11 +398,11 @@ mod tests {
 
     #[test]
     fn the_templates_refuse_another_schema_version() {
-        let other = crate::localize::SCHEMA + 1;
+        let other = crate::report::localize::SCHEMA + 1;
         let result = render_edited(|j| j["schema"] = other.into());
         let says = format!(
             "report.json has schema {other}, these templates read schema {}",
-            crate::localize::SCHEMA
+            crate::report::localize::SCHEMA
         );
         fails_in(result, "templates/report.typ", &says);
         let result = render_edited(|j| _ = j.as_object_mut().unwrap().remove("schema"));

@@ -12,8 +12,8 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
+use crate::data::markdown::{self, Block, SourceRef};
 use crate::diagnostics::{self, Diagnostic};
-use crate::markdown::{self, Block, SourceRef};
 
 /// One fixed string: its key (in `data/i18n/<lang>.toml` and in the JSON's `strings`), what it
 /// is for, and the placeholders it may use.
@@ -29,7 +29,7 @@ const fn fixed(key: &'static str, what: &'static str, placeholders: &'static [&'
 }
 
 /// Every fixed string the report prints, in every language. `{page}` and `{pages}` are left
-/// for the template to fill; every other placeholder is filled in by [`crate::localize`].
+/// for the template to fill; every other placeholder is filled in by [`crate::report::localize`].
 pub const FIXED: &[Fixed] = &[
     fixed("language_name", "the language's own name, e.g. Deutsch", &[]),
     fixed("cover_label", "the label on the cover next to the project's name", &[]),

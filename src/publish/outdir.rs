@@ -20,8 +20,8 @@ use anyhow::Context;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::localize::Coverage;
-use crate::output::{Paper, Profile};
+use crate::report::localize::Coverage;
+use crate::report::output::{Paper, Profile};
 
 /// The manifest's file name in the output folder.
 pub const MANIFEST: &str = "manifest.json";
@@ -243,6 +243,23 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .persist(path)
         .with_context(|| format!("cannot rename onto {}", path.display()))?;
     Ok(())
+}
+
+/// Writes a rendered file (a bundle) to `path` atomically, and with `png` each page as a picture next to it
+/// (`<stem>-01.png`, …).
+pub fn write_with_pictures(
+    path: &Path,
+    rendered: &crate::typeset::render::Rendered,
+    png: Option<f64>,
+) -> anyhow::Result<()> {
+    if let Some(ppp) = png {
+        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        for i in 0..rendered.pages {
+            let bytes = crate::typeset::render::page_png(&rendered.document, i, ppp).unwrap_or_default();
+            write_atomic(&path.with_file_name(format!("{stem}-{:02}.png", i + 1)), &bytes)?;
+        }
+    }
+    write_atomic(path, &rendered.pdf)
 }
 
 #[cfg(test)]

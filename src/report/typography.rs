@@ -3,7 +3,7 @@
 //! typesetting asks. Typst breaks lines at every space; these spaces are the ones it may not
 //! break at.
 
-use crate::markdown::Inline;
+use crate::data::markdown::Inline;
 
 /// `text`, in `lang`, with a no-break space where a line must not break:
 ///

@@ -11,10 +11,10 @@ use serde::Serialize;
 use typst::foundations::Datetime;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::localize::Report;
-use crate::output::Output;
-use crate::render::{self, Rendered};
-use crate::world::{DATA_PATH, ReportWorld, Shared};
+use crate::report::localize::Report;
+use crate::report::output::Output;
+use crate::typeset::render::{self, Rendered};
+use crate::typeset::world::{DATA_PATH, ReportWorld, Shared};
 
 /// The imposition template.
 pub const BOOKLET_TEMPLATE: &str = "/templates/booklet.typ";
@@ -77,7 +77,7 @@ pub fn impose(
     output: Output,
     pages: &Rendered,
 ) -> Result<Rendered, Diagnostics> {
-    let file = crate::world::MAIN_PATH.trim_start_matches('/');
+    let file = crate::typeset::world::MAIN_PATH.trim_start_matches('/');
     if pages.pages == 0 || !pages.pages.is_multiple_of(4) {
         let message = format!(
             "a booklet needs a page count that is a multiple of 4, and the print file has {} pages",
@@ -97,7 +97,7 @@ pub fn impose(
         today,
     );
     let typeset = render::typeset(&world)?;
-    let typeset = render::proofed(&world, typeset, &[], crate::proof::Setting::of(output))?;
+    let typeset = render::proofed(&world, typeset, &[], crate::typeset::proof::Setting::of(output))?;
     let mut sheets = render::export_as(&world, typeset, ident, today, &[], false)?;
     sheets.finish_print(output, BOOKLET_TEMPLATE)?;
     Ok(sheets)

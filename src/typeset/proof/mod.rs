@@ -21,9 +21,9 @@ use typst::WorldExt;
 use typst::syntax::Span;
 
 use crate::diagnostics::Diagnostic;
-use crate::localize::Report;
-use crate::output::{Output, Paper, Profile};
-use crate::world::ReportWorld;
+use crate::report::localize::Report;
+use crate::report::output::{Output, Paper, Profile};
+use crate::typeset::world::ReportWorld;
 
 /// What kind of document is proofed.
 #[derive(Debug, Clone, Copy)]

@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-use cityreport::model::Date;
-use cityreport::output::{Output, Paper, Profile};
+use cityreport::data::Date;
+use cityreport::report::output::{Output, Paper, Profile};
 use clap::{Args, Parser, Subcommand};
 
 /// Renders the Moving Cities city report PDFs from structured data.

@@ -650,7 +650,7 @@ mod tests {
     use typst::visualize::{Cmyk, Color, ProcessColor};
 
     use super::*;
-    use crate::output::Paper;
+    use crate::report::output::Paper;
 
     const MM: f64 = 72.0 / 25.4;
 

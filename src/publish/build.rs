@@ -15,11 +15,11 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::Project;
+use crate::data::City;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::City;
-use crate::outdir::OutDir;
-pub use crate::outdir::{Entry, MANIFEST, Manifest, read_manifest, write_atomic};
-use crate::output::{Output, Profile};
+use crate::publish::outdir::OutDir;
+pub use crate::publish::outdir::{Entry, MANIFEST, Manifest, read_manifest, write_atomic};
+use crate::report::output::{Output, Profile};
 
 /// How many reports a cached Typst result may go unused before it is evicted. Measured on
 /// 200 synthetic reports with 2 jobs: age 0 → 100 MB peak RSS, 8 → 200 MB, 16 → 314 MB, with
@@ -147,7 +147,7 @@ pub fn build(
         .filter_map(|(slug, lang)| {
             let city = loaded.get(slug)?;
             let report = project.report(city, lang, options.output);
-            let json = crate::render::report_json(&report);
+            let json = crate::typeset::render::report_json(&report);
             let inputs = inputs_hash(&shared, &json, city, &project.data().root);
             Some(Job { city, lang: lang.clone(), json, report, inputs })
         })
@@ -393,17 +393,17 @@ fn failure(job: &Job, diagnostics: Diagnostics) -> Failure {
 fn make(project: &Project, options: &Options, job: &Job) -> Result<Pending, Failure> {
     let fail = |diagnostics| failure(job, diagnostics);
     let mut rendered =
-        crate::render::render_json(project.shared(), &job.report, job.json.clone()).map_err(fail)?;
+        crate::typeset::render::render_json(project.shared(), &job.report, job.json.clone()).map_err(fail)?;
     if options.output.booklet {
-        rendered =
-            crate::impose::booklet(project.shared(), &job.report, options.output, rendered).map_err(fail)?;
+        rendered = crate::print::impose::booklet(project.shared(), &job.report, options.output, rendered)
+            .map_err(fail)?;
     }
     let file = options.output.file_name(&job.city.slug, &job.lang);
     let mut pictures = Vec::new();
     if let Some(ppp) = options.png {
         let stem = file.trim_end_matches(".pdf");
         for i in 0..rendered.pages {
-            let png = crate::render::page_png(&rendered.document, i, ppp).unwrap_or_default();
+            let png = crate::typeset::render::page_png(&rendered.document, i, ppp).unwrap_or_default();
             pictures.push((format!("{stem}-{:02}.png", i + 1), png));
         }
     }
@@ -432,7 +432,7 @@ fn make(project: &Project, options: &Options, job: &Job) -> Result<Pending, Fail
         file: file.clone(),
         bytes: rendered.pdf.len() as u64,
         pages: rendered.pages,
-        sha256: crate::outdir::sha256(&rendered.pdf),
+        sha256: crate::publish::outdir::sha256(&rendered.pdf),
         inputs: job.inputs.clone(),
         coverage: job.report.coverage.clone(),
         thumbnail,
@@ -479,10 +479,11 @@ fn write(
 
 /// A picture of the cover `width` pixels wide, as a losslessly optimised PNG (oxipng):
 /// deterministic, the same bytes for the same page.
-fn thumbnail(rendered: &crate::render::Rendered, width: u32) -> anyhow::Result<Vec<u8>> {
+fn thumbnail(rendered: &crate::typeset::render::Rendered, width: u32) -> anyhow::Result<Vec<u8>> {
     let page = rendered.document.pages().first().context("the report has no page")?;
     let ppp = f64::from(width) / page.frame.width().to_pt();
-    let png = crate::render::page_png(&rendered.document, 0, ppp).context("cannot draw the cover")?;
+    let png =
+        crate::typeset::render::page_png(&rendered.document, 0, ppp).context("cannot draw the cover")?;
     let options = oxipng::Options::from_preset(1);
     oxipng::optimize_from_memory(&png, &options).context("cannot optimise the cover's picture")
 }
@@ -491,7 +492,7 @@ fn thumbnail(rendered: &crate::render::Rendered, width: u32) -> anyhow::Result<V
 /// the templates and the fonts.
 fn shared_digest(project: &Project, options: &Options) -> Vec<u8> {
     let mut h = Sha256::new();
-    h.update(crate::outdir::generator().as_bytes());
+    h.update(crate::publish::outdir::generator().as_bytes());
     h.update(format!("\0{:?}\0{:?}\0", options.output, options.thumbnail).as_bytes());
     for (path, text) in project.shared().template_texts() {
         h.update(path.as_bytes());
@@ -516,7 +517,7 @@ fn inputs_hash(shared: &[u8], json: &[u8], city: &City, root: &Path) -> String {
     assets.retain(|p| {
         p.is_file()
             && !p.extension().is_some_and(|e| e == "md" || e == "toml")
-            && crate::model::is_inside_data(p, root)
+            && crate::data::is_inside_data(p, root)
     });
     assets.sort();
     for p in assets {

@@ -14,16 +14,16 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::markdown::{self, Block, Inline, Section, ids};
-use crate::model::{City, Data, Date, NumberFormat, Quote, Text, part_hash};
-use crate::typography;
+use crate::data::markdown::{self, Block, Inline, Section, ids};
+use crate::data::{City, Data, Date, NumberFormat, Quote, Text, part_hash};
+use crate::report::typography;
 
 /// The version of a default-language section a translation records: its title, lead and
 /// prose (not its sub-sections, which are parts of their own).
 pub fn section_hash(s: &Section) -> String {
     part_hash(&(&s.title, &s.lead, &s.blocks))
 }
-use crate::output::{Output, Profile};
+use crate::report::output::{Output, Profile};
 
 /// The version of the JSON's shape. The templates refuse data of another version; raise it
 /// with every change a template could notice (a renamed or removed field, a new role or node
@@ -79,12 +79,12 @@ pub struct Report {
     /// Which parts are translated.
     pub coverage: Coverage,
     /// The prose paragraphs that start on a new page, by the names the templates give them
-    /// (`"milan/3.3/1"`), found by typesetting ([`crate::paginate`]); empty, and left out of
+    /// (`"milan/3.3/1"`), found by typesetting ([`crate::typeset::paginate`]); empty, and left out of
     /// the JSON, until then.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub breaks: Vec<String>,
     /// Where each part came from in the data, for messages about the laid-out pages
-    /// ([`crate::proof`]); not in the JSON.
+    /// ([`crate::typeset::proof`]); not in the JSON.
     #[serde(skip)]
     pub origins: Arc<BTreeMap<String, Origin>>,
 }
@@ -423,8 +423,8 @@ fn origins(
 
 /// The line of `key` in a TOML text, as `key = …` or as the table `[key]`.
 fn key_range(text: &str, key: &str) -> Range<usize> {
-    let range = crate::model::key_range(text, key);
-    if range.is_empty() { crate::model::key_range(text, &format!("[{key}]")) } else { range }
+    let range = crate::data::key_range(text, key);
+    if range.is_empty() { crate::data::key_range(text, &format!("[{key}]")) } else { range }
 }
 
 /// A footnote cited again refers to its first citation; when the section of the first citation

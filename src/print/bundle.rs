@@ -6,19 +6,18 @@
 //! the same components as a single report (`layout.typ`); its data is the reports' JSON, one
 //! after another, with what the bundle adds.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::Project;
+use crate::data::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::impose;
-use crate::localize::{Meta, Report, SCHEMA, SiteOut};
-use crate::model::Date;
-use crate::output::{Output, Profile};
-use crate::render::{self, Rendered};
-use crate::world::{DATA_PATH, ReportWorld};
+use crate::print::impose;
+use crate::report::localize::{Meta, Report, SCHEMA, SiteOut};
+use crate::report::output::{Output, Profile};
+use crate::typeset::render::{self, Rendered};
+use crate::typeset::world::{DATA_PATH, ReportWorld};
 
 /// The bundle template.
 pub const BUNDLE_TEMPLATE: &str = "/templates/bundle.typ";
@@ -129,7 +128,8 @@ pub fn render(project: &Project, bundle: &Bundle, output: Output) -> Result<Rend
         let typeset = render::typeset(&world)?;
         Ok((world, typeset))
     })?;
-    let typeset = render::proofed(&world, typeset, &reports, crate::proof::Setting::of(output.report()))?;
+    let typeset =
+        render::proofed(&world, typeset, &reports, crate::typeset::proof::Setting::of(output.report()))?;
     let mut rendered = render::export(&world, typeset, ident.clone(), today, standards)?;
     if output.profile == Profile::Print {
         rendered.finish_print(output, BUNDLE_TEMPLATE)?;
@@ -140,17 +140,4 @@ pub fn render(project: &Project, bundle: &Bundle, output: Output) -> Result<Rend
         rendered = sheets;
     }
     Ok(rendered)
-}
-
-/// Writes the bundle to `path` atomically, and with `png` each page as a picture next to it
-/// (`<stem>-01.png`, …).
-pub fn write(path: &Path, rendered: &Rendered, png: Option<f64>) -> anyhow::Result<()> {
-    if let Some(ppp) = png {
-        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        for i in 0..rendered.pages {
-            let bytes = render::page_png(&rendered.document, i, ppp).unwrap_or_default();
-            crate::outdir::write_atomic(&path.with_file_name(format!("{stem}-{:02}.png", i + 1)), &bytes)?;
-        }
-    }
-    crate::outdir::write_atomic(path, &rendered.pdf)
 }

@@ -1,0 +1,9 @@
+//! Publishing many reports: [`build`] selects cities and languages, skips what is unchanged,
+//! renders the rest in parallel and writes each file; [`outdir`] owns the output folder (its
+//! lock, atomic writes, `manifest.json`).
+//!
+//! May import: `print`, `typeset`, `report`, `data`, `diagnostics`, and the crate's
+//! [`Project`](crate::Project).
+
+pub mod build;
+pub mod outdir;
