@@ -18,159 +18,63 @@ use crate::data::markdown::ids::{ABSTRACT, UPDATE};
 /// hyphenation).
 fn vocabulary(lang: &str) -> &'static [&'static str] {
     match lang {
-        "de" => &[
-            "Stadt",
-            "Verwaltung",
-            "Zivilgesellschaft",
-            "Aufnahme",
-            "Geflüchtete",
-            "Integration",
-            "Wohnungen",
-            "Beratung",
-            "Förderung",
-            "Netzwerke",
-            "Bürgerschaft",
-            "Unterstützung",
-            "langfristig",
-            "gemeinsam",
-            "öffentlich",
-            "Maßnahmen",
-            "für",
-            "und",
-            "mit",
-            "die",
-            "der",
-        ],
-        "fr" => &[
-            "ville",
-            "administration",
-            "société",
-            "accueil",
-            "réfugiés",
-            "intégration",
-            "logement",
-            "conseil",
-            "réseaux",
-            "coopération",
-            "publique",
-            "à",
-            "long",
-            "terme",
-            "et",
-            "des",
-            "pour",
-            "les",
-            "élus",
-            "œuvre",
-        ],
-        "pl" => &[
-            "miasto",
-            "administracja",
-            "społeczeństwo",
-            "przyjęcie",
-            "uchodźców",
-            "integracja",
-            "mieszkania",
-            "doradztwo",
-            "sieci",
-            "współpraca",
-            "publiczne",
-            "długoterminowe",
-            "wsparcie",
-            "żłobek",
-            "źródło",
-            "ośrodek",
-            "łączenie",
-            "i",
-            "w",
-            "dla",
-        ],
-        "it" => &[
-            "città",
-            "amministrazione",
-            "società",
-            "accoglienza",
-            "rifugiati",
-            "integrazione",
-            "alloggi",
-            "consulenza",
-            "reti",
-            "cooperazione",
-            "pubblica",
-            "lungo",
-            "termine",
-            "e",
-            "dei",
-            "per",
-            "perché",
-            "più",
-        ],
-        "es" => &[
-            "ciudad",
-            "administración",
-            "sociedad",
-            "acogida",
-            "refugiados",
-            "integración",
-            "vivienda",
-            "asesoría",
-            "redes",
-            "cooperación",
-            "pública",
-            "largo",
-            "plazo",
-            "y",
-            "de",
-            "para",
-            "niños",
-            "año",
-        ],
-        "el" => &[
-            "πόλη",
-            "διοίκηση",
-            "κοινωνία",
-            "υποδοχή",
-            "πρόσφυγες",
-            "ένταξη",
-            "στέγαση",
-            "συμβουλευτική",
-            "δίκτυα",
-            "συνεργασία",
-            "δημόσια",
-            "μακροπρόθεσμα",
-            "και",
-            "για",
-            "της",
-            "των",
-        ],
-        _ => &[
-            "city",
-            "administration",
-            "civil",
-            "society",
-            "reception",
-            "refugees",
-            "integration",
-            "housing",
-            "counselling",
-            "networks",
-            "cooperation",
-            "public",
-            "long-term",
-            "solutions",
-            "inclusion",
-            "municipality",
-            "services",
-            "and",
-            "the",
-            "of",
-            "for",
-            "with",
-            "migrants",
-            "policy",
-        ],
+        "de" => DE,
+        "fr" => FR,
+        "pl" => PL,
+        "it" => IT,
+        "es" => ES,
+        "el" => EL,
+        _ => OTHER,
     }
 }
+
+#[rustfmt::skip]
+const DE: &[&str] = &[
+    "Stadt", "Verwaltung", "Zivilgesellschaft", "Aufnahme", "Geflüchtete", "Integration",
+    "Wohnungen", "Beratung", "Förderung", "Netzwerke", "Bürgerschaft", "Unterstützung",
+    "langfristig", "gemeinsam", "öffentlich", "Maßnahmen", "für", "und", "mit", "die", "der",
+];
+
+#[rustfmt::skip]
+const FR: &[&str] = &[
+    "ville", "administration", "société", "accueil", "réfugiés", "intégration", "logement",
+    "conseil", "réseaux", "coopération", "publique", "à", "long", "terme", "et", "des", "pour",
+    "les", "élus", "œuvre",
+];
+
+#[rustfmt::skip]
+const PL: &[&str] = &[
+    "miasto", "administracja", "społeczeństwo", "przyjęcie", "uchodźców", "integracja",
+    "mieszkania", "doradztwo", "sieci", "współpraca", "publiczne", "długoterminowe", "wsparcie",
+    "żłobek", "źródło", "ośrodek", "łączenie", "i", "w", "dla",
+];
+
+#[rustfmt::skip]
+const IT: &[&str] = &[
+    "città", "amministrazione", "società", "accoglienza", "rifugiati", "integrazione", "alloggi",
+    "consulenza", "reti", "cooperazione", "pubblica", "lungo", "termine", "e", "dei", "per",
+    "perché", "più",
+];
+
+#[rustfmt::skip]
+const ES: &[&str] = &[
+    "ciudad", "administración", "sociedad", "acogida", "refugiados", "integración", "vivienda",
+    "asesoría", "redes", "cooperación", "pública", "largo", "plazo", "y", "de", "para", "niños",
+    "año",
+];
+
+#[rustfmt::skip]
+const EL: &[&str] = &[
+    "πόλη", "διοίκηση", "κοινωνία", "υποδοχή", "πρόσφυγες", "ένταξη", "στέγαση", "συμβουλευτική",
+    "δίκτυα", "συνεργασία", "δημόσια", "μακροπρόθεσμα", "και", "για", "της", "των",
+];
+
+#[rustfmt::skip]
+const OTHER: &[&str] = &[
+    "city", "administration", "civil", "society", "reception", "refugees", "integration", "housing",
+    "counselling", "networks", "cooperation", "public", "long-term", "solutions", "inclusion",
+    "municipality", "services", "and", "the", "of", "for", "with", "migrants", "policy",
+];
 
 /// A small deterministic random number generator (xorshift), so the fixture needs no crate.
 struct Rng(u64);

@@ -162,38 +162,9 @@ impl Strings {
                 },
             }
         }
-        let missing = |key: &str, what: &str| {
-            at(0..0, format!("`{key}` is missing")).hint(format!("add `{key}`: {what}"))
-        };
-        for f in FIXED.iter().filter(|f| !strings.contains_key(f.key)) {
-            // A key present with a wrong type has been reported already.
-            if !table.get_ref().keys().any(|k| k.get_ref() == f.key) {
-                errors.push(missing(f.key, f.what));
-            }
-        }
-        for (key, what) in SETTINGS.iter().filter(|(k, _)| *k != "region") {
-            if !table.get_ref().keys().any(|k| k.get_ref() == *key) {
-                errors.push(missing(key, what));
-            }
-        }
-        let closing = closing.and_then(|(markdown, span)| {
-            // Positions in the note's value map back to the file through the string's quotes,
-            // escapes and line breaks (or, if the string is not understood, to its start).
-            let map = super::toml_string_offsets(&text[span.clone()], &markdown);
-            let src = SourceRef { path: shown.to_path_buf(), text: text.clone(), offset: span.start };
-            let at = |i: usize| map.as_ref().and_then(|m| m.get(i.checked_sub(span.start)?).copied());
-            markdown::convert_blocks(&src, &markdown)
-                .map_err(|d| {
-                    errors.extend(d.0.into_iter().map(|mut e| {
-                        e.range = match (at(e.range.start), at(e.range.end)) {
-                            (Some(a), Some(b)) => span.start + a..span.start + b.max(a),
-                            _ => span.start..span.start + 1,
-                        };
-                        e
-                    }))
-                })
-                .ok()
-        });
+        errors.extend(missing_keys(table.get_ref(), &strings, &at));
+        let closing =
+            closing.and_then(|(markdown, span)| closing_note(shown, text, &markdown, span, &mut errors));
         match (number, closing) {
             (Some(number), Some(closing)) if errors.is_empty() => {
                 Ok(Self { region, number, text: strings, closing })
@@ -201,6 +172,52 @@ impl Strings {
             _ => Err(errors),
         }
     }
+}
+
+/// Every fixed string and setting the file `table` lacks (a key present with a wrong type has
+/// been reported already).
+fn missing_keys(
+    table: &toml::de::DeTable,
+    strings: &BTreeMap<&str, String>,
+    at: &dyn Fn(Range<usize>, String) -> Diagnostic,
+) -> Vec<Diagnostic> {
+    let present = |key: &str| table.keys().any(|k| k.get_ref() == key);
+    let missing =
+        |key: &str, what: &str| at(0..0, format!("`{key}` is missing")).hint(format!("add `{key}`: {what}"));
+    let strings = FIXED
+        .iter()
+        .filter(|f| !strings.contains_key(f.key) && !present(f.key))
+        .map(|f| missing(f.key, f.what));
+    let settings =
+        SETTINGS.iter().filter(|(k, _)| *k != "region" && !present(k)).map(|(k, what)| missing(k, what));
+    strings.chain(settings).collect()
+}
+
+/// The closing note (`markdown`, the string at `span` of `text`) as blocks, or `None` with its
+/// errors in `errors`: positions in the note's value map back to the file through the
+/// string's quotes, escapes and line breaks (or, if the string is not understood, to its
+/// start).
+fn closing_note(
+    shown: &Path,
+    text: &Arc<str>,
+    markdown: &str,
+    span: Range<usize>,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Vec<Block>> {
+    let map = super::toml_string_offsets(&text[span.clone()], markdown);
+    let src = SourceRef { path: shown.to_path_buf(), text: text.clone(), offset: span.start };
+    let at = |i: usize| map.as_ref().and_then(|m| m.get(i.checked_sub(span.start)?).copied());
+    markdown::convert_blocks(&src, markdown)
+        .map_err(|d| {
+            errors.extend(d.0.into_iter().map(|mut e| {
+                e.range = match (at(e.range.start), at(e.range.end)) {
+                    (Some(a), Some(b)) => span.start + a..span.start + b.max(a),
+                    _ => span.start..span.start + 1,
+                };
+                e
+            }))
+        })
+        .ok()
 }
 
 /// Every `{name}` in `value` must be one of the string's placeholders.

@@ -122,8 +122,49 @@ pub fn convert_body(src: &SourceRef, body: &str, footnote_prefix: &str) -> Resul
     let mut conv = Converter::new(src);
     let blocks = conv.blocks(body);
     let mut errors = std::mem::take(&mut conv.errors);
+    let mut sections = into_sections(blocks, src, &mut errors);
 
-    // Split the flat block list into sections at numbered headings.
+    // Footnotes: every reference defined, every definition used; not more than a page can
+    // carry in a report of this size.
+    let mut defs = std::mem::take(&mut conv.footnotes);
+    // Definitions an HTML block swallowed count as written: its error says what went wrong.
+    for html in &conv.html {
+        for label in body[html.clone()].lines().filter_map(|l| l.strip_prefix("[^")?.split_once("]:")) {
+            defs.entry(label.0.to_string())
+                .or_insert(FootnoteDef { content: Vec::new(), span: html.clone() });
+        }
+    }
+    errors.extend(too_many_footnotes(&defs, src));
+    let mut used: HashMap<String, bool> = HashMap::new();
+    for section in &mut sections {
+        let mut resolve = |inlines: &mut Vec<Inline>| {
+            resolve_footnotes(inlines, &defs, &mut used, &conv.refs, src, footnote_prefix, &mut errors)
+        };
+        resolve(&mut section.title);
+        if let Some(lead) = &mut section.lead {
+            resolve(lead);
+        }
+        for block in &mut section.blocks {
+            walk_block_inlines(block, &mut resolve);
+        }
+    }
+    for (label, def) in defs.iter().filter(|(label, _)| !used.contains_key(*label)) {
+        errors.push(
+            src.error(def.span.clone(), format!("footnote `[^{label}]` is defined but never cited"))
+                .hint(format!("cite it with `[^{label}]` where it belongs, or delete the definition")),
+        );
+    }
+    if errors.is_empty() {
+        Ok(sections)
+    } else {
+        errors.sort_by_key(|d| d.range.start);
+        Err(Diagnostics(errors))
+    }
+}
+
+/// The flat list of blocks split into sections at numbered headings: each section's id
+/// unique, its lead found, no text before the first heading.
+fn into_sections(blocks: Vec<Item>, src: &SourceRef, errors: &mut Vec<Diagnostic>) -> Vec<Section> {
     let mut sections: Vec<Section> = Vec::new();
     let mut ids: HashMap<String, Range<usize>> = HashMap::new();
     for item in blocks {
@@ -165,61 +206,25 @@ pub fn convert_body(src: &SourceRef, body: &str, footnote_prefix: &str) -> Resul
             },
         }
     }
+    sections
+}
 
-    // Footnotes: every reference defined, every definition used; not more than a page can
-    // carry in a report of this size.
-    let mut defs = std::mem::take(&mut conv.footnotes);
-    // Definitions an HTML block swallowed count as written: its error says what went wrong.
-    for html in &conv.html {
-        for label in body[html.clone()].lines().filter_map(|l| l.strip_prefix("[^")?.split_once("]:")) {
-            defs.entry(label.0.to_string())
-                .or_insert(FootnoteDef { content: Vec::new(), span: html.clone() });
-        }
+/// An error when `defs` holds more than [`MAX_FOOTNOTES`], at the first definition past the
+/// limit in the file's order.
+fn too_many_footnotes(defs: &BTreeMap<String, FootnoteDef>, src: &SourceRef) -> Option<Diagnostic> {
+    if defs.len() <= MAX_FOOTNOTES {
+        return None;
     }
-    if defs.len() > MAX_FOOTNOTES {
-        // At the first definition past the limit, in the file's order.
-        let mut spans: Vec<Range<usize>> = defs.values().map(|d| d.span.clone()).collect();
-        spans.sort_by_key(|r| r.start);
-        let span = spans.get(MAX_FOOTNOTES).cloned().unwrap_or(0..0);
-        errors.push(
-            src.error(
-                span,
-                format!(
-                    "the file defines {} footnotes; a report may have at most {MAX_FOOTNOTES}",
-                    defs.len()
-                ),
-            )
-            .hint("Milan's report has 31: cite a source once and refer to it again with the same label"),
-        );
-    }
-    let mut used: HashMap<String, bool> = HashMap::new();
-    for section in &mut sections {
-        let mut resolve = |inlines: &mut Vec<Inline>| {
-            resolve_footnotes(inlines, &defs, &mut used, &conv.refs, src, footnote_prefix, &mut errors)
-        };
-        resolve(&mut section.title);
-        if let Some(lead) = &mut section.lead {
-            resolve(lead);
-        }
-        for block in &mut section.blocks {
-            walk_block_inlines(block, &mut resolve);
-        }
-    }
-    for (label, def) in &defs {
-        if !used.contains_key(label) {
-            errors.push(
-                src.error(def.span.clone(), format!("footnote `[^{label}]` is defined but never cited"))
-                    .hint(format!("cite it with `[^{label}]` where it belongs, or delete the definition")),
-            );
-        }
-    }
-
-    if errors.is_empty() {
-        Ok(sections)
-    } else {
-        errors.sort_by_key(|d| d.range.start);
-        Err(Diagnostics(errors))
-    }
+    let mut spans: Vec<Range<usize>> = defs.values().map(|d| d.span.clone()).collect();
+    spans.sort_by_key(|r| r.start);
+    let span = spans.get(MAX_FOOTNOTES).cloned().unwrap_or(0..0);
+    Some(
+        src.error(
+            span,
+            format!("the file defines {} footnotes; a report may have at most {MAX_FOOTNOTES}", defs.len()),
+        )
+        .hint("Milan's report has 31: cite a source once and refer to it again with the same label"),
+    )
 }
 
 /// Converts a short piece of Markdown (a front-matter field) into inlines: one paragraph,
@@ -494,26 +499,9 @@ impl<'s> Converter<'s> {
     fn blocks(&mut self, text: &str) -> Vec<Item> {
         let mut out: Vec<Item> = Vec::new();
         let mut stack: Vec<Frame> = Vec::new();
+        // Inside something refused (an error has been reported): how deep, to skip it whole.
         let mut skip_depth = 0usize;
-
         for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
-            // Deeper nesting is a mistake, and every stage after this one (and Typst) walks the
-            // tree recursively: refuse it here, once, and skip what is inside.
-            if skip_depth == 0 && matches!(event, Event::Start(_)) && stack.len() >= MAX_NESTING {
-                self.errors.push(
-                    self.src
-                        .error(
-                            range.clone(),
-                            format!(
-                                "lists, quotes and emphasis are nested more than {MAX_NESTING} deep here"
-                            ),
-                        )
-                        .hint("flatten the structure: a report needs two or three levels at most"),
-                );
-                stack.push(Frame::Skip);
-                skip_depth = 1;
-                continue;
-            }
             if skip_depth > 0 {
                 match event {
                     Event::Start(_) => skip_depth += 1,
@@ -526,118 +514,142 @@ impl<'s> Converter<'s> {
                 continue;
             }
             match event {
-                Event::Start(tag) => match tag {
-                    Tag::Paragraph => stack.push(Frame::Paragraph(Vec::new())),
-                    Tag::Heading { level, id, classes, attrs } => {
-                        // Braces that hold no id are text ("{brace}"); an id with more
-                        // beside it is a mistake.
-                        let braces = !classes.is_empty() || !attrs.is_empty();
-                        if braces && id.is_some() {
-                            self.errors.push(self.src.error(
-                                range.clone(),
-                                "only an id (`{#id}`) is allowed in a heading’s braces",
-                            ));
-                        }
-                        let literal = (braces && id.is_none()).then(|| trailing_braces(&text[range.clone()]));
-                        stack.push(Frame::Heading {
-                            level,
-                            id: id.map(|s| s.to_string()),
-                            content: Vec::new(),
-                            span: range.clone(),
-                            literal: literal.flatten(),
-                        });
-                    }
-                    Tag::Emphasis => stack.push(Frame::Emph(Vec::new())),
-                    Tag::Strong => stack.push(Frame::Strong(Vec::new())),
-                    Tag::Link { link_type, dest_url, .. } => {
-                        let url = match link_type {
-                            LinkType::Email => format!("mailto:{dest_url}"),
-                            _ => dest_url.to_string(),
-                        };
-                        if !is_published_url(&url) {
-                            self.errors.push(
-                                self.src
-                                    .error(range.clone(), format!("`{url}` is not a web or e-mail address"))
-                                    .hint("a published report links only to http://, https:// and mailto: addresses; write the whole address, e.g. <https://example.org/page>"),
-                            );
-                        }
-                        stack.push(Frame::Link { url, content: Vec::new() });
-                    }
-                    Tag::List(start) => {
-                        stack.push(Frame::List { ordered: start.is_some(), items: Vec::new() })
-                    }
-                    Tag::Item => stack.push(Frame::Item(Vec::new(), Vec::new())),
-                    Tag::BlockQuote(_) => stack.push(Frame::Quote(Vec::new())),
-                    Tag::FootnoteDefinition(label) => {
-                        if stack.iter().any(|f| matches!(f, Frame::Footnote { .. })) {
-                            self.errors.push(
-                                self.src
-                                    .error(range.clone(), "a footnote definition inside another footnote"),
-                            );
-                        }
-                        stack.push(Frame::Footnote {
-                            label: label.to_string(),
-                            blocks: Vec::new(),
-                            span: range.clone(),
-                        });
-                    }
-                    other => {
-                        if matches!(other, Tag::HtmlBlock) {
-                            self.html_block(text, range.clone());
-                            stack.push(Frame::Skip);
-                            skip_depth = 1;
-                            continue;
-                        }
-                        let what = match other {
-                            Tag::CodeBlock(CodeBlockKind::Indented) => {
-                                "an indented code block (a line indented by four spaces or a tab)"
-                            }
-                            Tag::CodeBlock(_) => "a code block",
-                            Tag::HtmlBlock => "an HTML block",
-                            Tag::Table(_) | Tag::TableHead | Tag::TableRow | Tag::TableCell => "a table",
-                            Tag::Image { .. } => "an image",
-                            _ => "this Markdown construct",
-                        };
-                        self.errors.push(
-                            self.src.error(range.clone(), format!("{what} is not supported in a city report"))
-                                .hint("write prose, lists, emphasis, links and footnotes; remove leading indentation from paragraphs"),
-                        );
-                        stack.push(Frame::Skip);
+                Event::Start(tag) => {
+                    let frame = self.start(tag, range, text, &stack);
+                    if matches!(frame, Frame::Skip) {
                         skip_depth = 1;
                     }
-                },
+                    stack.push(frame);
+                }
                 Event::End(_) => {
-                    let Some(frame) = stack.pop() else { continue };
-                    self.close(frame, range, &mut stack, &mut out);
-                }
-                Event::Text(t) => {
-                    if !matches!(stack.last(), Some(Frame::Link { .. })) {
-                        self.unread_link(text, range.clone());
+                    if let Some(frame) = stack.pop() {
+                        self.close(frame, range, &mut stack, &mut out);
                     }
-                    self.push_inline(&mut stack, Inline::Text { text: t.to_string() })
                 }
-                // Inline HTML such as `<b>` prints literally: nothing typed is lost or
-                // interpreted.
-                Event::InlineHtml(t) => self.push_inline(&mut stack, Inline::Text { text: t.to_string() }),
-                Event::Code(t) => self.push_inline(&mut stack, Inline::Code { text: t.to_string() }),
-                Event::SoftBreak => self.push_inline(&mut stack, Inline::Text { text: " ".into() }),
-                Event::HardBreak => self.push_inline(&mut stack, Inline::Linebreak),
-                Event::FootnoteReference(label) => {
-                    self.refs.entry(label.to_string()).or_default().push(range.clone());
-                    self.push_inline(&mut stack, Inline::FootnoteRef { label: label.to_string() });
-                }
-                Event::Html(_) => self.html_block(text, range),
-                Event::Rule => self.errors.push(
-                    self.src.error(range, "a horizontal rule is not supported in a city report").hint(
-                        "sections are separated by their headings; delete the rule (`---`, `***` or `___`)",
-                    ),
-                ),
-                Event::InlineMath(_) | Event::DisplayMath(_) | Event::TaskListMarker(_) => self
-                    .errors
-                    .push(self.src.error(range, "this Markdown construct is not supported in a city report")),
+                other => self.leaf(other, range, text, &mut stack),
             }
         }
         out
+    }
+
+    /// The frame a construct opens, or [`Frame::Skip`] for one refused here (reported).
+    fn start(&mut self, tag: Tag, range: Range<usize>, text: &str, stack: &[Frame]) -> Frame {
+        // Deeper nesting is a mistake, and every stage after this one (and Typst) walks the
+        // tree recursively: refuse it here, once, and skip what is inside.
+        if stack.len() >= MAX_NESTING {
+            self.errors.push(
+                self.src
+                    .error(
+                        range,
+                        format!("lists, quotes and emphasis are nested more than {MAX_NESTING} deep here"),
+                    )
+                    .hint("flatten the structure: a report needs two or three levels at most"),
+            );
+            return Frame::Skip;
+        }
+        match tag {
+            Tag::Paragraph => Frame::Paragraph(Vec::new()),
+            Tag::Heading { level, id, classes, attrs } => {
+                // Braces that hold no id are text ("{brace}"); an id with more beside it is a
+                // mistake.
+                let braces = !classes.is_empty() || !attrs.is_empty();
+                if braces && id.is_some() {
+                    self.errors.push(
+                        self.src
+                            .error(range.clone(), "only an id (`{#id}`) is allowed in a heading’s braces"),
+                    );
+                }
+                let literal = (braces && id.is_none()).then(|| trailing_braces(&text[range.clone()]));
+                Frame::Heading {
+                    level,
+                    id: id.map(|s| s.to_string()),
+                    content: Vec::new(),
+                    span: range,
+                    literal: literal.flatten(),
+                }
+            }
+            Tag::Emphasis => Frame::Emph(Vec::new()),
+            Tag::Strong => Frame::Strong(Vec::new()),
+            Tag::Link { link_type, dest_url, .. } => {
+                let url = match link_type {
+                    LinkType::Email => format!("mailto:{dest_url}"),
+                    _ => dest_url.to_string(),
+                };
+                if !is_published_url(&url) {
+                    self.errors.push(
+                        self.src
+                            .error(range, format!("`{url}` is not a web or e-mail address"))
+                            .hint("a published report links only to http://, https:// and mailto: addresses; write the whole address, e.g. <https://example.org/page>"),
+                    );
+                }
+                Frame::Link { url, content: Vec::new() }
+            }
+            Tag::List(start) => Frame::List { ordered: start.is_some(), items: Vec::new() },
+            Tag::Item => Frame::Item(Vec::new(), Vec::new()),
+            Tag::BlockQuote(_) => Frame::Quote(Vec::new()),
+            Tag::FootnoteDefinition(label) => {
+                if stack.iter().any(|f| matches!(f, Frame::Footnote { .. })) {
+                    self.errors
+                        .push(self.src.error(range.clone(), "a footnote definition inside another footnote"));
+                }
+                Frame::Footnote { label: label.to_string(), blocks: Vec::new(), span: range }
+            }
+            Tag::HtmlBlock => {
+                self.html_block(text, range);
+                Frame::Skip
+            }
+            other => self.refuse(&other, range),
+        }
+    }
+
+    /// A construct a report cannot show (a code block, a table, an image): an error, and its
+    /// content is skipped.
+    fn refuse(&mut self, tag: &Tag, range: Range<usize>) -> Frame {
+        let what = match tag {
+            Tag::CodeBlock(CodeBlockKind::Indented) => {
+                "an indented code block (a line indented by four spaces or a tab)"
+            }
+            Tag::CodeBlock(_) => "a code block",
+            Tag::Table(_) | Tag::TableHead | Tag::TableRow | Tag::TableCell => "a table",
+            Tag::Image { .. } => "an image",
+            _ => "this Markdown construct",
+        };
+        self.errors.push(self.src.error(range, format!("{what} is not supported in a city report")).hint(
+            "write prose, lists, emphasis, links and footnotes; remove leading indentation from paragraphs",
+        ));
+        Frame::Skip
+    }
+
+    /// An event that opens and closes nothing: text, code, breaks, footnote references, and
+    /// what is refused (HTML, rules, maths).
+    fn leaf(&mut self, event: Event, range: Range<usize>, text: &str, stack: &mut [Frame]) {
+        match event {
+            Event::Text(t) => {
+                if !matches!(stack.last(), Some(Frame::Link { .. })) {
+                    self.unread_link(text, range);
+                }
+                self.push_inline(stack, Inline::Text { text: t.to_string() })
+            }
+            // Inline HTML such as `<b>` prints literally: nothing typed is lost or interpreted.
+            Event::InlineHtml(t) => self.push_inline(stack, Inline::Text { text: t.to_string() }),
+            Event::Code(t) => self.push_inline(stack, Inline::Code { text: t.to_string() }),
+            Event::SoftBreak => self.push_inline(stack, Inline::Text { text: " ".into() }),
+            Event::HardBreak => self.push_inline(stack, Inline::Linebreak),
+            Event::FootnoteReference(label) => {
+                self.refs.entry(label.to_string()).or_default().push(range);
+                self.push_inline(stack, Inline::FootnoteRef { label: label.to_string() });
+            }
+            Event::Html(_) => self.html_block(text, range),
+            Event::Rule => self.errors.push(
+                self.src.error(range, "a horizontal rule is not supported in a city report").hint(
+                    "sections are separated by their headings; delete the rule (`---`, `***` or `___`)",
+                ),
+            ),
+            Event::Start(_) | Event::End(_) => {}
+            Event::InlineMath(_) | Event::DisplayMath(_) | Event::TaskListMarker(_) => self
+                .errors
+                .push(self.src.error(range, "this Markdown construct is not supported in a city report")),
+        }
     }
 
     fn close(&mut self, frame: Frame, range: Range<usize>, stack: &mut [Frame], out: &mut Vec<Item>) {
@@ -646,36 +658,8 @@ impl<'s> Converter<'s> {
                 let content = breakable(merge_text(content));
                 self.push_block(stack, out, Block::Paragraph { content }, range);
             }
-            Frame::Heading { level, id, mut content, span, literal } => {
-                if let Some(literal) = literal {
-                    content.push(Inline::Text { text: format!(" {literal}") });
-                }
-                let content = breakable(trim_inlines(merge_text(content)));
-                self.check_heading(&content, id.as_deref(), &span);
-                match level {
-                    HeadingLevel::H1 | HeadingLevel::H2 if stack.is_empty() => out.push(Item::Numbered {
-                        level: if level == HeadingLevel::H1 { 1 } else { 2 },
-                        id,
-                        title: content,
-                        span,
-                    }),
-                    HeadingLevel::H3 => {
-                        if id.is_some() {
-                            self.errors.push(
-                                self.src
-                                    .error(span.clone(), "unnumbered sub-headings (`###`) take no id")
-                                    .hint("remove the `{#…}`"),
-                            );
-                        }
-                        self.push_block(stack, out, Block::Heading { content }, span);
-                    }
-                    HeadingLevel::H1 | HeadingLevel::H2 => self
-                        .errors
-                        .push(self.src.error(span, "a numbered heading inside a list, quote or footnote")),
-                    _ => self.errors.push(self.src.error(span, "headings go down to `###` only").hint(
-                        "use `#` for sections, `##` for sub-sections and `###` for unnumbered sub-headings",
-                    )),
-                }
+            Frame::Heading { level, id, content, span, literal } => {
+                self.close_heading(level, id, content, span, literal, stack, out)
             }
             Frame::Emph(content) => self.push_inline(stack, Inline::Emph { content: merge_text(content) }),
             Frame::Strong(content) => {
@@ -698,39 +682,91 @@ impl<'s> Converter<'s> {
                 }
             }
             Frame::Quote(blocks) => self.push_block(stack, out, Block::Quote { content: blocks }, range),
-            Frame::Footnote { label, blocks, span } => {
-                // A footnote is a run of text; several paragraphs are joined by line breaks.
-                let mut content = Vec::new();
-                for block in blocks {
-                    match block {
-                        Block::Paragraph { content: c } => {
-                            if !content.is_empty() {
-                                content.push(Inline::Linebreak);
-                            }
-                            content.extend(c);
-                        }
-                        _ => self.errors.push(self.src.error(
-                            span.clone(),
-                            "footnotes may contain only text, not lists, quotes or headings",
-                        )),
+            Frame::Footnote { label, blocks, span } => self.close_footnote(label, blocks, span),
+            Frame::Skip => {}
+        }
+    }
+
+    /// A heading: a numbered one at the top level becomes an [`Item::Numbered`], a `###` a
+    /// block; braces that held no id print as typed.
+    #[allow(clippy::too_many_arguments)]
+    fn close_heading(
+        &mut self,
+        level: HeadingLevel,
+        id: Option<String>,
+        mut content: Vec<Inline>,
+        span: Range<usize>,
+        literal: Option<String>,
+        stack: &mut [Frame],
+        out: &mut Vec<Item>,
+    ) {
+        if let Some(literal) = literal {
+            content.push(Inline::Text { text: format!(" {literal}") });
+        }
+        let content = breakable(trim_inlines(merge_text(content)));
+        self.check_heading(&content, id.as_deref(), &span);
+        match level {
+            HeadingLevel::H1 | HeadingLevel::H2 if stack.is_empty() => out.push(Item::Numbered {
+                level: if level == HeadingLevel::H1 { 1 } else { 2 },
+                id,
+                title: content,
+                span,
+            }),
+            HeadingLevel::H3 => {
+                if id.is_some() {
+                    self.errors.push(
+                        self.src
+                            .error(span.clone(), "unnumbered sub-headings (`###`) take no id")
+                            .hint("remove the `{#…}`"),
+                    );
+                }
+                self.push_block(stack, out, Block::Heading { content }, span);
+            }
+            HeadingLevel::H1 | HeadingLevel::H2 => {
+                self.errors.push(self.src.error(span, "a numbered heading inside a list, quote or footnote"))
+            }
+            _ => {
+                self.errors.push(self.src.error(span, "headings go down to `###` only").hint(
+                    "use `#` for sections, `##` for sub-sections and `###` for unnumbered sub-headings",
+                ))
+            }
+        }
+    }
+
+    /// A footnote definition: a run of text (several paragraphs joined by line breaks),
+    /// defined once.
+    fn close_footnote(&mut self, label: String, blocks: Vec<Block>, span: Range<usize>) {
+        // A footnote is a run of text; several paragraphs are joined by line breaks.
+        let mut content = Vec::new();
+        for block in blocks {
+            match block {
+                Block::Paragraph { content: c } => {
+                    if !content.is_empty() {
+                        content.push(Inline::Linebreak);
                     }
+                    content.extend(c);
                 }
-                let reported = self.html.iter().any(|h| span.start <= h.start && h.start < span.end);
-                if content.is_empty() && !reported {
-                    self.errors.push(self.src.error(span.clone(), format!("footnote `[^{label}]` is empty")));
-                }
-                if let Some(first) = self.footnotes.get(&label) {
-                    let (line, _) =
-                        crate::diagnostics::line_column(&self.src.text, first.span.start + self.src.offset);
+                _ => {
                     self.errors.push(self.src.error(
                         span.clone(),
-                        format!("footnote `[^{label}]` is defined twice (first on line {line})"),
-                    ));
-                } else {
-                    self.footnotes.insert(label, FootnoteDef { content, span });
+                        "footnotes may contain only text, not lists, quotes or headings",
+                    ))
                 }
             }
-            Frame::Skip => {}
+        }
+        let reported = self.html.iter().any(|h| span.start <= h.start && h.start < span.end);
+        if content.is_empty() && !reported {
+            self.errors.push(self.src.error(span.clone(), format!("footnote `[^{label}]` is empty")));
+        }
+        if let Some(first) = self.footnotes.get(&label) {
+            let (line, _) =
+                crate::diagnostics::line_column(&self.src.text, first.span.start + self.src.offset);
+            self.errors.push(self.src.error(
+                span.clone(),
+                format!("footnote `[^{label}]` is defined twice (first on line {line})"),
+            ));
+        } else {
+            self.footnotes.insert(label, FootnoteDef { content, span });
         }
     }
 

@@ -103,44 +103,8 @@ pub fn build(
     let out = OutDir::open(&options.out, &|| progress(Progress::Waiting { out: &options.out }))?;
 
     let mut summary = Summary::default();
-    // A language whose fixed strings are broken fails once, for every city; the other
-    // languages are made.
-    let mut pairs = pairs;
-    for lang in options_langs(project, options) {
-        if let Some(diagnostics) = project.language_problems(lang) {
-            summary.failed.push(Failure {
-                slug: "*".into(),
-                lang: Some(lang.clone()),
-                diagnostics: diagnostics.clone(),
-            });
-            pairs.retain(|(_, l)| l != lang);
-        }
-    }
-    // Folders that cannot be cities fail when every city is built.
-    if options.cities.is_empty() {
-        for (name, d) in project.bad_cities() {
-            summary.failed.push(Failure { slug: name.clone(), lang: None, diagnostics: d.clone().into() });
-        }
-    }
-    // Reading the cities and making each report's JSON and inputs hash is most of a build in
-    // which nothing changed: done on every core, in the batch's order.
-    let mut slugs: Vec<&String> = Vec::new();
-    for (slug, _) in &pairs {
-        if !slugs.contains(&slug) && !summary.failed.iter().any(|f| &f.slug == slug) {
-            slugs.push(slug);
-        }
-    }
-    let read: Vec<_> = slugs.par_iter().map(|slug| project.city(slug)).collect();
-    let mut loaded: BTreeMap<String, City> = BTreeMap::new();
-    for (slug, city) in slugs.into_iter().zip(read) {
-        match city {
-            Ok(city) => {
-                summary.warnings.extend(city.warnings.iter().cloned());
-                loaded.insert(slug.clone(), city);
-            }
-            Err(diagnostics) => summary.failed.push(Failure { slug: slug.clone(), lang: None, diagnostics }),
-        }
-    }
+    let pairs = drop_broken(project, options, pairs, &mut summary);
+    let loaded = load_cities(project, &pairs, &mut summary);
     let shared = shared_digest(project, options);
     let jobs: Vec<Job> = pairs
         .par_iter()
@@ -175,6 +139,61 @@ pub fn build(
     summary.failed.sort_by(|a, b| (&a.slug, &a.lang).cmp(&(&b.slug, &b.lang)));
     summary.seconds = start.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// `pairs` without the languages whose fixed strings are broken: each fails once, for every
+/// city; folders that cannot be cities fail when every city is built.
+fn drop_broken(
+    project: &Project,
+    options: &Options,
+    mut pairs: Vec<(String, String)>,
+    summary: &mut Summary,
+) -> Vec<(String, String)> {
+    for lang in options_langs(project, options) {
+        if let Some(diagnostics) = project.language_problems(lang) {
+            summary.failed.push(Failure {
+                slug: "*".into(),
+                lang: Some(lang.clone()),
+                diagnostics: diagnostics.clone(),
+            });
+            pairs.retain(|(_, l)| l != lang);
+        }
+    }
+    // Folders that cannot be cities fail when every city is built.
+    if options.cities.is_empty() {
+        for (name, d) in project.bad_cities() {
+            summary.failed.push(Failure { slug: name.clone(), lang: None, diagnostics: d.clone().into() });
+        }
+    }
+    pairs
+}
+
+/// The cities of `pairs`, read and checked; a city that cannot be read fails (every language).
+/// Reading the cities and making each report's JSON and inputs hash is most of a build in
+/// which nothing changed: done on every core, in the batch's order.
+fn load_cities(
+    project: &Project,
+    pairs: &[(String, String)],
+    summary: &mut Summary,
+) -> BTreeMap<String, City> {
+    let mut slugs: Vec<&String> = Vec::new();
+    for (slug, _) in pairs {
+        if !slugs.contains(&slug) && !summary.failed.iter().any(|f| &f.slug == slug) {
+            slugs.push(slug);
+        }
+    }
+    let read: Vec<_> = slugs.par_iter().map(|slug| project.city(slug)).collect();
+    let mut loaded: BTreeMap<String, City> = BTreeMap::new();
+    for (slug, city) in slugs.into_iter().zip(read) {
+        match city {
+            Ok(city) => {
+                summary.warnings.extend(city.warnings.iter().cloned());
+                loaded.insert(slug.clone(), city);
+            }
+            Err(diagnostics) => summary.failed.push(Failure { slug: slug.clone(), lang: None, diagnostics }),
+        }
+    }
+    loaded
 }
 
 /// The selected languages.

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::data::markdown::{self, Block, Inline, Section, ids};
-use crate::data::{City, Data, Date, NumberFormat, Quote, Text, part_hash};
+use crate::data::{City, Data, Date, Facts, NumberFormat, Quote, Strings, Text, part_hash};
 use crate::report::typography;
 
 /// The version of a default-language section a translation records: its title, lead and
@@ -290,17 +290,7 @@ pub fn localize(data: &Data, city: &City, lang: &str, output: Output, date: Opti
 
     let facts = &city.facts;
     let name = facts.name.get(lang, default).to_string();
-    let tagline_text = markdown::plain_text(&tagline.content);
-    let (report_year, update_year) = (facts.report_year.to_string(), facts.update_year.to_string());
-    let values = [
-        ("city", name.as_str()),
-        ("tagline", &tagline_text),
-        ("report", &report_year),
-        ("updated", &update_year),
-        ("year", &update_year),
-    ];
-    let chrome: BTreeMap<&'static str, String> =
-        strings.text.iter().map(|(k, v)| (*k, fill(v, &values))).collect();
+    let chrome = chrome(strings, facts, &name, &tagline);
 
     let mut sections = sections(&mut picker, &chrome["update_title"]);
     place_missing_footnotes(&mut sections, city);
@@ -315,25 +305,7 @@ pub fn localize(data: &Data, city: &City, lang: &str, output: Output, date: Opti
     ];
     let origins = Arc::new(origins(data, city, &parts, &sections, lang));
 
-    let mayor = match &facts.mayor.party {
-        Some(p) => format!("{} ({})", facts.mayor.name, p.get(lang, default)),
-        None => facts.mayor.name.clone(),
-    };
-    let mut population = format_number(facts.population, &strings.number);
-    if let Some(year) = facts.population_year {
-        population.push_str(&format!(" ({year})"));
-    }
-    let plain = |s: String| Part {
-        lang: lang.to_string(),
-        fallback: false,
-        outdated: false,
-        content: vec![Inline::Text { text: s }],
-    };
-    let figures = vec![
-        Figure { name: "population", label: strings.get("population").to_string(), value: plain(population) },
-        Figure { name: "location", label: strings.get("location").to_string(), value: location },
-        Figure { name: "mayor", label: strings.get("mayor").to_string(), value: plain(mayor) },
-    ];
+    let figures = key_figures(facts, strings, lang, default, location);
 
     let date = date.or(facts.date).unwrap_or(Date { year: facts.update_year, month: 1, day: 1 });
     let mut keywords = data.site.keywords.clone();
@@ -360,19 +332,71 @@ pub fn localize(data: &Data, city: &City, lang: &str, output: Output, date: Opti
         figures,
         networks: facts.networks.clone(),
         sections,
-        closing: {
-            let mut closing = strings.closing.clone();
-            for_each_inline(&mut [], &mut None, &mut closing, &mut |i| {
-                if let Inline::Text { text } = i {
-                    *text = typography::bind(text, lang);
-                }
-            });
-            closing
-        },
+        closing: closing_note(&strings.closing, lang),
         coverage: picker.coverage,
         breaks: Vec::new(),
         origins,
     }
+}
+
+/// The key figures: population (with its year), location, mayor (with the party).
+fn key_figures(
+    facts: &Facts,
+    strings: &Strings,
+    lang: &str,
+    default: &str,
+    location: Part<Vec<Inline>>,
+) -> Vec<Figure> {
+    let mayor = match &facts.mayor.party {
+        Some(p) => format!("{} ({})", facts.mayor.name, p.get(lang, default)),
+        None => facts.mayor.name.clone(),
+    };
+    let mut population = format_number(facts.population, &strings.number);
+    if let Some(year) = facts.population_year {
+        population.push_str(&format!(" ({year})"));
+    }
+    let plain = |s: String| Part {
+        lang: lang.to_string(),
+        fallback: false,
+        outdated: false,
+        content: vec![Inline::Text { text: s }],
+    };
+    vec![
+        Figure { name: "population", label: strings.get("population").to_string(), value: plain(population) },
+        Figure { name: "location", label: strings.get("location").to_string(), value: location },
+        Figure { name: "mayor", label: strings.get("mayor").to_string(), value: plain(mayor) },
+    ]
+}
+
+/// The report's fixed strings, their placeholders filled with the city's name, tagline and
+/// years.
+fn chrome(
+    strings: &Strings,
+    facts: &Facts,
+    name: &str,
+    tagline: &Part<Vec<Inline>>,
+) -> BTreeMap<&'static str, String> {
+    let tagline_text = markdown::plain_text(&tagline.content);
+    let (report_year, update_year) = (facts.report_year.to_string(), facts.update_year.to_string());
+    let values = [
+        ("city", name),
+        ("tagline", &tagline_text),
+        ("report", &report_year),
+        ("updated", &update_year),
+        ("year", &update_year),
+    ];
+    strings.text.iter().map(|(k, v)| (*k, fill(v, &values))).collect()
+}
+
+/// The closing note with the no-break spaces of `lang`.
+fn closing_note(closing: &[Block], lang: &str) -> Vec<Block> {
+    let mut closing = closing.to_vec();
+    for_each_inline(&mut [], &mut None, &mut closing, &mut |i| {
+        if let Inline::Text { text } = i {
+            *text = typography::bind(text, lang);
+        }
+    });
+    closing
 }
 
 /// Where each part of the report is written: the front-matter keys `parts` (each with the
