@@ -16,6 +16,9 @@
 //! [`Project`] is the public entry point: open a project folder, then render one report or
 //! build many. The command line (`src/cli/`) is one user of it.
 
+// Every public item documented, and nothing `pub` that cannot be reached (CI denies warnings).
+#![warn(missing_docs, unreachable_pub)]
+
 pub mod data;
 pub mod diagnostics;
 pub mod edit;

@@ -28,15 +28,21 @@ impl Localized {
 /// `data/cities/<slug>/city.toml`: facts that do not depend on the language.
 #[derive(Debug, Clone)]
 pub struct Facts {
+    /// The city's name, per language or one for all.
     pub name: Localized,
+    /// The country's name, per language or one for all.
     pub country: Localized,
     /// Inhabitants, as a number.
     pub population: u64,
+    /// The year of `population`, printed after it when given.
     pub population_year: Option<i32>,
+    /// The year the report was written ("Report from 2021").
     pub report_year: i32,
+    /// The year of its update section ("updated in 2023").
     pub update_year: i32,
     /// The document date (PDF metadata), when `city.toml` gives one.
     pub date: Option<Date>,
+    /// The mayor and their party.
     pub mayor: Mayor,
     /// Networks the city is a member of (proper names).
     pub networks: Vec<String>,
@@ -45,7 +51,9 @@ pub struct Facts {
 /// The mayor and their party.
 #[derive(Debug, Clone)]
 pub struct Mayor {
+    /// The mayor's name, the same in every language.
     pub name: String,
+    /// Their party, per language or one for all.
     pub party: Option<Localized>,
 }
 

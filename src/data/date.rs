@@ -6,8 +6,11 @@ use super::*;
 /// A calendar date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Date {
+    /// The year, 1900–2100 where it comes from `city.toml`.
     pub year: i32,
+    /// 1–12.
     pub month: u8,
+    /// 1–31, a day of that month.
     pub day: u8,
 }
 

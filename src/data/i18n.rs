@@ -19,8 +19,11 @@ use crate::diagnostics::{self, Diagnostic};
 /// is for, and the placeholders it may use.
 #[derive(Debug)]
 pub struct Fixed {
+    /// Its key in `data/i18n/<lang>.toml`.
     pub key: &'static str,
+    /// What it is for, for a translator (shown in the hint of a missing key).
     pub what: &'static str,
+    /// The `{name}` placeholders it may use.
     pub placeholders: &'static [&'static str],
 }
 
@@ -88,6 +91,7 @@ fn default_min_digits() -> usize {
 pub struct Strings {
     /// Typst region (e.g. "GB"), for regional hyphenation and quotes.
     pub region: Option<String>,
+    /// How numbers are written in this language.
     pub number: NumberFormat,
     /// Every string of [`FIXED`], by key, placeholders not yet filled.
     pub text: BTreeMap<&'static str, String>,

@@ -33,13 +33,27 @@ pub mod ids {
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Block {
     /// A paragraph.
-    Paragraph { content: Vec<Inline> },
+    Paragraph {
+        /// Its text.
+        content: Vec<Inline>,
+    },
     /// An unnumbered sub-heading (`###`), not in the contents.
-    Heading { content: Vec<Inline> },
+    Heading {
+        /// Its text.
+        content: Vec<Inline>,
+    },
     /// A bullet (or numbered) list; each item is a list of blocks.
-    List { ordered: bool, items: Vec<Vec<Block>> },
+    List {
+        /// `1.` rather than `-`.
+        ordered: bool,
+        /// The items, each its blocks.
+        items: Vec<Vec<Block>>,
+    },
     /// A block quotation.
-    Quote { content: Vec<Block> },
+    Quote {
+        /// What is quoted.
+        content: Vec<Block>,
+    },
 }
 
 /// A piece of running text.
@@ -47,23 +61,52 @@ pub enum Block {
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Inline {
     /// Literal text: printed exactly as written.
-    Text { text: String },
+    Text {
+        /// The characters.
+        text: String,
+    },
     /// `*…*` or `_…_`.
-    Emph { content: Vec<Inline> },
+    Emph {
+        /// What is emphasised.
+        content: Vec<Inline>,
+    },
     /// `**…**`.
-    Strong { content: Vec<Inline> },
+    Strong {
+        /// What is bold.
+        content: Vec<Inline>,
+    },
     /// `` `…` ``, printed in a monospaced face.
-    Code { text: String },
+    Code {
+        /// The characters, as typed.
+        text: String,
+    },
     /// A link or autolink (`<https://…>`).
-    Link { url: String, content: Vec<Inline> },
+    Link {
+        /// The address (http, https or mailto).
+        url: String,
+        /// What the reader sees.
+        content: Vec<Inline>,
+    },
     /// The first reference to a footnote: the footnote's text, placed here. `again` when a
     /// [`Inline::FootnoteRef`] cites it later (only then does the template label it: labels
     /// cost Typst an introspection pass). `key` names the note in its report (`milan/17`, the
     /// 17th note in reading order), set by `localize`: the templates read the note's text from
     /// a file of that name, so that the note itself holds no text (see ARCHITECTURE.md, "Layout reuse").
-    Footnote { label: String, content: Vec<Inline>, again: bool, key: String },
+    Footnote {
+        /// Unique in the PDF (prefixed by the language).
+        label: String,
+        /// The note's text.
+        content: Vec<Inline>,
+        /// Whether it is cited again later.
+        again: bool,
+        /// Its name in the report.
+        key: String,
+    },
     /// A further reference to a footnote already placed: the same number again.
-    FootnoteRef { label: String },
+    FootnoteRef {
+        /// The label of the footnote cited.
+        label: String,
+    },
     /// A hard line break (two spaces or `\` at the end of a line).
     Linebreak,
 }

@@ -51,9 +51,13 @@ pub fn part_hash<T: Serialize + ?Sized>(part: &T) -> String {
 /// A city: its facts and its texts by language.
 #[derive(Debug, Clone)]
 pub struct City {
+    /// The folder's name: a slug, naming the city's files.
     pub slug: String,
+    /// `data/cities/<slug>/`.
     pub dir: PathBuf,
+    /// `city.toml`.
     pub facts: Facts,
+    /// Every `<lang>.md` that could be read, by language.
     pub texts: BTreeMap<String, Text>,
     /// `city.toml` as the user knows its path, and its text (for checks of every character).
     pub facts_source: (PathBuf, Arc<str>),
@@ -74,6 +78,7 @@ impl City {
 pub struct Data {
     /// The project root (the folder holding `data/` and `templates/`).
     pub root: PathBuf,
+    /// `data/site.toml`.
     pub site: Site,
     /// The fixed strings of every site language whose file is sound.
     pub strings: BTreeMap<String, Strings>,

@@ -35,26 +35,37 @@ pub(super) struct FiguresMatter {
 /// A text file's front-matter strings as written (Markdown, before conversion).
 #[derive(Debug, Clone, Default)]
 pub struct FrontStrings {
+    /// `tagline`.
     pub tagline: Option<String>,
+    /// `takeaways`.
     pub takeaways: Option<Vec<String>>,
+    /// `[quote]`: its text and attribution.
     pub quote: Option<(String, String)>,
+    /// `[figures] location`.
     pub location: Option<String>,
 }
 
 /// The mayor's quote.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Quote {
+    /// What was said (no quotation marks: the template adds the language's own).
     pub text: Vec<Inline>,
+    /// Who said it.
     pub attribution: Vec<Inline>,
 }
 
 /// One `<lang>.md`, converted. Every part is optional: a translation may cover only some.
 #[derive(Debug, Clone)]
 pub struct Text {
+    /// The cover's line under the city's name.
     pub tagline: Option<Vec<Inline>>,
+    /// The key-takeaway boxes of section 1.
     pub takeaways: Option<Vec<Vec<Inline>>>,
+    /// The mayor's pull quote.
     pub quote: Option<Quote>,
+    /// The key-figures box's location and region.
     pub location: Option<Vec<Inline>>,
+    /// The numbered sections of the body, in order.
     pub sections: Vec<Section>,
     /// The front-matter strings as written (Markdown), for `translate`.
     pub front: FrontStrings,

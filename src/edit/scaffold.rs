@@ -11,9 +11,11 @@ pub use crate::data::todo::PLACEHOLDER;
 
 /// What a new city is made from.
 pub struct NewCity<'a> {
+    /// The new city's slug (its folder's name).
     pub slug: &'a str,
     /// The city's name in the default language.
     pub name: &'a str,
+    /// Its country, if given (else a `TODO:`).
     pub country: Option<&'a str>,
     /// The site's default language (the text file's name and the names' key).
     pub lang: &'a str,

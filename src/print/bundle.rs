@@ -25,14 +25,21 @@ pub const BUNDLE_TEMPLATE: &str = "/templates/bundle.typ";
 /// What the bundle template receives (at `/report.json`, the document's data).
 #[derive(Debug, Clone, Serialize)]
 pub struct Bundle {
+    /// The shape of this data ([`SCHEMA`]).
     pub schema: u32,
     /// `bundle`, to tell it from a single report's data.
     pub kind: &'static str,
+    /// The bundle's title on its cover (`--title`).
     pub title: String,
+    /// The bundle's language.
     pub lang: String,
+    /// Its region (`DE`, …), for Typst's quotation marks and hyphenation.
     pub region: Option<String>,
+    /// The PDF's metadata.
     pub meta: Meta,
+    /// The kind of file.
     pub output: Output,
+    /// The site's name and address.
     pub site: SiteOut,
     /// The fixed strings in the bundle's language.
     pub strings: std::collections::BTreeMap<&'static str, String>,

@@ -20,6 +20,7 @@ use crate::typeset::world::{DATA_PATH, ReportWorld, Shared};
 pub const BOOKLET_TEMPLATE: &str = "/templates/booklet.typ";
 /// The virtual files the imposition template reads besides the report's JSON.
 pub const BOOKLET_JSON: &str = "/booklet.json";
+/// The virtual path the print pages are served at to `templates/booklet.typ`.
 pub const BOOKLET_PAGES: &str = "/booklet-pages.pdf";
 
 /// One side of a sheet: the pages on its left and right half (1-based).
@@ -29,7 +30,9 @@ pub struct Side {
     pub sheet: usize,
     /// Front or back of the sheet.
     pub front: bool,
+    /// 0-based index of the print page on the sheet's left half, if any.
     pub left: usize,
+    /// The same for the right half.
     pub right: usize,
 }
 

@@ -54,8 +54,11 @@ pub struct Options {
 /// What happened to one report, reported as it happens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Event {
+    /// Typeset and written.
     Built,
+    /// Skipped: its inputs and its file are as they were.
     Unchanged,
+    /// Not made; the previous file stays.
     Failed,
 }
 
@@ -66,6 +69,7 @@ pub struct Failure {
     pub slug: String,
     /// `None` when the city's data as a whole is broken.
     pub lang: Option<String>,
+    /// Why.
     pub diagnostics: Diagnostics,
 }
 
@@ -76,9 +80,11 @@ pub struct Summary {
     pub built: Vec<Entry>,
     /// Reports whose inputs had not changed.
     pub unchanged: Vec<Entry>,
+    /// The reports (or cities, or languages) that failed.
     pub failed: Vec<Failure>,
     /// Problems in the data or templates that did not stop any report.
     pub warnings: Vec<Diagnostic>,
+    /// How long the build took.
     pub seconds: f64,
 }
 
@@ -388,11 +394,24 @@ impl Drop for Done<'_> {
 #[derive(Debug, Clone, Copy)]
 pub enum Progress<'a> {
     /// The number of reports the build will go through.
-    Start { total: usize },
+    Start {
+        /// Reports and failures to come.
+        total: usize,
+    },
     /// One report is done.
-    Done { slug: &'a str, lang: &'a str, event: Event },
+    Done {
+        /// The city.
+        slug: &'a str,
+        /// The language (`*`: every language).
+        lang: &'a str,
+        /// What happened.
+        event: Event,
+    },
     /// Another build holds the output folder; this one waits for it.
-    Waiting { out: &'a Path },
+    Waiting {
+        /// The folder another build holds.
+        out: &'a Path,
+    },
 }
 
 /// A rendered report waiting to be written: its PDF, its entry, the pictures beside it.

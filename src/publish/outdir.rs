@@ -31,7 +31,9 @@ pub const LOCK: &str = ".cityreport.lock";
 /// The manifest entry of one complete PDF: what the website needs to link to it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
+    /// The city's slug.
     pub city: String,
+    /// The report's language.
     pub lang: String,
     /// `web` or `print` (older manifests have no profile: they list web files).
     #[serde(default)]
@@ -42,13 +44,19 @@ pub struct Entry {
     /// Whether the file is a booklet (A5 pages imposed on A4 sheets for saddle stitching).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub booklet: bool,
+    /// The PDF's title.
     pub title: String,
+    /// The file's name in the output folder.
     pub file: String,
+    /// Its size in bytes.
     pub bytes: u64,
+    /// Its number of pages.
     pub pages: usize,
+    /// The SHA-256 of the file, in hex (for caches).
     pub sha256: String,
     /// Hash of everything the report was made from; unchanged inputs mean an unchanged PDF.
     pub inputs: String,
+    /// How much of the report is in its own language.
     pub coverage: Coverage,
     /// The cover's picture for the website (`build --thumbnails`), next to the PDF.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -58,6 +66,7 @@ pub struct Entry {
 /// `manifest.json`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Manifest {
+    /// The tool and its version that wrote the manifest.
     pub generator: String,
     /// Sorted by city, language, then file.
     pub reports: Vec<Entry>,

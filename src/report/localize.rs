@@ -40,6 +40,7 @@ pub struct Part<T> {
     /// Whether it translates an earlier version of the default language's part (print the
     /// `outdated_note`).
     pub outdated: bool,
+    /// The part itself.
     pub content: T,
 }
 
@@ -48,15 +49,19 @@ pub struct Part<T> {
 pub struct Report {
     /// The version of this shape: [`SCHEMA`].
     pub schema: u32,
+    /// The city's slug.
     pub slug: String,
     /// The report's language.
     pub lang: String,
+    /// The report language's region (`DE`), for Typst's quotation marks and hyphenation.
     pub region: Option<String>,
     /// The region of every site language that has one, for parts in another language.
     pub regions: BTreeMap<String, String>,
+    /// The PDF's metadata.
     pub meta: Meta,
     /// The kind of file: `profile` (`web`, `print`) and `paper` (`a4`, `a5`).
     pub output: Output,
+    /// The site's name and address.
     pub site: SiteOut,
     /// The city's page on the site in the report's language.
     pub page_url: String,
@@ -68,13 +73,21 @@ pub struct Report {
     pub strings: BTreeMap<&'static str, String>,
     /// The city's name in the report's language.
     pub city: String,
+    /// The country's name in the report's language.
     pub country: String,
+    /// The cover's line under the city's name.
     pub tagline: Part<Vec<Inline>>,
+    /// The key-takeaway boxes.
     pub takeaways: Part<Vec<Vec<Inline>>>,
+    /// The mayor's pull quote.
     pub quote: Part<Quote>,
+    /// The key-figures box: population, location, mayor.
     pub figures: Vec<Figure>,
+    /// The networks the city belongs to (proper names).
     pub networks: Vec<String>,
+    /// The numbered sections, each with its sub-sections.
     pub sections: Vec<SectionOut>,
+    /// The closing note about the project (from `data/i18n`).
     pub closing: Vec<Block>,
     /// Which parts are translated.
     pub coverage: Coverage,
@@ -93,8 +106,11 @@ pub struct Report {
 /// heading in it.
 #[derive(Debug, Clone)]
 pub struct Origin {
+    /// The file, as the user knows it.
     pub path: PathBuf,
+    /// Its text.
     pub text: Arc<str>,
+    /// Where the part is written in it.
     pub range: Range<usize>,
 }
 
@@ -116,16 +132,22 @@ impl Report {
 /// PDF metadata.
 #[derive(Debug, Clone, Serialize)]
 pub struct Meta {
+    /// The PDF's title: the city and its tagline.
     pub title: String,
+    /// The PDF's author: the site's publisher.
     pub author: String,
+    /// The PDF's keywords: the site's and the city's name.
     pub keywords: Vec<String>,
+    /// The PDF's date.
     pub date: Date,
 }
 
 /// What the report says about the site it belongs to.
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteOut {
+    /// The site's name ("Moving Cities").
     pub name: String,
+    /// The site's address.
     pub url: String,
 }
 
@@ -134,7 +156,9 @@ pub struct SiteOut {
 pub struct Figure {
     /// Which figure it is: `population`, `location` or `mayor`.
     pub name: &'static str,
+    /// The figure's label, in the report's language.
     pub label: String,
+    /// Its value.
     pub value: Part<Vec<Inline>>,
 }
 
@@ -163,19 +187,26 @@ impl Role {
 /// A numbered section in the report.
 #[derive(Debug, Clone, Serialize)]
 pub struct SectionOut {
+    /// The id written as `{#id}`, the same in every language.
     pub id: String,
     /// "3" or "3.1".
     pub number: String,
     /// 1 for a section, 2 for a sub-section.
     pub level: u8,
+    /// What the section is: the abstract, the update, or another.
     pub role: Role,
+    /// The heading's text (empty where a fixed string titles it).
     pub title: Vec<Inline>,
     /// The language of the title: the report's when a fixed string titles the section (the
     /// update section), else the section's.
     pub title_lang: String,
+    /// The italic lead paragraph, if the section starts with one.
     pub lead: Option<Vec<Inline>>,
+    /// The prose.
     pub blocks: Vec<Block>,
+    /// The language the section is printed in.
     pub lang: String,
+    /// Whether it comes from the default language, for want of a translation.
     pub fallback: bool,
     /// Whether to print the fallback note here: on every fallback section, and on a fallback
     /// sub-section unless the part just before it (its section or previous sub-section)
@@ -183,13 +214,16 @@ pub struct SectionOut {
     pub note: bool,
     /// Whether the section translates an earlier version of the default language's.
     pub outdated: bool,
+    /// Its numbered sub-sections (level 2).
     pub subsections: Vec<SectionOut>,
 }
 
 /// Translation coverage of one report.
 #[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct Coverage {
+    /// The parts in the report's own language.
     pub translated: usize,
+    /// All the parts of the report.
     pub total: usize,
     /// The parts taken from the default language: `tagline`, `takeaways`, `quote`,
     /// `location`, or a section number such as `3.1`.

@@ -51,7 +51,9 @@ impl Profile {
 #[serde(rename_all = "kebab-case")]
 pub enum Paper {
     #[default]
+    /// 210 × 297 mm.
     A4,
+    /// 148 × 210 mm.
     A5,
 }
 
@@ -59,7 +61,9 @@ pub enum Paper {
 /// `paper`, and the print geometry in millimetres, `bleed` and `slug` (0 on the web).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Output {
+    /// Who the file is for.
     pub profile: Profile,
+    /// The trimmed page size (A4 but for A5 print files and booklets).
     pub paper: Paper,
     /// Impose the pages two to a side of A4 sheets, in saddle-stitch order (print, A5).
     pub booklet: bool,

@@ -179,6 +179,7 @@ pub fn datetime(date: Date, file: String) -> Result<Datetime, Diagnostics> {
 
 /// A document laid out, not yet exported.
 pub struct Typeset {
+    /// The laid-out document (for page pictures).
     pub document: PagedDocument,
     /// Its pages as the pagination and the proof read them (read once).
     pub pages: Pages,

@@ -33,6 +33,7 @@ pub struct Setting {
     /// Booklet sheets: the imposition is checked (the pages themselves were proofed as the
     /// print file they come from).
     pub booklet: bool,
+    /// The trimmed page size.
     pub paper: Paper,
     /// The bleed around the trim, in points (0 on the web).
     pub bleed: f64,
@@ -81,12 +82,15 @@ pub enum Place {
 pub struct Finding {
     /// The rule's name (docs/proofing.md).
     pub rule: &'static str,
+    /// Whether it stops the file (an error) or is reported only (a warning).
     pub severity: Severity,
     /// 0-based.
     pub page: usize,
+    /// Where: the page, and the part of the data or the template line.
     pub place: Place,
     /// Starts with the page (`page 5: …`).
     pub message: String,
+    /// What to do about it.
     pub hint: Option<String>,
 }
 

@@ -36,21 +36,28 @@ pub const SECTION_LABEL: &str = "cityreport-section";
 /// A rectangle in points: `x0 ≤ x1`, `y0 ≤ y1`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rect {
+    /// Left edge.
     pub x0: f64,
+    /// Top edge (y grows downwards).
     pub y0: f64,
+    /// Right edge.
     pub x1: f64,
+    /// Bottom edge.
     pub y1: f64,
 }
 
 impl Rect {
+    /// The rectangle from (`x0`, `y0`) to (`x1`, `y1`).
     pub fn new(x0: f64, y0: f64, x1: f64, y1: f64) -> Self {
         Self { x0: x0.min(x1), y0: y0.min(y1), x1: x0.max(x1), y1: y0.max(y1) }
     }
 
+    /// `x1 - x0`.
     pub fn width(&self) -> f64 {
         self.x1 - self.x0
     }
 
+    /// `y1 - y0`.
     pub fn height(&self) -> f64 {
         self.y1 - self.y0
     }
@@ -95,18 +102,34 @@ impl Rect {
 #[derive(Debug, Clone)]
 pub enum Ink {
     /// A run of text: its characters, size in points, baseline and weight.
-    Text { text: String, size: f64, baseline: f64, bold: bool },
+    Text {
+        /// The characters.
+        text: String,
+        /// The font size, in points.
+        size: f64,
+        /// The baseline's y, in points.
+        baseline: f64,
+        /// Whether the face is bold (or heavier).
+        bold: bool,
+    },
     /// A filled shape.
     Fill,
     /// A stroked line or outline, `thickness` points wide.
-    Stroke { thickness: f64 },
+    Stroke {
+        /// The line's width, in points.
+        thickness: f64,
+    },
     /// An image (a page of a PDF placed in a booklet, a picture): its natural size in points.
-    Image { natural: (f64, f64) },
+    Image {
+        /// Width and height, in points.
+        natural: (f64, f64),
+    },
 }
 
 /// One piece of ink on a page.
 #[derive(Debug, Clone)]
 pub struct Mark {
+    /// What it is.
     pub ink: Ink,
     /// Its extent (for text: the advance widths, from the capitals' height to the baseline).
     pub rect: Rect,
@@ -131,6 +154,7 @@ pub struct Mark {
 }
 
 impl Mark {
+    /// The characters, for a run of text.
     pub fn text(&self) -> Option<&str> {
         match &self.ink {
             Ink::Text { text, .. } => Some(text),
@@ -148,10 +172,15 @@ impl Mark {
 /// The text pages' margins, in points, and the safe distance from the trim.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Geometry {
+    /// From the trim to the text area's top.
     pub top: f64,
+    /// From the text area's bottom to the trim.
     pub bottom: f64,
+    /// On the binding side.
     pub inside: f64,
+    /// On the outer side.
     pub outside: f64,
+    /// Nothing but bleed art within this distance of the trim.
     pub safe: f64,
 }
 
@@ -160,8 +189,9 @@ pub struct Geometry {
 pub struct Page {
     /// 0-based.
     pub index: usize,
-    /// The trimmed size, in points.
+    /// The trimmed width, in points.
     pub width: f64,
+    /// The trimmed height, in points.
     pub height: f64,
     /// How far the media reach beyond the trim, in points: the bleed and the slug around it
     /// that holds the crop marks (0 on the web).
@@ -216,6 +246,7 @@ pub struct Note {
 /// The pages of a document, read for the proof.
 #[derive(Debug, Clone, Default)]
 pub struct Pages {
+    /// Every page, in order.
     pub pages: Vec<Page>,
     /// The parts of the data marked on the pages, by name (`milan/quote`).
     pub parts: Vec<String>,

@@ -24,6 +24,7 @@ pub const THIN_RULE_TINT: f64 = 30.0;
 pub const TOTAL_INK: f64 = 300.0;
 /// The contrast text needs against its ground on screen (WCAG 2, AA), and large text.
 pub const CONTRAST: f64 = 4.5;
+/// The least contrast of large text (18 pt, or 14 pt bold) on screen (WCAG 1.4.3).
 pub const CONTRAST_LARGE: f64 = 3.0;
 /// A text page filled less than this (a fraction of its text area's height) must end a section.
 pub const PAGE_FILL: f64 = 0.25;
