@@ -54,6 +54,10 @@ impl Shared {
             .canonicalize()
             .with_context(|| format!("cannot open the project folder {}", root.display()))?;
         let dir = root.join("templates");
+        // The real folder (`templates/` may itself be a link, e.g. to a shared copy).
+        let real_dir = dir
+            .canonicalize()
+            .with_context(|| format!("cannot read the template folder {}", dir.display()))?;
         let mut templates = HashMap::new();
         let mut stack = vec![dir.clone()];
         while let Some(d) = stack.pop() {
@@ -64,10 +68,7 @@ impl Shared {
                 if path.is_dir() {
                     stack.push(path);
                 } else if path.extension().is_some_and(|e| e == "typ") {
-                    let real = path.canonicalize().ok();
-                    let inside =
-                        real.as_deref().zip(dir.canonicalize().ok()).is_some_and(|(r, d)| r.starts_with(d));
-                    if !inside {
+                    if !path.canonicalize().is_ok_and(|real| real.starts_with(&real_dir)) {
                         anyhow::bail!(
                             "the template {} is a symbolic link that leads outside templates/; copy the file into templates/ instead",
                             diagnostics::display_path(&path, &root).display()
