@@ -25,17 +25,17 @@ fn main() {
     'outer: for slug in cities {
         let city = project.city(slug).unwrap();
         for lang in project.languages() {
-            let report = project.report(&city, lang, output);
-            let json = cityreport::typeset::render::report_json(&report);
+            let report = project.report(&city, lang, output).unwrap_or_else(|e| panic!("{e}"));
+            let files = report.files(&[]);
             let today = cityreport::typeset::render::today(&report).unwrap();
-            let world = ReportWorld::new(project.shared().clone(), json, today);
+            let world = ReportWorld::new(project.shared().clone(), files, today);
             let t = Instant::now();
             let typeset = cityreport::typeset::render::typeset(&world).unwrap_or_else(|e| panic!("{e}"));
             let c = t.elapsed().as_secs_f64();
             let pages = typeset.document.pages().len();
             let t = Instant::now();
             let ident = format!("{slug}/{lang}");
-            let standards = output.profile.standards();
+            let standards = cityreport::typeset::render::standards(output.profile);
             let pdf = cityreport::typeset::render::export(&world, typeset, ident, today, standards)
                 .unwrap_or_else(|e| panic!("{e}"));
             let e = t.elapsed().as_secs_f64();

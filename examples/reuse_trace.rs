@@ -28,17 +28,24 @@ fn main() {
     // `-`: nothing before (a cold start).
     before.retain(|l| l != "-");
     let city = project.city(&slug).unwrap_or_else(|e| panic!("{e}"));
-    // A language, or a file of report JSON (dated like the report in the default language).
+    // A language, or a file of report JSON (dated like the report in the default language, with
+    // its notes).
     let default = &project.data().site.default_language;
     let world_for = |lang: &str| {
         let file = lang.ends_with(".json");
-        let report = project.report(&city, if file { default } else { lang }, cityreport::Output::WEB);
-        let json = if file {
-            std::fs::read(lang).unwrap_or_else(|e| panic!("{lang}: {e}"))
-        } else {
-            cityreport::typeset::render::report_json(&report)
-        };
-        ReportWorld::new(project.shared().clone(), json, cityreport::typeset::render::today(&report).unwrap())
+        let report = project
+            .report(&city, if file { default } else { lang }, cityreport::Output::WEB)
+            .unwrap_or_else(|e| panic!("{e}"));
+        // A file replaces the report's JSON; the notes stay the default language report's.
+        let mut files = report.files(&[]);
+        if file {
+            files[0].1 = std::fs::read(lang).unwrap_or_else(|e| panic!("{lang}: {e}"));
+        }
+        ReportWorld::new(
+            project.shared().clone(),
+            files,
+            cityreport::typeset::render::today(&report).unwrap(),
+        )
     };
     for l in &before {
         cityreport::typeset::render::typeset(&world_for(l)).unwrap_or_else(|e| panic!("{e}"));

@@ -13,6 +13,9 @@
 //! edit/     the editors' tools: watch, new, translate
 //! ```
 //!
+//! Typst and every stage from `typeset` on are behind the default feature `typeset`; without
+//! it the crate is the data and report stages alone (what the fuzz crate builds).
+//!
 //! [`Project`] is the public entry point: open a project folder, then render one report or
 //! build many. The command line (`src/cli/`) is one user of it.
 
@@ -21,18 +24,25 @@
 
 pub mod data;
 pub mod diagnostics;
+#[cfg(feature = "typeset")]
 pub mod edit;
+#[cfg(feature = "typeset")]
 pub mod print;
+#[cfg(feature = "typeset")]
 pub mod publish;
 pub mod report;
 #[doc(hidden)]
 pub mod synth;
+#[cfg(feature = "typeset")]
 pub mod typeset;
 
+#[cfg(feature = "typeset")]
 mod project;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
-pub use project::{OpenError, Project};
-pub use report::localize::Report;
+#[cfg(feature = "typeset")]
+pub use project::{OpenError, Project, Selection, Shard};
+pub use report::contract::Report;
 pub use report::output::Output;
+#[cfg(feature = "typeset")]
 pub use typeset::render::Rendered;

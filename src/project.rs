@@ -9,7 +9,7 @@ use anyhow::Context;
 
 use crate::data::{City, Data, Date};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::report::localize::Report;
+use crate::report::contract::Report;
 use crate::report::output::Output;
 use crate::typeset::render::Rendered;
 use crate::typeset::world::Shared;
@@ -19,6 +19,8 @@ pub struct Project {
     data: Data,
     shared: Arc<Shared>,
     date: Option<Date>,
+    /// The printing condition's ICC output profile (`[print] profile` of `site.toml`).
+    output_profile: Arc<[u8]>,
 }
 
 /// Why a project could not be opened.
@@ -74,8 +76,9 @@ impl Project {
                 data.broken_languages.insert(lang.clone(), Diagnostics(missing));
             }
         }
-        let shared = Shared::new(root, fonts).map_err(OpenError::Other)?;
-        Ok(Self { data, shared: Arc::new(shared), date })
+        let output_profile = read_output_profile(root, &data)?;
+        let shared = Shared::new(root, fonts, data.site.print.total_ink).map_err(OpenError::Other)?;
+        Ok(Self { data, shared: Arc::new(shared), date, output_profile })
     }
 
     /// The project as it is on disk now: its data and templates read again, and its fonts
@@ -94,6 +97,11 @@ impl Project {
     /// The loaded site data.
     pub fn data(&self) -> &Data {
         &self.data
+    }
+
+    /// The printing condition's ICC output profile, embedded in every print file.
+    pub fn output_profile(&self) -> &Arc<[u8]> {
+        &self.output_profile
     }
 
     /// The shared World parts (fonts, templates).
@@ -147,12 +155,35 @@ impl Project {
         self.data.bad_cities.iter()
     }
 
-    /// The data the templates receive for `city` in `lang`, made as `output`.
-    ///
-    /// # Panics
-    /// If `lang`'s fixed strings are broken ([`Self::language_problems`]): check first.
-    pub fn report(&self, city: &City, lang: &str, output: Output) -> Report {
-        crate::report::localize::localize(&self.data, city, lang, output, self.date)
+    /// The data the templates receive for `city` in `lang`, made as `output`; the problems of
+    /// `lang`'s fixed strings when they cannot be used ([`Self::language_problems`]), or an
+    /// error when it is not a site language.
+    pub fn report(&self, city: &City, lang: &str, output: Output) -> Result<Report, Diagnostics> {
+        if let Some(problems) = self.language_problems(lang) {
+            return Err(problems.clone());
+        }
+        let Some(strings) = self.data.strings(lang) else {
+            let message =
+                format!("`{lang}` is not a language of site.toml ({})", self.languages().join(", "));
+            return Err(Diagnostic::file("data/site.toml", message).into());
+        };
+        Ok(crate::report::localize::localize(&self.data, strings, city, lang, output, self.date))
+    }
+
+    /// The reports to make, checked: every language in `langs` is a site language (all of
+    /// them if it is empty); `cities` empty means every city.
+    pub fn select(
+        &self,
+        cities: Vec<String>,
+        langs: Vec<String>,
+        shard: Option<Shard>,
+    ) -> anyhow::Result<Selection> {
+        for lang in &langs {
+            self.check_lang(lang)?;
+        }
+        let langs = if langs.is_empty() { self.languages().to_vec() } else { langs };
+        let cities = if cities.is_empty() { None } else { Some(cities) };
+        Ok(Selection { cities, langs, shard })
     }
 
     /// Typesets one report.
@@ -170,5 +201,102 @@ impl Project {
                 self.languages().join(", ")
             )
         }
+    }
+}
+
+/// The ICC profile `[print] profile` of `site.toml` names, from the project folder `root` (the
+/// shipped one if it names none): a CMYK output profile, or a located error in `site.toml`.
+fn read_output_profile(root: &Path, data: &Data) -> Result<Arc<[u8]>, OpenError> {
+    /// The shipped profile (`icc/`), in the binary: every project has it.
+    static SHIPPED: &[u8] = include_bytes!("../icc/PSOcoated_v3_300_mth.icc");
+    let Some(name) = &data.site.print.profile else { return Ok(SHIPPED.into()) };
+    let (site_path, site_text) = &data.site_source;
+    let error = |message: String, hint: &str| {
+        let range = crate::data::key_range(site_text, "profile");
+        let d = if range.is_empty() {
+            Diagnostic::file(site_path, message)
+        } else {
+            Diagnostic::at(site_path, site_text, range, message)
+        };
+        OpenError::Data(d.hint(hint).into())
+    };
+    let path = root.join(name);
+    let inside =
+        |p: &Path| root.canonicalize().is_ok_and(|r| p.canonicalize().is_ok_and(|p| p.starts_with(r)));
+    if !inside(&path) {
+        return Err(error(
+            format!("the output profile `{name}` is not a file in the project folder"),
+            "name an ICC profile inside the project, e.g. `icc/PSOcoated_v3_300_mth.icc` (the one shipped)",
+        ));
+    }
+    let bytes = std::fs::read(&path)
+        .map_err(|e| error(format!("cannot read the output profile `{name}`: {e}"), "check the file"))?;
+    if !crate::data::is_cmyk_output_profile(&bytes) {
+        return Err(error(
+            format!(
+                "`{name}` is not an ICC output profile for CMYK (device class `prtr`, colour space `CMYK`)"
+            ),
+            "ask the print shop for the ICC profile of their printing condition, or use the shipped one",
+        ));
+    }
+    Ok(bytes.into())
+}
+
+/// A checked choice of reports ([`Project::select`]): what a batch builds, taken as given.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    /// The cities named, or `None` for every city of the project.
+    cities: Option<Vec<String>>,
+    /// Site languages.
+    langs: Vec<String>,
+    shard: Option<Shard>,
+}
+
+impl Selection {
+    /// Whether every city of the project is selected (so that folders that cannot be cities
+    /// fail the batch).
+    pub fn all_cities(&self) -> bool {
+        self.cities.is_none()
+    }
+
+    /// The selected languages, all site languages.
+    pub fn langs(&self) -> &[String] {
+        &self.langs
+    }
+
+    /// Every selected (city, language) pair of `project` in a fixed order; a shard takes
+    /// every n-th.
+    pub fn pairs(&self, project: &Project) -> Vec<(String, String)> {
+        let cities = self.cities.as_deref().unwrap_or(project.cities());
+        let pairs =
+            cities.iter().flat_map(|slug| self.langs.iter().map(move |lang| (slug.clone(), lang.clone())));
+        match self.shard {
+            Some(Shard { k, n }) => {
+                pairs.enumerate().filter(|(i, _)| i % n == k - 1).map(|(_, p)| p).collect()
+            }
+            None => pairs.collect(),
+        }
+    }
+}
+
+/// The `k`-th of `n` shares of a batch (1 ≤ k ≤ n), for spreading it over several machines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    k: usize,
+    n: usize,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    /// `K/N`, such as `1/4`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (k, n) = s.split_once('/').ok_or("write the shard as K/N, e.g. 1/4")?;
+        let k: usize = k.trim().parse().map_err(|_| format!("`{k}` is not a number"))?;
+        let n: usize = n.trim().parse().map_err(|_| format!("`{n}` is not a number"))?;
+        if n == 0 || k == 0 || k > n {
+            return Err(format!("{k}/{n}: K must be between 1 and N"));
+        }
+        Ok(Self { k, n })
     }
 }

@@ -97,7 +97,7 @@ fn render_with(edit: impl FnOnce(&Path)) -> Result<String, Vec<String>> {
     if city.warnings.iter().any(|w| w.message.contains("no font")) {
         panic!("a character of the alphabet has no font: {:?}", city.warnings);
     }
-    let report = p.report(&city, "en", cityreport::Output::WEB);
+    let report = p.report(&city, "en", cityreport::Output::WEB).map_err(|d| located(&d))?;
     let rendered = p.render(&report).map_err(|d| located(&d))?;
     let text = pdf_extract::extract_text_from_mem(&rendered.pdf).expect("text extraction");
     Ok(text.replace(['\u{ad}', '\u{200b}'], ""))

@@ -30,9 +30,9 @@ fn a_report_in_another_language_lays_out_again_at_most_half_the_paragraphs() {
         Project::open(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).expect("the repository is a project");
     let city = project.city("milan").expect("Milan");
     let world = |lang: &str| {
-        let report = project.report(&city, lang, cityreport::Output::WEB);
-        let json = cityreport::typeset::render::report_json(&report);
-        ReportWorld::new(project.shared().clone(), json, cityreport::typeset::render::today(&report).unwrap())
+        let report = project.report(&city, lang, cityreport::Output::WEB).unwrap();
+        let today = cityreport::typeset::render::today(&report).unwrap();
+        ReportWorld::new(project.shared().clone(), report.files(&[]), today)
     };
     let (cold, modules) = work(&world("en"));
     assert!(cold > 250, "Milan-en, cold: {cold} paragraphs laid out, expected all of them (> 250)");
@@ -59,12 +59,10 @@ fn a_report_in_another_language_lays_out_again_at_most_half_the_paragraphs() {
     // Milan-it again with a place to start a new page (what the check of the pages adds when a
     // paragraph leaves a line alone): the parts receive their breaks as arguments, so no module
     // is evaluated again (all 32 were when the breaks were in /output.json).
-    let mut report = project.report(&city, "it", cityreport::Output::WEB);
-    report.breaks = vec!["milan/3".into()];
-    let json = cityreport::typeset::render::report_json(&report);
+    let report = project.report(&city, "it", cityreport::Output::WEB).unwrap();
     let broken = ReportWorld::new(
         project.shared().clone(),
-        json,
+        report.files(&["milan/3".into()]),
         cityreport::typeset::render::today(&report).unwrap(),
     );
     let (_, evaluated) = work(&broken);
@@ -77,16 +75,14 @@ fn a_report_in_another_language_lays_out_again_at_most_half_the_paragraphs() {
     // (and a few lines of the contents, which Typst builds again in its second pass), not every
     // paragraph citing a note. (With the notes' texts in the footnotes, Typst's footnote counter,
     // which lists all footnotes, changed with it: 28 paragraphs.)
-    let report = project.report(&city, "en", cityreport::Output::WEB);
-    let mut json = String::from_utf8(cityreport::typeset::render::report_json(&report)).expect("UTF-8");
-    let last = json.rfind("\"kind\": \"footnote\"").expect("Milan-en has footnotes");
-    let text = "\"text\": \"";
-    let at = last + json[last..].find(text).expect("a text in the footnote") + text.len() + 2;
-    let letter = if &json[at..at + 1] == "X" { "Y" } else { "X" };
-    json.replace_range(at..at + 1, letter);
+    let mut report = project.report(&city, "en", cityreport::Output::WEB).unwrap();
+    let last = report.notes.last_mut().expect("Milan-en has footnotes");
+    let text = first_text(&mut last.content).expect("Milan-en's last note has text");
+    let letter = if text.starts_with('X') { "Y" } else { "X" };
+    text.replace_range(..1, letter);
     let edited = ReportWorld::new(
         project.shared().clone(),
-        json.into_bytes(),
+        report.files(&[]),
         cityreport::typeset::render::today(&report).unwrap(),
     );
     work(&world("en"));
@@ -95,4 +91,16 @@ fn a_report_in_another_language_lays_out_again_at_most_half_the_paragraphs() {
         (1..=6).contains(&note),
         "Milan-en with its last footnote edited: {note} paragraphs laid out again, expected the note's"
     );
+}
+
+/// The first text of `inlines`, inside links and emphasis too.
+fn first_text(inlines: &mut [cityreport::data::markdown::Inline]) -> Option<&mut String> {
+    use cityreport::data::markdown::Inline;
+    inlines.iter_mut().find_map(|i| match i {
+        Inline::Text { text } => Some(text),
+        Inline::Link { content, .. } | Inline::Emph { content } | Inline::Strong { content } => {
+            first_text(content)
+        }
+        _ => None,
+    })
 }

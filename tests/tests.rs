@@ -13,5 +13,6 @@ mod injection;
 mod languages;
 mod milan_en;
 mod pages;
+mod prepress;
 mod print;
 mod visual;

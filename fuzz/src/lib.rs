@@ -1,17 +1,7 @@
-//! The data stages of cityreport, compiled straight from `../src` for fuzzing.
-//!
-//! The modules keep the paths they have in the main crate (`crate::diagnostics`,
-//! `crate::data::markdown`, `crate::data`), so their `use crate::…` lines resolve unchanged. The
-//! `cityreport` crate itself is not a dependency: it pulls in Typst, far too slow to build with
-//! sanitizers. Only some functions are called from the fuzz targets, hence the allows.
-#![allow(dead_code, unused, rustdoc::broken_intra_doc_links)]
+//! The data stages of cityreport, for fuzzing: the `cityreport` library built without its
+//! default feature `typeset` (no Typst), and the checks every target makes of what they return.
 
-#[path = "../../src/diagnostics.rs"]
-pub mod diagnostics;
-// `mod i18n;` and `pub mod markdown;` inside resolve to ../../src/data/: child modules of a
-// `#[path]` file are looked up in that file's directory.
-#[path = "../../src/data/mod.rs"]
-pub mod data;
+pub use cityreport::{data, diagnostics};
 
 use std::collections::HashSet;
 use std::path::Path;

@@ -114,8 +114,8 @@ pub struct BuildArgs {
     #[arg(long)]
     pub force: bool,
     /// Build only share K of N (e.g. 2/4): a deterministic split for several machines.
-    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
-    pub shard: Option<(usize, usize)>,
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<cityreport::Shard>,
     /// Also write a picture of each report's cover for the website (SLUG-LANG.png next to the
     /// PDF, listed in the manifest), WIDTH pixels wide (default 480).
     #[arg(long, value_name = "WIDTH", num_args = 0..=1, default_missing_value = "480",
@@ -141,23 +141,56 @@ pub struct OutputArgs {
     /// (SLUG-LANG-booklet.pdf); needs --profile print.
     #[arg(long)]
     pub booklet: bool,
+    /// A booklet's creep compensation: how far each sheet's pages move toward the spine per
+    /// sheet outside it, as `0.1mm`, `0` or `auto` (the paper's thickness, from
+    /// --paper-weight or the site's `[print] paper_weight`).
+    #[arg(long, value_name = "auto|MM", default_value = "auto", value_parser = parse_creep)]
+    pub creep: Creep,
+    /// The booklet paper's weight in g/m², for `--creep auto` [default: the site's].
+    #[arg(long, value_name = "G/M²", value_parser = clap::value_parser!(u32).range(40..=400))]
+    pub paper_weight: Option<u32>,
+}
+
+/// `--creep`: from the paper's thickness, or given.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Creep {
+    /// One sheet's thickness of the paper.
+    Auto,
+    /// So many millimetres per sheet.
+    Mm(f64),
+}
+
+fn parse_creep(s: &str) -> Result<Creep, String> {
+    let t = s.trim().to_ascii_lowercase();
+    if t == "auto" {
+        return Ok(Creep::Auto);
+    }
+    let number = t.strip_suffix("mm").unwrap_or(&t).trim();
+    match number.parse::<f64>() {
+        Ok(mm) if (0.0..=1.0).contains(&mm) => Ok(Creep::Mm(mm)),
+        Ok(mm) => Err(format!("a creep of {mm} mm per sheet: paper is 0 to 1 mm thick")),
+        Err(_) => Err(format!("`{s}` is not a creep: write `auto`, `0` or a thickness such as `0.1mm`")),
+    }
 }
 
 impl OutputArgs {
-    /// The checked combination.
-    pub fn output(&self) -> anyhow::Result<Output> {
-        Output::new(self.profile, self.paper, self.booklet).map_err(anyhow::Error::msg)
+    /// The checked combination; `auto` creep is the thickness of one sheet of `print`'s paper
+    /// (or of --paper-weight).
+    pub fn output(&self, print: &cityreport::data::PrintCondition) -> anyhow::Result<Output> {
+        let output = Output::new(self.profile, self.paper, self.booklet).map_err(anyhow::Error::msg)?;
+        let thickness = match self.paper_weight {
+            Some(weight) => {
+                cityreport::data::PrintCondition { paper_weight: f64::from(weight), ..print.clone() }
+            }
+            None => print.clone(),
+        }
+        .sheet_thickness_mm();
+        let mm = match self.creep {
+            Creep::Auto => thickness,
+            Creep::Mm(mm) => mm,
+        };
+        Ok(output.with_creep(mm))
     }
-}
-
-fn parse_shard(s: &str) -> Result<(usize, usize), String> {
-    let (k, n) = s.split_once('/').ok_or("write the shard as K/N, e.g. 1/4")?;
-    let k: usize = k.trim().parse().map_err(|_| format!("`{k}` is not a number"))?;
-    let n: usize = n.trim().parse().map_err(|_| format!("`{n}` is not a number"))?;
-    if n == 0 || k == 0 || k > n {
-        return Err(format!("{k}/{n}: K must be between 1 and N"));
-    }
-    Ok((k, n))
 }
 
 #[derive(Debug, Args)]

@@ -116,42 +116,36 @@ fn synth(a: &SynthArgs, root: &Path) -> anyhow::Result<bool> {
 fn build(project: &Project, a: BuildArgs) -> anyhow::Result<bool> {
     let options = Options {
         out: a.output,
-        cities: a.city,
-        langs: a.lang,
+        select: project.select(a.city, a.lang, a.shard)?,
         jobs: a.jobs.unwrap_or_else(default_jobs),
         force: a.force,
-        shard: a.shard,
         png: None,
         thumbnail: a.thumbnails,
-        output: a.kind.output()?,
+        output: a.kind.output(&project.data().site.print)?,
     };
     run_build(project, &options)
 }
 
 fn render(project: &Project, a: RenderArgs) -> anyhow::Result<bool> {
-    project.check_lang(&a.lang)?;
-    run_build(project, &one_report(&a)?)
+    run_build(project, &one_report(project, &a)?)
 }
 
 /// The build of the one report `render` and `watch` make.
-fn one_report(a: &RenderArgs) -> anyhow::Result<Options> {
+fn one_report(project: &Project, a: &RenderArgs) -> anyhow::Result<Options> {
     Ok(Options {
         out: a.output.clone(),
-        cities: vec![a.slug.clone()],
-        langs: vec![a.lang.clone()],
+        select: project.select(vec![a.slug.clone()], vec![a.lang.clone()], None)?,
         jobs: 1,
         force: true,
-        shard: None,
         png: a.png,
         thumbnail: None,
-        output: a.kind.output()?,
+        output: a.kind.output(&project.data().site.print)?,
     })
 }
 
 /// Renders one report, then again after every burst of saves, until Ctrl-C.
 fn watch(project: Project, a: RenderArgs) -> anyhow::Result<bool> {
-    project.check_lang(&a.lang)?;
-    let options = one_report(&a)?;
+    let options = one_report(&project, &a)?;
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let flag = std::sync::Arc::clone(&stop);
     ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::Relaxed))
@@ -221,9 +215,9 @@ fn check(project: &Project, a: CheckArgs) -> anyhow::Result<bool> {
         match project.city(slug) {
             Ok(city) => {
                 emit(&Diagnostics(city.warnings.clone()));
-                let usable = project.languages().iter().filter(|l| project.language_problems(l).is_none());
-                for lang in usable {
-                    let report = project.report(&city, lang, Output::WEB);
+                for lang in project.languages() {
+                    // A broken language was reported above, once.
+                    let Ok(report) = project.report(&city, lang, Output::WEB) else { continue };
                     if lang != default {
                         eprintln!("{slug} {lang}: {}", report.coverage.summary(default));
                         for line in report.coverage.outdated_lines(default) {
@@ -261,8 +255,8 @@ fn typeset_every_kind(project: &Project, city: &cityreport::data::City, lang: &s
     let mut ok = true;
     for (profile, paper, booklet) in kinds {
         let output = Output::new(profile, paper, booklet).expect("the kinds of file go together");
-        let report = project.report(city, lang, output.report());
-        match cityreport::print::make(project, &report, output) {
+        let made = project.report(city, lang, output.report());
+        match made.and_then(|report| cityreport::print::make(project, &report, output)) {
             Ok(r) => emit(&Diagnostics(r.warnings)),
             Err(d) => {
                 let file = output.file_name(&city.slug, lang);
@@ -280,7 +274,7 @@ fn bundle(project: &Project, a: BundleArgs) -> anyhow::Result<bool> {
     if !language_ready(project, &a.lang)? {
         return Ok(false);
     }
-    let output = a.kind.output()?;
+    let output = a.kind.output(&project.data().site.print)?;
     let path = a.output.unwrap_or_else(|| Path::new("out").join(output.file_name("bundle", &a.lang)));
     let start = std::time::Instant::now();
     let bundle =
@@ -291,7 +285,8 @@ fn bundle(project: &Project, a: BundleArgs) -> anyhow::Result<bool> {
                 return Ok(false);
             }
         };
-    let rendered = match cityreport::print::bundle::render(project, &bundle, output) {
+    let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let rendered = match cityreport::print::bundle::render(project, &bundle, output, &file) {
         Ok(r) => r,
         Err(d) => {
             emit(&d);
@@ -339,8 +334,14 @@ fn export_data(project: &Project, a: ExportArgs) -> anyhow::Result<bool> {
         }
     };
     let output = Output::new(a.profile, a.paper, false).map_err(anyhow::Error::msg)?;
-    let report = project.report(&city, &a.lang, output);
-    std::io::stdout().write_all(&cityreport::typeset::render::report_json(&report))?;
+    let report = match project.report(&city, &a.lang, output) {
+        Ok(r) => r,
+        Err(d) => {
+            emit(&d);
+            return Ok(false);
+        }
+    };
+    std::io::stdout().write_all(&report.json(&[]))?;
     Ok(true)
 }
 
@@ -365,6 +366,7 @@ fn run_build(project: &Project, options: &Options) -> anyhow::Result<bool> {
             }
         }
         Progress::Done { slug, lang, event } => {
+            let (slug, lang) = (slug.unwrap_or("(every city)"), lang.unwrap_or("(every language)"));
             let word = match event {
                 Event::Built => "built",
                 Event::Unchanged => "unchanged",
@@ -401,12 +403,15 @@ fn run_build(project: &Project, options: &Options) -> anyhow::Result<bool> {
     }
     // Each failure's own messages say "error:"; its heading says what was not made.
     for f in &summary.failed {
-        match (f.slug.as_str(), &f.lang) {
-            ("*", Some(lang)) => {
+        match (&f.slug, &f.lang) {
+            (None, Some(lang)) => {
                 eprintln!("not built: every report in `{lang}`, because of its fixed strings:")
             }
-            (slug, Some(lang)) => eprintln!("not built: {slug} {lang}:"),
-            (slug, None) => eprintln!("not built: {slug} (every language), because its data cannot be read:"),
+            (Some(slug), Some(lang)) => eprintln!("not built: {slug} {lang}:"),
+            (Some(slug), None) => {
+                eprintln!("not built: {slug} (every language), because its data cannot be read:")
+            }
+            (None, None) => eprintln!("not built:"),
         }
         emit(&f.diagnostics);
     }

@@ -25,6 +25,7 @@ mod city;
 mod date;
 mod i18n;
 pub mod markdown;
+mod part;
 mod read;
 mod site;
 mod text;
@@ -33,6 +34,7 @@ mod toml_offsets;
 
 pub use city::*;
 pub use date::*;
+pub use part::{Part, section_hash};
 pub use read::*;
 pub use site::*;
 pub use text::*;
@@ -129,13 +131,10 @@ impl Data {
         })
     }
 
-    /// The fixed strings of a site language whose i18n file is sound (see
-    /// [`Self::broken_languages`]).
-    ///
-    /// # Panics
-    /// For a language that is not a site language or whose file is broken: callers check first.
-    pub fn strings(&self, lang: &str) -> &Strings {
-        &self.strings[lang]
+    /// The fixed strings of a site language whose i18n file is sound; `None` for another
+    /// language or a broken file (see [`Self::broken_languages`]).
+    pub fn strings(&self, lang: &str) -> Option<&Strings> {
+        self.strings.get(lang)
     }
 
     /// Loads and validates one city: `city.toml` and every `<lang>.md` in its folder.
@@ -211,10 +210,8 @@ impl Data {
 /// `to_translate` and `translated` of the text `t`: only in translations, and naming parts
 /// the default language's text `base` has (warnings).
 fn check_translation_lists(t: &Text, is_default: bool, base: &Text, default: &str) -> Option<Diagnostic> {
-    let known = |id: &String| {
-        ["tagline", "takeaways", "quote", "location"].contains(&id.as_str())
-            || base.sections.iter().any(|s| &s.id == id)
-    };
+    let known =
+        |id: &String| Part::FRONT.iter().any(|p| p.id() == id) || base.sections.iter().any(|s| &s.id == id);
     let unknown: Vec<&String> =
         t.to_translate.iter().chain(t.translated.keys()).filter(|id| !known(id)).collect();
     if is_default && (!t.to_translate.is_empty() || !t.translated.is_empty()) {

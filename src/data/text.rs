@@ -3,46 +3,132 @@
 
 use super::*;
 
-/// The front matter of `<lang>.md` as written.
-#[derive(Debug, Deserialize)]
+/// The front matter of `<lang>.md`: the one type it is read into (as [`Spans`], whose strings
+/// know where they are written, to place mistakes) and written from (`FrontMatter` of plain
+/// strings, by `cityreport translate` and `cityreport new`, through [`FrontMatter::to_toml`]).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct FrontMatter {
-    tagline: Option<Spanned<String>>,
-    takeaways: Option<Spanned<Vec<Spanned<String>>>>,
-    quote: Option<QuoteMatter>,
-    figures: Option<FiguresMatter>,
+pub struct FrontMatter<S = String, L = Vec<S>> {
+    /// The cover's line under the city's name.
+    pub tagline: Option<S>,
+    /// The key-takeaway boxes.
+    pub takeaways: Option<L>,
+    /// The mayor's pull quote.
+    pub quote: Option<QuoteMatter<S>>,
+    /// Rows of the key-figures box.
+    pub figures: Option<FiguresMatter<S>>,
     /// In a translation, written by `cityreport translate`: the parts in the file still in the
     /// default language, to be translated (they print as the default language's).
-    to_translate: Option<Vec<String>>,
+    pub to_translate: Option<Vec<String>>,
     /// In a translation, written by `cityreport translate`: for each translated part, the
     /// hash of the default language's part it translates ([`part_hash`]).
-    translated: Option<BTreeMap<String, String>>,
+    pub translated: Option<BTreeMap<String, String>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// The front matter as read, every string with its place in the file.
+pub type Spans = FrontMatter<Spanned<String>, Spanned<Vec<Spanned<String>>>>;
+
+/// `[quote]`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct QuoteMatter {
-    text: Spanned<String>,
-    attribution: Spanned<String>,
+pub struct QuoteMatter<S = String> {
+    /// What was said.
+    pub text: S,
+    /// Who said it.
+    pub attribution: S,
 }
 
-#[derive(Debug, Deserialize)]
+/// `[figures]`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct FiguresMatter {
-    location: Option<Spanned<String>>,
+pub struct FiguresMatter<S = String> {
+    /// Where the city is, in one sentence.
+    pub location: Option<S>,
 }
 
-/// A text file's front-matter strings as written (Markdown, before conversion).
-#[derive(Debug, Clone, Default)]
-pub struct FrontStrings {
-    /// `tagline`.
-    pub tagline: Option<String>,
-    /// `takeaways`.
-    pub takeaways: Option<Vec<String>>,
-    /// `[quote]`: its text and attribution.
-    pub quote: Option<(String, String)>,
-    /// `[figures] location`.
-    pub location: Option<String>,
+impl From<&Spans> for FrontMatter {
+    /// The strings as written, without their places.
+    fn from(fm: &Spans) -> Self {
+        let plain = |s: &Spanned<String>| s.get_ref().clone();
+        Self {
+            tagline: fm.tagline.as_ref().map(plain),
+            takeaways: fm.takeaways.as_ref().map(|v| v.get_ref().iter().map(plain).collect()),
+            quote: fm
+                .quote
+                .as_ref()
+                .map(|q| QuoteMatter { text: plain(&q.text), attribution: plain(&q.attribution) }),
+            figures: fm.figures.as_ref().map(|f| FiguresMatter { location: f.location.as_ref().map(plain) }),
+            to_translate: fm.to_translate.clone(),
+            translated: fm.translated.clone(),
+        }
+    }
+}
+
+impl FrontMatter {
+    /// Whether the front matter has `part` (a section is never in it).
+    pub fn has(&self, part: &Part) -> bool {
+        match part {
+            Part::Tagline => self.tagline.is_some(),
+            Part::Takeaways => self.takeaways.is_some(),
+            Part::Quote => self.quote.is_some(),
+            Part::Location => self.figures.as_ref().is_some_and(|f| f.location.is_some()),
+            Part::Section(_) => false,
+        }
+    }
+
+    /// The front matter as written between and with its `+++` lines: each field (`tagline`,
+    /// `takeaways`, `to_translate`, `quote`, `figures`, `translated`) that is there, after the
+    /// comment `comment` gives for its name; the takeaways one a line. Reads back as itself.
+    pub fn to_toml(&self, comment: impl Fn(&str) -> Option<&'static str>) -> String {
+        let q = |s: &str| toml::Value::String(s.to_string()).to_string();
+        let note = |out: &mut String, key: &str| {
+            for line in comment(key).unwrap_or_default().lines() {
+                *out += &format!("# {line}\n");
+            }
+        };
+        let mut out = String::from("+++\n");
+        if let Some(t) = &self.tagline {
+            note(&mut out, "tagline");
+            out += &format!("tagline = {}\n", q(t));
+        }
+        if let Some(list) = &self.takeaways {
+            note(&mut out, "takeaways");
+            out += "takeaways = [\n";
+            list.iter().for_each(|t| out += &format!("  {},\n", q(t)));
+            out += "]\n";
+        }
+        if let Some(list) = self.to_translate.as_ref().filter(|l| !l.is_empty()) {
+            note(&mut out, "to_translate");
+            out +=
+                &format!("to_translate = [{}]\n", list.iter().map(|s| q(s)).collect::<Vec<_>>().join(", "));
+        }
+        if let Some(quote) = &self.quote {
+            out += "\n";
+            note(&mut out, "quote");
+            out += &format!("[quote]\ntext = {}\nattribution = {}\n", q(&quote.text), q(&quote.attribution));
+        }
+        if let Some(location) = self.figures.as_ref().and_then(|f| f.location.as_ref()) {
+            out += "\n";
+            note(&mut out, "figures");
+            out += &format!("[figures]\nlocation = {}\n", q(location));
+        }
+        if let Some(translated) = &self.translated {
+            out += "\n";
+            note(&mut out, "translated");
+            out += "[translated]\n";
+            translated.iter().for_each(|(id, hash)| out += &format!("{} = {}\n", bare_key(id), q(hash)));
+        }
+        out + "+++\n"
+    }
+}
+
+/// A TOML key: bare when it can be, else quoted.
+fn bare_key(id: &str) -> String {
+    if !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        id.to_string()
+    } else {
+        toml::Value::String(id.to_string()).to_string()
+    }
 }
 
 /// The mayor's quote.
@@ -67,8 +153,8 @@ pub struct Text {
     pub location: Option<Vec<Inline>>,
     /// The numbered sections of the body, in order.
     pub sections: Vec<Section>,
-    /// The front-matter strings as written (Markdown), for `translate`.
-    pub front: FrontStrings,
+    /// The front matter as written (Markdown strings), for `translate`.
+    pub front: FrontMatter,
     /// Parts in the file still in the default language (`to_translate`).
     pub to_translate: Vec<String>,
     /// Part id → hash of the default-language part it translates (`translated`).
@@ -82,7 +168,7 @@ pub struct Text {
 pub fn parse_text(shown: &Path, text: Arc<str>, lang: &str) -> Result<Text, Diagnostics> {
     let shown = shown.to_path_buf();
     let (fm_range, body_start) = front_matter_range(&shown, &text)?;
-    let fm: FrontMatter = parse_toml(&shown, &text, fm_range.start, &text[fm_range.clone()])?;
+    let fm: Spans = parse_toml(&shown, &text, fm_range.start, &text[fm_range.clone()])?;
     let mut errors = Vec::new();
     let mut inline = |s: &Spanned<String>| front_field(&shown, &text, fm_range.start, s, &mut errors);
     let tagline = fm.tagline.as_ref().and_then(&mut inline);
@@ -112,7 +198,7 @@ pub fn parse_text(shown: &Path, text: Arc<str>, lang: &str) -> Result<Text, Diag
             ),
         );
     }
-    let front = FrontStrings::of(&fm);
+    let front = FrontMatter::from(&fm);
     let (to_translate, translated) = (fm.to_translate.unwrap_or_default(), fm.translated.unwrap_or_default());
     if errors.is_empty() {
         Ok(Text { tagline, takeaways, quote, location, sections, source, front, to_translate, translated })
@@ -171,21 +257,6 @@ fn front_field(
         e
     }));
     None
-}
-
-impl FrontStrings {
-    /// The front matter's strings as written.
-    fn of(fm: &FrontMatter) -> Self {
-        Self {
-            tagline: fm.tagline.as_ref().map(|s| s.get_ref().clone()),
-            takeaways: fm
-                .takeaways
-                .as_ref()
-                .map(|v| v.get_ref().iter().map(|s| s.get_ref().clone()).collect()),
-            quote: fm.quote.as_ref().map(|q| (q.text.get_ref().clone(), q.attribution.get_ref().clone())),
-            location: fm.figures.as_ref().and_then(|f| f.location.as_ref()).map(|s| s.get_ref().clone()),
-        }
-    }
 }
 
 /// The default language's text must have every part.
@@ -257,5 +328,29 @@ impl Data {
         let shown = diagnostics::display_path(path, &self.root);
         let text = read(path, &self.root)?;
         parse_text(&shown, text, lang)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `translate` and `new` write reads back as the same front matter.
+    #[test]
+    fn the_front_matter_reads_back_as_written() {
+        let front = FrontMatter {
+            tagline: Some("A \"city\" of *welcome*".into()),
+            takeaways: Some(vec!["One.".into(), "Two, with \\ and 'quotes'.".into()]),
+            quote: Some(QuoteMatter { text: "We welcome.".into(), attribution: "A Mayor".into() }),
+            figures: Some(FiguresMatter { location: Some("North of the river".into()) }),
+            to_translate: Some(vec!["quote".into(), "3.1-x".into()]),
+            translated: Some([("tagline".into(), "ab12".into()), ("a.b".into(), "cd34".into())].into()),
+        };
+        let written = front.to_toml(|key| (key == "quote").then_some("The mayor's\npull quote."));
+        assert!(written.contains("\n# The mayor's\n# pull quote.\n[quote]\n"), "{written}");
+        let (range, _) = split_front_matter(&written).expect("between +++ lines");
+        let read: Spans = toml::from_str(&written[range]).expect("TOML");
+        assert_eq!(FrontMatter::from(&read), front);
+        assert_eq!(FrontMatter::default().to_toml(|_| None), "+++\n+++\n");
     }
 }

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::data::is_slug;
+use crate::data::{FiguresMatter, FrontMatter, QuoteMatter, is_slug};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 pub use crate::data::todo::PLACEHOLDER;
@@ -93,27 +93,28 @@ party = {{ {lang} = "TODO: the mayor's party" }}
 
 fn text(city: &NewCity) -> String {
     let name = city.name;
-    let attribution = quoted(&format!("TODO: the mayor's name, Mayor of {name}"));
-    format!(
-        r#"+++
-# The line under the city's name on the cover.
-tagline = "TODO: what {name} does for migrants, in one line"
-# Two to five key takeaways, one or two sentences each (the numbered yellow boxes).
-takeaways = [
-  "TODO: the first key takeaway",
-  "TODO: the second key takeaway",
-]
-
-# The mayor's pull quote.
-[quote]
-text = "TODO: a sentence the mayor said or wrote about migration"
-attribution = {attribution}
-
-# Rows of the key-figures box (population and mayor come from city.toml).
-[figures]
-location = "TODO: where {name} is, in one sentence"
-+++
-
+    let front = FrontMatter {
+        tagline: Some(format!("TODO: what {name} does for migrants, in one line")),
+        takeaways: Some(vec!["TODO: the first key takeaway".into(), "TODO: the second key takeaway".into()]),
+        quote: Some(QuoteMatter {
+            text: "TODO: a sentence the mayor said or wrote about migration".into(),
+            attribution: format!("TODO: the mayor's name, Mayor of {name}"),
+        }),
+        figures: Some(FiguresMatter { location: Some(format!("TODO: where {name} is, in one sentence")) }),
+        ..FrontMatter::default()
+    };
+    let front = front.to_toml(|key| match key {
+        "tagline" => Some("The line under the city's name on the cover."),
+        "takeaways" => {
+            Some("Two to five key takeaways, one or two sentences each (the numbered yellow boxes).")
+        }
+        "quote" => Some("The mayor's pull quote."),
+        "figures" => Some("Rows of the key-figures box (population and mayor come from city.toml)."),
+        _ => None,
+    });
+    front
+        + &format!(
+            r#"
 # Abstract and Takeaways {{#abstract}}
 
 ### What is unique about the city?
@@ -167,5 +168,5 @@ TODO: the networks {name} belongs to and what it does in them (list them in city
 
 [^1]: TODO: the source: author, title, year, and its address as <https://…>.
 "#
-    )
+        )
 }

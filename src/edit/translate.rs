@@ -6,15 +6,14 @@
 //! language's text and listed in the front matter's `to_translate` (such a part prints as the
 //! default language's, with the fallback note, until its id is taken out of the list). The
 //! front matter's `translated` table records, for every part in the file, the version
-//! ([`part_hash`]) of the default part it was made from, so `check` can tell when the default
+//! ([`part_hash`](crate::data::part_hash)) of the default part it was made from, so `check` can tell when the default
 //! text changes later. Running it twice changes nothing.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::data::{City, FrontStrings, Text, part_hash};
+use crate::data::{City, FrontMatter, Part, Text};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::report::localize::section_hash;
 
 /// What `translate` did.
 #[derive(Debug)]
@@ -59,18 +58,17 @@ pub fn translate(
     let base = &city.texts[default];
     let own = city.texts.get(to);
 
-    // Each part: its id, whether the translation has it, and the current version.
-    let o = own.map(|t| &t.front);
-    let mut parts: Vec<(String, bool, String)> = vec![
-        ("tagline".into(), o.is_some_and(|f| f.tagline.is_some()), part_hash(&base.tagline)),
-        ("takeaways".into(), o.is_some_and(|f| f.takeaways.is_some()), part_hash(&base.takeaways)),
-        ("quote".into(), o.is_some_and(|f| f.quote.is_some()), part_hash(&base.quote)),
-        ("location".into(), o.is_some_and(|f| f.location.is_some()), part_hash(&base.location)),
-    ];
-    for s in &base.sections {
-        let has = own.is_some_and(|t| t.sections.iter().any(|x| x.id == s.id));
-        parts.push((s.id.clone(), has, section_hash(s)));
-    }
+    // Each part: its id, whether the translation has it, and the current version (the
+    // default language has every part: the city was checked).
+    let sections = base.sections.iter().map(|s| Part::Section(s.id.clone()));
+    let parts: Vec<(String, bool, String)> = Part::FRONT
+        .into_iter()
+        .chain(sections)
+        .map(|part| {
+            let has = own.is_some_and(|t| part.hash_in(t).is_some());
+            (part.id().to_string(), has, part.hash_in(base).unwrap_or_default())
+        })
+        .collect();
     let choices: Vec<Choice> = parts
         .into_iter()
         .map(|(id, has, hash)| {
@@ -100,44 +98,29 @@ pub fn translate(
 /// The new translation file.
 fn file_text(base: &Text, own: Option<&Text>, choices: &[Choice], to_translate: &[String]) -> String {
     let keep = |id: &str| choices.iter().any(|c| c.id == id && c.keep);
-    let pick = |id: &str| -> &FrontStrings {
-        match own {
-            Some(t) if keep(id) => &t.front,
-            _ => &base.front,
-        }
+    let from = |part: Part| match own {
+        Some(t) if keep(part.id()) => &t.front,
+        _ => &base.front,
     };
-    let q = |s: &str| toml::Value::String(s.to_string()).to_string();
-    let mut out = String::from("+++\n");
-    if let Some(t) = &pick("tagline").tagline {
-        out += &format!("tagline = {}\n", q(t));
-    }
-    if let Some(list) = &pick("takeaways").takeaways {
-        out += "takeaways = [\n";
-        for t in list {
-            out += &format!("  {},\n", q(t));
-        }
-        out += "]\n";
-    }
-    if !to_translate.is_empty() {
-        out += "# Still in the default language: translate these parts in place, then take their ids out\n";
-        out += "# of this list (until then they print in the default language). Written by `cityreport translate`.\n";
-        out += &format!(
-            "to_translate = [{}]\n",
-            to_translate.iter().map(|s| q(s)).collect::<Vec<_>>().join(", ")
-        );
-    }
-    if let Some((text, attribution)) = &pick("quote").quote {
-        out += &format!("\n[quote]\ntext = {}\nattribution = {}\n", q(text), q(attribution));
-    }
-    if let Some(l) = &pick("location").location {
-        out += &format!("\n[figures]\nlocation = {}\n", q(l));
-    }
-    out += "\n# The version of the default language's text each part was made from: `cityreport check`\n";
-    out += "# says when it changes. Written by `cityreport translate`; do not edit.\n[translated]\n";
-    for c in choices {
-        out += &format!("{} = {}\n", bare_key(&c.id), q(&c.hash));
-    }
-    out += "+++\n";
+    let front = FrontMatter {
+        tagline: from(Part::Tagline).tagline.clone(),
+        takeaways: from(Part::Takeaways).takeaways.clone(),
+        quote: from(Part::Quote).quote.clone(),
+        figures: from(Part::Location).figures.clone(),
+        to_translate: Some(to_translate.to_vec()),
+        translated: Some(choices.iter().map(|c| (c.id.clone(), c.hash.clone())).collect()),
+    };
+    let mut out = front.to_toml(|key| match key {
+        "to_translate" => Some(
+            "Still in the default language: translate these parts in place, then take their ids out\n\
+             of this list (until then they print in the default language). Written by `cityreport translate`.",
+        ),
+        "translated" => Some(
+            "The version of the default language's text each part was made from: `cityreport check`\n\
+             says when it changes. Written by `cityreport translate`; do not edit.",
+        ),
+        _ => None,
+    });
 
     // The sections in the default language's order, each from the file it is kept from.
     let base_slices = sections(base);
@@ -168,15 +151,6 @@ fn file_text(base: &Text, own: Option<&Text>, choices: &[Choice], to_translate: 
         out += &notes;
     }
     out
-}
-
-/// A TOML key: bare when it can be, else quoted.
-fn bare_key(id: &str) -> String {
-    if !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        id.to_string()
-    } else {
-        toml::Value::String(id.to_string()).to_string()
-    }
 }
 
 /// Each section's Markdown as written (heading to the next heading), without footnote
@@ -252,7 +226,5 @@ mod tests {
         assert_eq!(defs["1"], "[^1]: One.\n");
         assert_eq!(defs["note"], "[^note]: Two,\n    continued.\n");
         assert_eq!(citations(&text), ["1", "note"]);
-        assert_eq!(bare_key("reception"), "reception");
-        assert_eq!(bare_key("a.b"), "\"a.b\"");
     }
 }

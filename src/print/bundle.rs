@@ -14,13 +14,12 @@ use crate::Project;
 use crate::data::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::print::impose;
-use crate::report::localize::{Meta, Report, SCHEMA, SiteOut};
+use crate::report::contract::protocol::BUNDLE_TEMPLATE;
+use crate::report::contract::{Meta, Report, SCHEMA, SiteOut};
+use crate::report::contract::{document_files, document_json};
 use crate::report::output::{Output, Profile};
 use crate::typeset::render::{self, Rendered};
-use crate::typeset::world::{DATA_PATH, ReportWorld};
-
-/// The bundle template.
-pub const BUNDLE_TEMPLATE: &str = "/templates/bundle.typ";
+use crate::typeset::world::ReportWorld;
 
 /// What the bundle template receives (at `/report.json`, the document's data).
 #[derive(Debug, Clone, Serialize)]
@@ -45,9 +44,6 @@ pub struct Bundle {
     pub strings: std::collections::BTreeMap<&'static str, String>,
     /// Each city's report, in the order given.
     pub reports: Vec<Report>,
-    /// As a report's `breaks`, for the whole bundle.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub breaks: Vec<String>,
 }
 
 /// Assembles the bundle of `cities` in `lang`, made as `output`; `title` replaces the
@@ -73,7 +69,10 @@ pub fn assemble(
             continue;
         }
         match project.city(slug) {
-            Ok(city) => reports.push(project.report(&city, lang, output.report())),
+            Ok(city) => match project.report(&city, lang, output.report()) {
+                Ok(report) => reports.push(report),
+                Err(d) => errors.extend(d.0),
+            },
             Err(d) => errors.extend(d.0.into_iter().filter(|d| !d.warning)),
         }
     }
@@ -101,50 +100,49 @@ pub fn assemble(
         site: first.site.clone(),
         strings: first.strings.clone(),
         reports,
-        breaks: Vec::new(),
     })
 }
 
-/// The JSON the bundle template receives.
-fn bundle_json(bundle: &Bundle) -> Vec<u8> {
-    // Serialising plain data structures cannot fail.
-    let mut json = serde_json::to_vec_pretty(bundle).expect("bundle serialises to JSON");
-    json.push(b'\n');
-    json
-}
-
-/// Typesets the bundle (and imposes it as a booklet if `output` says so); paragraphs that
-/// would leave a line alone on a page start on the next ([`render::typeset_paginated`]).
-pub fn render(project: &Project, bundle: &Bundle, output: Output) -> Result<Rendered, Diagnostics> {
+/// Typesets the bundle (and imposes it as a booklet if `output` says so) as the file named
+/// `file`; paragraphs that would leave a line alone on a page start on the next
+/// ([`render::typeset_paginated`]). A print bundle is finished as PDF/X-4 ([`crate::print::finish`]).
+pub fn render(
+    project: &Project,
+    bundle: &Bundle,
+    output: Output,
+    file: &str,
+) -> Result<Rendered, Diagnostics> {
     let today = render::datetime(bundle.meta.date, "data/cities".into())?;
     let shared = project.shared();
     let slugs: Vec<&str> = bundle.reports.iter().map(|r| r.slug.as_str()).collect();
     let ident = format!("cityreport/bundle/{}/{}/{}", bundle.lang, slugs.join("+"), output.profile);
-    let standards = output.profile.standards();
+    let standards = render::standards(output.profile);
     let reports: Vec<&Report> = bundle.reports.iter().collect();
     // The JSON of the last typesetting, which the booklet imposes.
     let mut json = Vec::new();
     let (world, typeset) = render::typeset_paginated(&reports, |breaks| {
-        json = if breaks.is_empty() {
-            bundle_json(bundle)
-        } else {
-            bundle_json(&Bundle { breaks: breaks.to_vec(), ..bundle.clone() })
-        };
-        let files = vec![(DATA_PATH, json.clone())];
+        json = document_json(bundle, breaks);
+        let files = document_files(json.clone(), bundle.output, &reports);
         let world = ReportWorld::with_files(Arc::clone(shared), BUNDLE_TEMPLATE, files, today);
         let typeset = render::typeset(&world)?;
         Ok((world, typeset))
     })?;
-    let typeset =
-        render::proofed(&world, typeset, &reports, crate::typeset::proof::Setting::of(output.report()))?;
+    let typeset = render::proofed(
+        &world,
+        typeset,
+        &reports,
+        crate::typeset::proof::Setting::of(output.report(), shared.total_ink()),
+    )?;
     let mut rendered = render::export(&world, typeset, ident.clone(), today, standards)?;
     if output.profile == Profile::Print {
         rendered.finish_print(output, BUNDLE_TEMPLATE)?;
     }
     if output.booklet {
-        let mut sheets = impose::impose(shared, json, format!("{ident}/booklet"), today, output, &rendered)?;
+        let document = document_files(json, bundle.output, &[]);
+        let mut sheets =
+            impose::impose(shared, document, format!("{ident}/booklet"), today, output, &rendered)?;
         sheets.warnings.append(&mut rendered.warnings);
         rendered = sheets;
     }
-    Ok(rendered)
+    crate::print::finish(project, rendered, output, file)
 }

@@ -5,20 +5,21 @@
 //! One broken city or language does not stop the others: its errors are collected and the
 //! batch goes on; the caller decides the exit status.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Condvar, Mutex};
+use std::sync::Mutex;
 use std::time::Instant;
 
 use anyhow::Context;
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 
-use crate::Project;
 use crate::data::City;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::project::{Project, Selection};
+use crate::publish::inputs::{inputs_hash, shared_digest};
 use crate::publish::outdir::OutDir;
 pub use crate::publish::outdir::{Entry, MANIFEST, Manifest, read_manifest, write_atomic};
+use crate::publish::schedule::{Done, Schedule};
 use crate::report::output::{Output, Profile};
 
 /// How many reports a cached Typst result may go unused before it is evicted. Measured on
@@ -31,17 +32,12 @@ pub const EVICT_AGE: usize = 4;
 pub struct Options {
     /// The output folder.
     pub out: PathBuf,
-    /// Cities to build; empty means all.
-    pub cities: Vec<String>,
-    /// Languages to build; empty means all of the site's.
-    pub langs: Vec<String>,
+    /// The reports to build: cities, languages, shard.
+    pub select: Selection,
     /// Reports rendered at once.
     pub jobs: usize,
     /// Rebuild even what is unchanged.
     pub force: bool,
-    /// Only the `k`-th of `n` shares of the reports (1-based), for spreading a batch over
-    /// several machines.
-    pub shard: Option<(usize, usize)>,
     /// Also write every page as `<slug>-<lang>-<page>.png` at this many pixels per point.
     pub png: Option<f64>,
     /// Also write the cover as `<slug>-<lang>.png` (the PDF's name), this many pixels wide,
@@ -62,12 +58,12 @@ pub enum Event {
     Failed,
 }
 
-/// A city or report that could not be built.
+/// A report, a city or a language that could not be built.
 #[derive(Debug, Clone)]
 pub struct Failure {
-    /// `*` when a language's fixed strings are broken (every city fails in it).
-    pub slug: String,
-    /// `None` when the city's data as a whole is broken.
+    /// The city; `None` when a language's fixed strings are broken (every city fails in it).
+    pub slug: Option<String>,
+    /// The language; `None` when the city's data as a whole is broken (every language fails).
     pub lang: Option<String>,
     /// Why.
     pub diagnostics: Diagnostics,
@@ -105,30 +101,27 @@ pub fn build(
     progress: &(dyn Fn(Progress<'_>) + Sync),
 ) -> anyhow::Result<Summary> {
     let start = Instant::now();
-    let pairs = plan(project, options)?;
+    let pairs = options.select.pairs(project);
     let out = OutDir::open(&options.out, &|| progress(Progress::Waiting { out: &options.out }))?;
 
     let mut summary = Summary::default();
     let pairs = drop_broken(project, options, pairs, &mut summary);
     let loaded = load_cities(project, &pairs, &mut summary);
-    let shared = shared_digest(project, options);
+    let shared = shared_digest(project, options.output, options.thumbnail);
     let jobs: Vec<Job> = pairs
         .par_iter()
         .filter_map(|(slug, lang)| {
             let city = loaded.get(slug)?;
-            let report = project.report(city, lang, options.output);
-            let json = crate::typeset::render::report_json(&report);
+            // A broken language's reports were dropped: its failure is counted once.
+            let report = project.report(city, lang, options.output).ok()?;
+            let json = report.json(&[]);
             let inputs = inputs_hash(&shared, &json, city, &project.data().root);
             Some(Job { city, lang: lang.clone(), json, report, inputs })
         })
         .collect();
     progress(Progress::Start { total: jobs.len() + summary.failed.len() });
     for f in &summary.failed {
-        progress(Progress::Done {
-            slug: &f.slug,
-            lang: f.lang.as_deref().unwrap_or("*"),
-            event: Event::Failed,
-        });
+        progress(Progress::Done { slug: f.slug.as_deref(), lang: f.lang.as_deref(), event: Event::Failed });
     }
 
     let todo = skip_unchanged(jobs, &out, options, &mut summary, progress);
@@ -155,10 +148,10 @@ fn drop_broken(
     mut pairs: Vec<(String, String)>,
     summary: &mut Summary,
 ) -> Vec<(String, String)> {
-    for lang in options_langs(project, options) {
+    for lang in options.select.langs() {
         if let Some(diagnostics) = project.language_problems(lang) {
             summary.failed.push(Failure {
-                slug: "*".into(),
+                slug: None,
                 lang: Some(lang.clone()),
                 diagnostics: diagnostics.clone(),
             });
@@ -166,9 +159,13 @@ fn drop_broken(
         }
     }
     // Folders that cannot be cities fail when every city is built.
-    if options.cities.is_empty() {
+    if options.select.all_cities() {
         for (name, d) in project.bad_cities() {
-            summary.failed.push(Failure { slug: name.clone(), lang: None, diagnostics: d.clone().into() });
+            summary.failed.push(Failure {
+                slug: Some(name.clone()),
+                lang: None,
+                diagnostics: d.clone().into(),
+            });
         }
     }
     pairs
@@ -184,7 +181,7 @@ fn load_cities(
 ) -> BTreeMap<String, City> {
     let mut slugs: Vec<&String> = Vec::new();
     for (slug, _) in pairs {
-        if !slugs.contains(&slug) && !summary.failed.iter().any(|f| &f.slug == slug) {
+        if !slugs.contains(&slug) && !summary.failed.iter().any(|f| f.slug.as_ref() == Some(slug)) {
             slugs.push(slug);
         }
     }
@@ -196,32 +193,19 @@ fn load_cities(
                 summary.warnings.extend(city.warnings.iter().cloned());
                 loaded.insert(slug.clone(), city);
             }
-            Err(diagnostics) => summary.failed.push(Failure { slug: slug.clone(), lang: None, diagnostics }),
+            Err(diagnostics) => {
+                summary.failed.push(Failure { slug: Some(slug.clone()), lang: None, diagnostics })
+            }
         }
     }
     loaded
 }
 
-/// The selected languages.
-fn options_langs<'a>(project: &'a Project, options: &'a Options) -> &'a [String] {
-    if options.langs.is_empty() { project.languages() } else { &options.langs }
-}
-
-/// Every selected (city, language) pair in a fixed order; a shard takes every n-th.
-fn plan(project: &Project, options: &Options) -> anyhow::Result<Vec<(String, String)>> {
-    for lang in &options.langs {
-        project.check_lang(lang)?;
+impl Job<'_> {
+    /// The files its World serves: its JSON (made once, for the inputs hash too) and the rest.
+    fn files(&self) -> Vec<(String, Vec<u8>)> {
+        crate::report::contract::document_files(self.json.clone(), self.report.output, &[&self.report])
     }
-    if let Some((k, n)) = options.shard {
-        anyhow::ensure!(n >= 1 && (1..=n).contains(&k), "--shard {k}/{n}: K must be between 1 and N");
-    }
-    let cities = if options.cities.is_empty() { project.cities() } else { &options.cities };
-    let langs = options_langs(project, options);
-    let pairs = cities.iter().flat_map(|slug| langs.iter().map(move |lang| (slug.clone(), lang.clone())));
-    Ok(match options.shard {
-        Some((k, n)) => pairs.enumerate().filter(|(i, _)| i % n == k - 1).map(|(_, p)| p).collect(),
-        None => pairs.collect(),
-    })
 }
 
 /// The jobs that must be rendered; the others (same inputs as the manifest says, and the file
@@ -238,7 +222,8 @@ fn skip_unchanged<'a>(
         let file = options.output.file_name(&job.city.slug, &job.lang);
         match out.entry(&file) {
             Some(e) if !options.force && e.inputs == job.inputs => {
-                progress(Progress::Done { slug: &job.city.slug, lang: &job.lang, event: Event::Unchanged });
+                let (slug, lang) = (Some(job.city.slug.as_str()), Some(job.lang.as_str()));
+                progress(Progress::Done { slug, lang, event: Event::Unchanged });
                 summary.unchanged.push(e);
             }
             _ => todo.push(job),
@@ -289,7 +274,7 @@ fn render_all(
                 for (i, result) in write(out, options, todo, batch) {
                     let job = &todo[i];
                     let event = if result.is_ok() { Event::Built } else { Event::Failed };
-                    progress(Progress::Done { slug: &job.city.slug, lang: &job.lang, event });
+                    progress(Progress::Done { slug: Some(&job.city.slug), lang: Some(&job.lang), event });
                     results.lock().unwrap_or_else(|e| e.into_inner()).push(result);
                 }
             }
@@ -315,81 +300,6 @@ fn render_all(
     Ok(results.into_inner().unwrap_or_else(|e| e.into_inner()))
 }
 
-/// The order of a batch, made for Typst's memoisation: a city's reports in other languages
-/// show mostly the same parts as its report in the default language (the parts not
-/// translated), and a part laid out for one report is reused by the others from Typst's
-/// caches. So a city's first report (in the default language, if it is built) is rendered
-/// first and alone; its other languages become ready when it is done, and ready reports go
-/// before the next city's first one, while the caches hold what they can reuse.
-struct Schedule {
-    state: Mutex<Queue>,
-    changed: Condvar,
-}
-
-struct Queue {
-    /// Each city's first report, and the others that wait for it, in the batch's order.
-    cities: VecDeque<(usize, Vec<usize>)>,
-    /// Reports whose city's first report is done.
-    ready: VecDeque<usize>,
-    /// The reports waiting for a city's first report being rendered, by that report.
-    waiting: BTreeMap<usize, Vec<usize>>,
-}
-
-impl Schedule {
-    /// The schedule of reports given as (city, language) by index, a city's next to each
-    /// other.
-    fn new(todo: &[(&str, &str)], default_language: &str) -> Self {
-        let mut cities = VecDeque::new();
-        let mut start = 0;
-        while start < todo.len() {
-            let slug = todo[start].0;
-            let end = start + todo[start..].iter().take_while(|j| j.0 == slug).count();
-            let first = (start..end).find(|&i| todo[i].1 == default_language).unwrap_or(start);
-            cities.push_back((first, (start..end).filter(|&i| i != first).collect()));
-            start = end;
-        }
-        let queue = Queue { cities, ready: Default::default(), waiting: BTreeMap::new() };
-        Schedule { state: Mutex::new(queue), changed: Condvar::new() }
-    }
-
-    /// The next report to render, waiting while only reports of cities whose first report is
-    /// being rendered are left; `None` when all are taken.
-    fn next(&self) -> Option<usize> {
-        let mut q = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        loop {
-            if let Some(i) = q.ready.pop_front() {
-                return Some(i);
-            }
-            if let Some((first, rest)) = q.cities.pop_front() {
-                q.waiting.insert(first, rest);
-                return Some(first);
-            }
-            if q.waiting.is_empty() {
-                return None;
-            }
-            q = self.changed.wait(q).unwrap_or_else(|e| e.into_inner());
-        }
-    }
-
-    /// Report `i` is rendered (or failed): the reports that waited for it are ready.
-    fn done(&self, i: usize) {
-        let mut q = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(rest) = q.waiting.remove(&i) {
-            q.ready.extend(rest);
-            self.changed.notify_all();
-        }
-    }
-}
-
-/// Report `.1` of a [`Schedule`] is done when this is dropped.
-struct Done<'a>(&'a Schedule, usize);
-
-impl Drop for Done<'_> {
-    fn drop(&mut self) {
-        self.0.done(self.1);
-    }
-}
-
 /// Progress of a build.
 #[derive(Debug, Clone, Copy)]
 pub enum Progress<'a> {
@@ -400,10 +310,10 @@ pub enum Progress<'a> {
     },
     /// One report is done.
     Done {
-        /// The city.
-        slug: &'a str,
-        /// The language (`*`: every language).
-        lang: &'a str,
+        /// The city (`None`: every city, for a language that failed).
+        slug: Option<&'a str>,
+        /// The language (`None`: every language, for a city that failed).
+        lang: Option<&'a str>,
         /// What happened.
         event: Event,
     },
@@ -424,20 +334,26 @@ struct Pending {
 
 /// The failure of `job`.
 fn failure(job: &Job, diagnostics: Diagnostics) -> Failure {
-    Failure { slug: job.city.slug.clone(), lang: Some(job.lang.clone()), diagnostics }
+    Failure { slug: Some(job.city.slug.clone()), lang: Some(job.lang.clone()), diagnostics }
 }
 
 /// Renders one report, with the pictures asked for.
 fn make(project: &Project, options: &Options, job: &Job) -> Result<Pending, Failure> {
     let fail = |diagnostics| failure(job, diagnostics);
     let mut rendered =
-        crate::typeset::render::render_json(project.shared(), &job.report, job.json.clone()).map_err(fail)?;
+        crate::typeset::render::render_files(project.shared(), &job.report, job.files()).map_err(fail)?;
     if options.output.booklet {
         rendered = crate::print::impose::booklet(project.shared(), &job.report, options.output, rendered)
             .map_err(fail)?;
     }
     let file = options.output.file_name(&job.city.slug, &job.lang);
+    let mut rendered = crate::print::finish(project, rendered, options.output, &file).map_err(fail)?;
     let mut pictures = Vec::new();
+    let preflight = rendered.preflight.take().map(|text| {
+        let name = format!("{file}.preflight.txt");
+        pictures.push((name.clone(), text.into_bytes()));
+        name
+    });
     if let Some(ppp) = options.png {
         let stem = file.trim_end_matches(".pdf");
         for i in 0..rendered.pages {
@@ -474,6 +390,7 @@ fn make(project: &Project, options: &Options, job: &Job) -> Result<Pending, Fail
         inputs: job.inputs.clone(),
         coverage: job.report.coverage.clone(),
         thumbnail,
+        preflight,
     };
     Ok(Pending { entry, pdf: rendered.pdf, pictures, warnings: rendered.warnings })
 }
@@ -524,94 +441,4 @@ fn thumbnail(rendered: &crate::typeset::render::Rendered, width: u32) -> anyhow:
         crate::typeset::render::page_png(&rendered.document, 0, ppp).context("cannot draw the cover")?;
     let options = oxipng::Options::from_preset(1);
     oxipng::optimize_from_memory(&png, &options).context("cannot optimise the cover's picture")
-}
-
-/// What every report shares: the tool's version, the output profile, the thumbnails' width,
-/// the templates and the fonts.
-fn shared_digest(project: &Project, options: &Options) -> Vec<u8> {
-    let mut h = Sha256::new();
-    h.update(crate::publish::outdir::generator().as_bytes());
-    h.update(format!("\0{:?}\0{:?}\0", options.output, options.thumbnail).as_bytes());
-    for (path, text) in project.shared().template_texts() {
-        h.update(path.as_bytes());
-        h.update((text.len() as u64).to_le_bytes());
-        h.update(text.as_bytes());
-    }
-    h.update(project.shared().fonts().digest());
-    h.finalize().to_vec()
-}
-
-/// The inputs hash of one report: the shared digest, the data the templates receive (which
-/// is everything taken from the city's files in its language and the fallback language, the
-/// site and the fixed strings), and the city's other files (images a template may read).
-fn inputs_hash(shared: &[u8], json: &[u8], city: &City, root: &Path) -> String {
-    let mut h = Sha256::new();
-    h.update(shared);
-    h.update((json.len() as u64).to_le_bytes());
-    h.update(json);
-    let mut assets: Vec<PathBuf> =
-        std::fs::read_dir(&city.dir).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
-    // Only files inside data/ (a link leading out is no input: a template cannot read it).
-    assets.retain(|p| {
-        p.is_file()
-            && !p.extension().is_some_and(|e| e == "md" || e == "toml")
-            && crate::data::is_inside_data(p, root)
-    });
-    assets.sort();
-    for p in assets {
-        h.update(p.file_name().map(|f| f.as_encoded_bytes()).unwrap_or_default());
-        h.update(std::fs::read(&p).unwrap_or_default());
-    }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Takes every report from `schedule` on one worker, finishing each before the next.
-    fn order(schedule: &Schedule) -> Vec<usize> {
-        let mut out = Vec::new();
-        while let Some(i) = schedule.next() {
-            out.push(i);
-            schedule.done(i);
-        }
-        out
-    }
-
-    #[test]
-    fn a_city_starts_with_its_default_language_and_the_rest_follows_it() {
-        let todo = [("a", "de"), ("a", "en"), ("a", "fr"), ("b", "de"), ("c", "en"), ("c", "it")];
-        assert_eq!(order(&Schedule::new(&todo, "en")), [1, 0, 2, 3, 4, 5]);
-    }
-
-    #[test]
-    fn reports_wait_for_their_citys_first_report_and_go_before_the_next_city() {
-        let todo = [("a", "en"), ("a", "de"), ("b", "en"), ("b", "de")];
-        let schedule = Schedule::new(&todo, "en");
-        // Two workers: the second starts the next city instead of waiting.
-        assert_eq!(schedule.next(), Some(0));
-        assert_eq!(schedule.next(), Some(2));
-        schedule.done(2);
-        assert_eq!(schedule.next(), Some(3));
-        schedule.done(0);
-        assert_eq!(schedule.next(), Some(1));
-        schedule.done(3);
-        schedule.done(1);
-        assert_eq!(schedule.next(), None);
-    }
-
-    #[test]
-    fn a_worker_waits_for_a_first_report_being_rendered_when_nothing_else_is_left() {
-        let todo = [("a", "en"), ("a", "de")];
-        let schedule = Schedule::new(&todo, "en");
-        assert_eq!(schedule.next(), Some(0));
-        std::thread::scope(|s| {
-            let waiting = s.spawn(|| schedule.next());
-            std::thread::sleep(std::time::Duration::from_millis(50));
-            assert!(!waiting.is_finished(), "took a report before its city's first was done");
-            schedule.done(0);
-            assert_eq!(waiting.join().unwrap(), Some(1));
-        });
-    }
 }

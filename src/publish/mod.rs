@@ -1,9 +1,12 @@
 //! Publishing many reports: [`build`] selects cities and languages, skips what is unchanged,
-//! renders the rest in parallel and writes each file; [`outdir`] owns the output folder (its
-//! lock, atomic writes, `manifest.json`).
+//! renders the rest in parallel and writes each file; `schedule` orders a batch for Typst's
+//! memoisation, `inputs` hashes what each report is made from; [`outdir`] owns the output
+//! folder (its lock, atomic writes, `manifest.json`).
 //!
 //! May import: `print`, `typeset`, `report`, `data`, `diagnostics`, and the crate's
 //! [`Project`](crate::Project).
 
 pub mod build;
+mod inputs;
 pub mod outdir;
+mod schedule;

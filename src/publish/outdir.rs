@@ -20,7 +20,7 @@ use anyhow::Context;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::report::localize::Coverage;
+use crate::report::contract::Coverage;
 use crate::report::output::{Paper, Profile};
 
 /// The manifest's file name in the output folder.
@@ -61,6 +61,9 @@ pub struct Entry {
     /// The cover's picture for the website (`build --thumbnails`), next to the PDF.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<String>,
+    /// A print file's preflight report for the print shop (`<file>.preflight.txt`), next to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preflight: Option<String>,
 }
 
 /// `manifest.json`.
@@ -268,6 +271,10 @@ pub fn write_with_pictures(
             write_atomic(&path.with_file_name(format!("{stem}-{:02}.png", i + 1)), &bytes)?;
         }
     }
+    if let Some(text) = &rendered.preflight {
+        let name = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        write_atomic(&path.with_file_name(format!("{name}.preflight.txt")), text.as_bytes())?;
+    }
     write_atomic(path, &rendered.pdf)
 }
 
@@ -290,6 +297,7 @@ mod tests {
             inputs: String::new(),
             coverage: Coverage::default(),
             thumbnail: None,
+            preflight: None,
         }
     }
 

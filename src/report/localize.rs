@@ -9,258 +9,18 @@
 
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::path::PathBuf;
 use std::sync::Arc;
 
-use serde::Serialize;
-
-use crate::data::markdown::{self, Block, Inline, Section, ids};
-use crate::data::{City, Data, Date, Facts, NumberFormat, Quote, Strings, Text, part_hash};
-use crate::report::typography;
-
-/// The version of a default-language section a translation records: its title, lead and
-/// prose (not its sub-sections, which are parts of their own).
-pub fn section_hash(s: &Section) -> String {
-    part_hash(&(&s.title, &s.lead, &s.blocks))
-}
+use crate::data::markdown::{self, Block, Inline, Section};
+use crate::data::{City, Data, Date, Facts, Part, Quote, Strings, Text, part_hash, section_hash};
+use crate::report::contract::{
+    Coverage, Figure, Localized, Meta, Origin, Report, Role, SCHEMA, SectionOut, SiteOut,
+};
+use crate::report::footnotes::{for_each_inline, key_footnotes, notes, place_missing_footnotes};
+use crate::report::format::{fill, format_number};
 use crate::report::output::{Output, Profile};
-
-/// The version of the JSON's shape. The templates refuse data of another version; raise it
-/// with every change a template could notice (a renamed or removed field, a new role or node
-/// kind), and say what changed in `templates/README.md`.
-pub const SCHEMA: u32 = 3;
-
-/// A part and the language it is written in.
-#[derive(Debug, Clone, Serialize)]
-pub struct Part<T> {
-    /// The language of the text (for Typst's `lang`: hyphenation, quotes, PDF tags).
-    pub lang: String,
-    /// Whether it came from the default language because the report's language lacks it.
-    pub fallback: bool,
-    /// Whether it translates an earlier version of the default language's part (print the
-    /// `outdated_note`).
-    pub outdated: bool,
-    /// The part itself.
-    pub content: T,
-}
-
-/// Everything the templates receive for one report.
-#[derive(Debug, Clone, Serialize)]
-pub struct Report {
-    /// The version of this shape: [`SCHEMA`].
-    pub schema: u32,
-    /// The city's slug.
-    pub slug: String,
-    /// The report's language.
-    pub lang: String,
-    /// The report language's region (`DE`), for Typst's quotation marks and hyphenation.
-    pub region: Option<String>,
-    /// The region of every site language that has one, for parts in another language.
-    pub regions: BTreeMap<String, String>,
-    /// The PDF's metadata.
-    pub meta: Meta,
-    /// The kind of file: `profile` (`web`, `print`) and `paper` (`a4`, `a5`).
-    pub output: Output,
-    /// The site's name and address.
-    pub site: SiteOut,
-    /// The city's page on the site in the report's language.
-    pub page_url: String,
-    /// `page_url` as a QR code (print only): rows of `1` (dark) and `0` modules, without the
-    /// quiet zone.
-    pub qr: Option<Vec<String>>,
-    /// Every fixed string of `data/i18n/<lang>.toml` by key, placeholders filled in except
-    /// `{page}` and `{pages}`, which only the template knows.
-    pub strings: BTreeMap<&'static str, String>,
-    /// The city's name in the report's language.
-    pub city: String,
-    /// The country's name in the report's language.
-    pub country: String,
-    /// The cover's line under the city's name.
-    pub tagline: Part<Vec<Inline>>,
-    /// The key-takeaway boxes.
-    pub takeaways: Part<Vec<Vec<Inline>>>,
-    /// The mayor's pull quote.
-    pub quote: Part<Quote>,
-    /// The key-figures box: population, location, mayor.
-    pub figures: Vec<Figure>,
-    /// The networks the city belongs to (proper names).
-    pub networks: Vec<String>,
-    /// The numbered sections, each with its sub-sections.
-    pub sections: Vec<SectionOut>,
-    /// The closing note about the project (from `data/i18n`).
-    pub closing: Vec<Block>,
-    /// Which parts are translated.
-    pub coverage: Coverage,
-    /// The prose paragraphs that start on a new page, by the names the templates give them
-    /// (`"milan/3.3/1"`), found by typesetting ([`crate::typeset::paginate`]); empty, and left out of
-    /// the JSON, until then.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub breaks: Vec<String>,
-    /// Where each part came from in the data, for messages about the laid-out pages
-    /// ([`crate::typeset::proof`]); not in the JSON.
-    #[serde(skip)]
-    pub origins: Arc<BTreeMap<String, Origin>>,
-}
-
-/// Where a part of a report is written: its file, the file's text, and the part's key or
-/// heading in it.
-#[derive(Debug, Clone)]
-pub struct Origin {
-    /// The file, as the user knows it.
-    pub path: PathBuf,
-    /// Its text.
-    pub text: Arc<str>,
-    /// Where the part is written in it.
-    pub range: Range<usize>,
-}
-
-impl Report {
-    /// Where the part the templates name `part` is written: `tagline`, `quote`, `city`,
-    /// `networks`, `takeaways/2`, `figures/mayor`, a section or a paragraph in it (`3.1`,
-    /// `3.1/2/0`), the closing note (`closing/0`).
-    pub fn origin(&self, part: &str) -> Option<&Origin> {
-        let key = match part.split_once('/') {
-            Some(("takeaways", _)) => "takeaways",
-            Some(("figures", figure)) => figure,
-            Some((first, _)) => first,
-            None => part,
-        };
-        self.origins.get(key)
-    }
-}
-
-/// PDF metadata.
-#[derive(Debug, Clone, Serialize)]
-pub struct Meta {
-    /// The PDF's title: the city and its tagline.
-    pub title: String,
-    /// The PDF's author: the site's publisher.
-    pub author: String,
-    /// The PDF's keywords: the site's and the city's name.
-    pub keywords: Vec<String>,
-    /// The PDF's date.
-    pub date: Date,
-}
-
-/// What the report says about the site it belongs to.
-#[derive(Debug, Clone, Serialize)]
-pub struct SiteOut {
-    /// The site's name ("Moving Cities").
-    pub name: String,
-    /// The site's address.
-    pub url: String,
-}
-
-/// One row of the key-figures box.
-#[derive(Debug, Clone, Serialize)]
-pub struct Figure {
-    /// Which figure it is: `population`, `location` or `mayor`.
-    pub name: &'static str,
-    /// The figure's label, in the report's language.
-    pub label: String,
-    /// Its value.
-    pub value: Part<Vec<Inline>>,
-}
-
-/// What a section is, for the template: it prints each role its own way.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Role {
-    /// Section 1: also shows the key-takeaway boxes, the quote and the key figures.
-    Abstract,
-    /// The "What is new" section: its items on a ground of their own.
-    Update,
-    /// Every other section and sub-section.
-    Section,
-}
-
-impl Role {
-    fn of(id: &str) -> Self {
-        match id {
-            ids::ABSTRACT => Self::Abstract,
-            ids::UPDATE => Self::Update,
-            _ => Self::Section,
-        }
-    }
-}
-
-/// A numbered section in the report.
-#[derive(Debug, Clone, Serialize)]
-pub struct SectionOut {
-    /// The id written as `{#id}`, the same in every language.
-    pub id: String,
-    /// "3" or "3.1".
-    pub number: String,
-    /// 1 for a section, 2 for a sub-section.
-    pub level: u8,
-    /// What the section is: the abstract, the update, or another.
-    pub role: Role,
-    /// The heading's text (empty where a fixed string titles it).
-    pub title: Vec<Inline>,
-    /// The language of the title: the report's when a fixed string titles the section (the
-    /// update section), else the section's.
-    pub title_lang: String,
-    /// The italic lead paragraph, if the section starts with one.
-    pub lead: Option<Vec<Inline>>,
-    /// The prose.
-    pub blocks: Vec<Block>,
-    /// The language the section is printed in.
-    pub lang: String,
-    /// Whether it comes from the default language, for want of a translation.
-    pub fallback: bool,
-    /// Whether to print the fallback note here: on every fallback section, and on a fallback
-    /// sub-section unless the part just before it (its section or previous sub-section)
-    /// already fell back.
-    pub note: bool,
-    /// Whether the section translates an earlier version of the default language's.
-    pub outdated: bool,
-    /// Its numbered sub-sections (level 2).
-    pub subsections: Vec<SectionOut>,
-}
-
-/// Translation coverage of one report.
-#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
-pub struct Coverage {
-    /// The parts in the report's own language.
-    pub translated: usize,
-    /// All the parts of the report.
-    pub total: usize,
-    /// The parts taken from the default language: `tagline`, `takeaways`, `quote`,
-    /// `location`, or a section number such as `3.1`.
-    pub fallback: Vec<String>,
-    /// The translated parts whose default-language part changed since they were translated.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub outdated: Vec<String>,
-}
-
-impl Coverage {
-    /// `7 of 21 parts translated; from en: 2, 3, 3.1`.
-    pub fn summary(&self, default: &str) -> String {
-        let mut s = format!("{} of {} parts translated", self.translated, self.total);
-        if !self.fallback.is_empty() {
-            s.push_str(&format!("; from {default}: {}", self.fallback.join(", ")));
-        }
-        if !self.outdated.is_empty() {
-            s.push_str(&format!("; outdated: {}", self.outdated.join(", ")));
-        }
-        s
-    }
-
-    /// One line per outdated part: `section 3.1 is outdated: en changed since it was translated`.
-    pub fn outdated_lines(&self, default: &str) -> Vec<String> {
-        self.outdated
-            .iter()
-            .map(|name| {
-                let part = if name.starts_with(|c: char| c.is_ascii_digit()) {
-                    format!("section {name}")
-                } else {
-                    format!("the {name}")
-                };
-                format!("{part} is outdated: {default} changed since it was translated")
-            })
-            .collect()
-    }
-}
+use crate::report::qr::qr_rows;
+use crate::report::typography;
 
 /// Chooses each part's language and counts the coverage.
 struct Picker<'a> {
@@ -284,7 +44,7 @@ impl<'a> Picker<'a> {
         id: &str,
         get: impl Fn(&'a Text) -> Option<&'a T>,
         hash: impl Fn(&T) -> String,
-    ) -> Part<T> {
+    ) -> Localized<T> {
         self.coverage.total += 1;
         let own = self.own.filter(|t| !t.to_translate.iter().any(|x| x == id));
         let base = get(self.base);
@@ -295,10 +55,15 @@ impl<'a> Picker<'a> {
             if outdated {
                 self.coverage.outdated.push(name.to_string());
             }
-            return Part { lang: self.lang.to_string(), fallback: false, outdated, content: content.clone() };
+            return Localized {
+                lang: self.lang.to_string(),
+                fallback: false,
+                outdated,
+                content: content.clone(),
+            };
         }
         self.coverage.fallback.push(name.to_string());
-        Part {
+        Localized {
             lang: self.default.to_string(),
             fallback: true,
             outdated: false,
@@ -307,20 +72,27 @@ impl<'a> Picker<'a> {
     }
 }
 
-/// Assembles the report of `city` in `lang` made as `output`. `date` overrides the city's
-/// document date.
+/// Assembles the report of `city` in `lang`, whose fixed strings are `strings`, made as
+/// `output`. `date` overrides the city's document date.
 ///
 /// The city was validated by [`Data::load_city`]: the default language has every part.
-pub fn localize(data: &Data, city: &City, lang: &str, output: Output, date: Option<Date>) -> Report {
+pub fn localize(
+    data: &Data,
+    strings: &Strings,
+    city: &City,
+    lang: &str,
+    output: Output,
+    date: Option<Date>,
+) -> Report {
     let default = data.site.default_language.as_str();
-    let strings = data.strings(lang);
     let base = &city.texts[default];
     let mut picker = Picker { lang, default, own: city.texts.get(lang), base, coverage: Coverage::default() };
 
-    let tagline = picker.pick("tagline", "tagline", |t| t.tagline.as_ref(), part_hash);
-    let takeaways = picker.pick("takeaways", "takeaways", |t| t.takeaways.as_ref(), part_hash);
-    let quote = picker.pick("quote", "quote", |t| t.quote.as_ref(), part_hash);
-    let location = picker.pick("location", "location", |t| t.location.as_ref(), part_hash);
+    let tagline = picker.pick(Part::Tagline.id(), Part::Tagline.id(), |t| t.tagline.as_ref(), part_hash);
+    let takeaways =
+        picker.pick(Part::Takeaways.id(), Part::Takeaways.id(), |t| t.takeaways.as_ref(), part_hash);
+    let quote = picker.pick(Part::Quote.id(), Part::Quote.id(), |t| t.quote.as_ref(), part_hash);
+    let location = picker.pick(Part::Location.id(), Part::Location.id(), |t| t.location.as_ref(), part_hash);
 
     let facts = &city.facts;
     let name = facts.name.get(lang, default).to_string();
@@ -331,11 +103,14 @@ pub fn localize(data: &Data, city: &City, lang: &str, output: Output, date: Opti
     key_footnotes(&mut sections, &city.slug);
     let (mut tagline, mut takeaways, mut quote, mut location) = (tagline, takeaways, quote, location);
     bind_words(&mut sections, &mut [&mut tagline, &mut location], &mut takeaways, &mut quote);
+    let regions: BTreeMap<String, String> =
+        data.strings.iter().filter_map(|(l, s)| Some((l.clone(), s.region.clone()?))).collect();
+    let notes = notes(&mut sections, &regions);
     let parts = [
-        ("tagline", tagline.lang.as_str()),
-        ("takeaways", takeaways.lang.as_str()),
-        ("quote", quote.lang.as_str()),
-        ("location", location.lang.as_str()),
+        (Part::Tagline.id(), tagline.lang.as_str()),
+        (Part::Takeaways.id(), takeaways.lang.as_str()),
+        (Part::Quote.id(), quote.lang.as_str()),
+        (Part::Location.id(), location.lang.as_str()),
     ];
     let origins = Arc::new(origins(data, city, &parts, &sections, lang));
 
@@ -351,7 +126,7 @@ pub fn localize(data: &Data, city: &City, lang: &str, output: Output, date: Opti
         slug: city.slug.clone(),
         lang: lang.to_string(),
         region: strings.region.clone(),
-        regions: data.strings.iter().filter_map(|(l, s)| Some((l.clone(), s.region.clone()?))).collect(),
+        regions,
         meta: Meta { title: chrome["title"].clone(), author: data.site.publisher.clone(), keywords, date },
         output: output.report(),
         site: SiteOut { name: data.site.name.clone(), url: data.site.url.clone() },
@@ -368,7 +143,7 @@ pub fn localize(data: &Data, city: &City, lang: &str, output: Output, date: Opti
         sections,
         closing: closing_note(&strings.closing, lang),
         coverage: picker.coverage,
-        breaks: Vec::new(),
+        notes,
         origins,
     }
 }
@@ -379,7 +154,7 @@ fn key_figures(
     strings: &Strings,
     lang: &str,
     default: &str,
-    location: Part<Vec<Inline>>,
+    location: Localized<Vec<Inline>>,
 ) -> Vec<Figure> {
     let mayor = match &facts.mayor.party {
         Some(p) => format!("{} ({})", facts.mayor.name, p.get(lang, default)),
@@ -389,7 +164,7 @@ fn key_figures(
     if let Some(year) = facts.population_year {
         population.push_str(&format!(" ({year})"));
     }
-    let plain = |s: String| Part {
+    let plain = |s: String| Localized {
         lang: lang.to_string(),
         fallback: false,
         outdated: false,
@@ -408,7 +183,7 @@ fn chrome(
     strings: &Strings,
     facts: &Facts,
     name: &str,
-    tagline: &Part<Vec<Inline>>,
+    tagline: &Localized<Vec<Inline>>,
 ) -> BTreeMap<&'static str, String> {
     let tagline_text = markdown::plain_text(&tagline.content);
     let (report_year, update_year) = (facts.report_year.to_string(), facts.update_year.to_string());
@@ -485,54 +260,13 @@ fn key_range(text: &str, key: &str) -> Range<usize> {
     if range.is_empty() { crate::data::key_range(text, &format!("[{key}]")) } else { range }
 }
 
-/// A footnote cited again refers to its first citation; when the section of the first citation
-/// is shown in another language than the section citing it again, the report lacks it. Such a
-/// citation becomes the footnote itself (taken from its own language's text).
-fn place_missing_footnotes(sections: &mut [SectionOut], city: &City) {
-    // Every footnote of every language, by label (labels carry their language: `fn:en:2`);
-    // gathered only when a report needs it, which is rare.
-    let all_notes = || {
-        let mut notes: BTreeMap<String, Inline> = BTreeMap::new();
-        for s in city.texts.values().flat_map(|t| &t.sections) {
-            let mut s = s.clone();
-            for_each_inline(&mut s.title, &mut s.lead, &mut s.blocks, &mut |i| {
-                if let Inline::Footnote { label, .. } = i {
-                    notes.entry(label.clone()).or_insert_with(|| i.clone());
-                }
-            });
-        }
-        notes
-    };
-    let mut notes: Option<BTreeMap<String, Inline>> = None;
-    let mut placed = std::collections::HashSet::new();
-    walk_sections(sections, &mut |i| match i {
-        Inline::Footnote { label, .. } => {
-            placed.insert(label.clone());
-        }
-        Inline::FootnoteRef { label } if !placed.contains(label) => {
-            if let Some(Inline::Footnote { label, content, .. }) =
-                notes.get_or_insert_with(all_notes).get(label)
-            {
-                placed.insert(label.clone());
-                *i = Inline::Footnote {
-                    label: label.clone(),
-                    content: content.clone(),
-                    again: true,
-                    key: String::new(),
-                };
-            }
-        }
-        _ => {}
-    });
-}
-
 /// Where lines must not break ([`typography::bind`]), in every part in its own language; and
 /// no heading ends with a word alone on its line.
 fn bind_words(
     sections: &mut [SectionOut],
-    parts: &mut [&mut Part<Vec<Inline>>],
-    takeaways: &mut Part<Vec<Vec<Inline>>>,
-    quote: &mut Part<Quote>,
+    parts: &mut [&mut Localized<Vec<Inline>>],
+    takeaways: &mut Localized<Vec<Vec<Inline>>>,
+    quote: &mut Localized<Quote>,
 ) {
     fn bind(lang: &str) -> impl FnMut(&mut Inline) + '_ {
         move |i: &mut Inline| {
@@ -559,57 +293,6 @@ fn bind_words(
         for_each_inline(t, &mut None, &mut [], &mut bind(&takeaways.lang));
     }
     for_each_inline(&mut quote.content.text, &mut None, &mut [], &mut bind(&quote.lang));
-}
-
-/// Names each footnote by its place in the report (`milan/1`, `milan/2`, … in reading order):
-/// the name of the file the templates read its text from. The same place gets the same name in
-/// each language, so the notes themselves are the same in each language's document, and with
-/// them the footnote counter Typst lays each note's number out from (see ARCHITECTURE.md).
-fn key_footnotes(sections: &mut [SectionOut], slug: &str) {
-    let mut n = 0;
-    walk_sections(sections, &mut |i| {
-        if let Inline::Footnote { key, .. } = i {
-            n += 1;
-            *key = format!("{slug}/{n}");
-        }
-    });
-}
-
-/// Calls `f` on every inline of the sections and their sub-sections, in reading order.
-fn walk_sections(sections: &mut [SectionOut], f: &mut dyn FnMut(&mut Inline)) {
-    for s in sections {
-        for_each_inline(&mut s.title, &mut s.lead, &mut s.blocks, f);
-        walk_sections(&mut s.subsections, f);
-    }
-}
-
-/// Calls `f` on every inline of a section's title, lead and blocks, in reading order (into
-/// emphasis, links and footnotes).
-fn for_each_inline(
-    title: &mut [Inline],
-    lead: &mut Option<Vec<Inline>>,
-    blocks: &mut [Block],
-    f: &mut dyn FnMut(&mut Inline),
-) {
-    fn inlines(v: &mut [Inline], f: &mut dyn FnMut(&mut Inline)) {
-        for i in v {
-            f(i);
-            match i {
-                Inline::Emph { content }
-                | Inline::Strong { content }
-                | Inline::Link { content, .. }
-                | Inline::Footnote { content, .. } => inlines(content, f),
-                _ => {}
-            }
-        }
-    }
-    inlines(title, f);
-    if let Some(lead) = lead {
-        inlines(lead, f);
-    }
-    for b in blocks {
-        markdown::walk_block_inlines(b, &mut |v| inlines(v, f));
-    }
 }
 
 /// The numbered sections, in the default language's order, each in the report's language
@@ -657,97 +340,4 @@ fn sections(picker: &mut Picker<'_>, update_title: &str) -> Vec<SectionOut> {
         }
     }
     sections
-}
-
-/// The QR code of `text` as rows of `1` (dark) and `0` (light) modules.
-pub fn qr_rows(text: &str) -> Vec<String> {
-    // Medium error correction; a web address is far below the largest QR code's capacity, so
-    // encoding cannot fail for the addresses site.toml allows (checked there).
-    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M);
-    let Ok(code) = code else { return Vec::new() };
-    let width = code.width();
-    code.to_colors()
-        .chunks(width)
-        .map(|row| row.iter().map(|c| if *c == qrcode::Color::Dark { '1' } else { '0' }).collect())
-        .collect()
-}
-
-/// Fills the `{name}` placeholders whose values are given; others (`{page}`) stay for the
-/// template. The names were checked when the file was loaded.
-/// One pass: a value that itself holds `{…}` (a tagline) is inserted as it is.
-pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let value = after.find('}').and_then(|close| {
-            let name = &after[..close];
-            values.iter().find(|(n, _)| *n == name).map(|(_, v)| (*v, close))
-        });
-        match value {
-            Some((v, close)) => {
-                out.push_str(v);
-                rest = &after[close + 1..];
-            }
-            None => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Formats a whole number with a language's digit grouping.
-pub fn format_number(n: u64, format: &NumberFormat) -> String {
-    let digits = n.to_string();
-    if digits.len() < format.group_min_digits {
-        return digits;
-    }
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push_str(&format.group);
-        }
-        out.push(c);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_follow_each_languages_grouping() {
-        let en = NumberFormat { group: ",".into(), group_min_digits: 4 };
-        let pl = NumberFormat { group: "\u{a0}".into(), group_min_digits: 5 };
-        assert_eq!(format_number(1398765, &en), "1,398,765");
-        assert_eq!(format_number(2398, &en), "2,398");
-        assert_eq!(format_number(999, &en), "999");
-        assert_eq!(format_number(1398765, &pl), "1\u{a0}398\u{a0}765");
-        assert_eq!(format_number(2398, &pl), "2398");
-        assert_eq!(format_number(12398, &pl), "12\u{a0}398");
-    }
-
-    #[test]
-    fn fill_replaces_the_given_placeholders_and_keeps_the_others() {
-        assert_eq!(
-            fill("Update: What is new in {year}?", &[("year", "2023")]),
-            "Update: What is new in 2023?"
-        );
-        assert_eq!(fill("Page {page} of {pages}", &[("year", "2023")]), "Page {page} of {pages}");
-        let values = [("city", "{tagline}"), ("tagline", "a {city} {"), ("year", "2023")];
-        assert_eq!(fill("{city} – {tagline} {", &values), "{tagline} – a {city} { {");
-    }
-
-    #[test]
-    fn roles_follow_the_special_ids() {
-        assert_eq!(Role::of(ids::ABSTRACT), Role::Abstract);
-        assert_eq!(Role::of(ids::UPDATE), Role::Update);
-        assert_eq!(Role::of("reception"), Role::Section);
-        assert_eq!(serde_json::to_string(&Role::Abstract).unwrap(), "\"abstract\"");
-    }
 }

@@ -32,20 +32,6 @@ pub enum Profile {
     Archive,
 }
 
-impl Profile {
-    /// The PDF standards the file is made to, checked by Typst as it writes the PDF.
-    /// PDF/A-2a is the strictest PDF/A that goes with PDF/UA-1: PDF/A-4 needs PDF 2.0, which
-    /// PDF/UA-1 does not allow.
-    pub fn standards(self) -> &'static [typst_pdf::PdfStandard] {
-        use typst_pdf::PdfStandard;
-        match self {
-            Self::Web => &[PdfStandard::Ua_1],
-            Self::Print => &[],
-            Self::Archive => &[PdfStandard::A_2a, PdfStandard::Ua_1],
-        }
-    }
-}
-
 /// The trimmed page size of a print file.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -67,6 +53,10 @@ pub struct Output {
     pub paper: Paper,
     /// Impose the pages two to a side of A4 sheets, in saddle-stitch order (print, A5).
     pub booklet: bool,
+    /// A booklet's creep compensation, in micrometres per sheet: each sheet's pages move
+    /// toward the spine by this much for every sheet outside it, so that the outer margins
+    /// line up after the folded stack is trimmed. 0 for none; not in the JSON.
+    pub creep_um: u32,
 }
 
 impl Serialize for Output {
@@ -82,7 +72,7 @@ impl Serialize for Output {
 
 impl Output {
     /// The web file, as the site links to it.
-    pub const WEB: Self = Self { profile: Profile::Web, paper: Paper::A4, booklet: false };
+    pub const WEB: Self = Self { profile: Profile::Web, paper: Paper::A4, booklet: false, creep_um: 0 };
 
     /// Checks that the parts go together; the message says what to change.
     pub fn new(profile: Profile, paper: Option<Paper>, booklet: bool) -> Result<Self, String> {
@@ -96,7 +86,19 @@ impl Output {
             return Err(format!("the {profile} profile is A4; a paper size is for --profile print"));
         }
         let paper = if booklet { Paper::A5 } else { paper.unwrap_or_default() };
-        Ok(Self { profile, paper, booklet })
+        Ok(Self { profile, paper, booklet, creep_um: 0 })
+    }
+
+    /// The booklet with a creep of `mm` per sheet (rounded to the micrometre); other files
+    /// have none.
+    pub fn with_creep(self, mm: f64) -> Self {
+        let creep_um = if self.booklet { (mm * 1000.0).round().clamp(0.0, 1000.0) as u32 } else { 0 };
+        Self { creep_um, ..self }
+    }
+
+    /// The creep per sheet, in millimetres.
+    pub fn creep_mm(self) -> f64 {
+        f64::from(self.creep_um) / 1000.0
     }
 
     /// The bleed around each trimmed page, in millimetres.
@@ -111,7 +113,7 @@ impl Output {
 
     /// The report this file is made from: a booklet imposes the print report.
     pub fn report(self) -> Self {
-        Self { booklet: false, ..self }
+        Self { booklet: false, creep_um: 0, ..self }
     }
 
     /// The file name of the report of `slug` in `lang`: `milan-de.pdf`, `milan-de-print.pdf`

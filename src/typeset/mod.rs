@@ -1,4 +1,4 @@
-//! The typesetting stage: a [`Report`](crate::report::localize::Report) through the Typst
+//! The typesetting stage: a [`Report`](crate::report::contract::Report) through the Typst
 //! templates to laid-out pages, proofed, and exported as PDF.
 //!
 //! [`world`] is the sandboxed Typst World (templates, the report's JSON, `data/`, [`fonts`]);

@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use crate::data::markdown::Block;
-use crate::report::localize::{Role, SectionOut};
+use crate::report::contract::{Role, SectionOut};
 use crate::typeset::proof::page::{Ink, Pages};
 
 /// Baselines closer than this (in points) are one line: a footnote number sits a little above

@@ -14,11 +14,12 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::data::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::report::localize::Report;
+use crate::report::contract::Report;
+use crate::report::contract::protocol::REPORT_TEMPLATE;
 use crate::report::output::{Output, Profile};
 use crate::typeset::proof::Setting;
 use crate::typeset::proof::page::Pages;
-use crate::typeset::world::{MAIN_PATH, ReportWorld, Shared};
+use crate::typeset::world::{ReportWorld, Shared};
 
 /// The longest report: Milan's has 14 pages; a data file at its size limit makes about 240.
 pub const MAX_PAGES: usize = 400;
@@ -33,6 +34,8 @@ pub struct Rendered {
     pub warnings: Vec<Diagnostic>,
     /// The laid-out pages, for pictures of them ([`page_png`]).
     pub document: PagedDocument,
+    /// A print file's preflight report, written beside it (`crate::print::preflight`).
+    pub preflight: Option<String>,
 }
 
 /// A PNG picture of page `index` (0-based) at `pixel_per_pt` pixels per point, for looking
@@ -46,35 +49,44 @@ pub fn page_png(document: &PagedDocument, index: usize, pixel_per_pt: f64) -> Op
     typst_render::render(page, &options).encode_png().ok()
 }
 
-/// The JSON the templates receive for `report` (what `export-data` prints).
-pub fn report_json(report: &Report) -> Vec<u8> {
-    // Serialising plain data structures cannot fail.
-    let mut json = serde_json::to_vec_pretty(report).expect("report serialises to JSON");
-    json.push(b'\n');
-    json
+/// The PDF standards a file of `profile` is made to, checked by Typst as it writes the PDF.
+/// PDF/A-2a is the strictest PDF/A that goes with PDF/UA-1: PDF/A-4 needs PDF 2.0, which
+/// PDF/UA-1 does not allow.
+pub fn standards(profile: Profile) -> &'static [typst_pdf::PdfStandard] {
+    use typst_pdf::PdfStandard;
+    match profile {
+        Profile::Web => &[PdfStandard::Ua_1],
+        Profile::Print => &[],
+        Profile::Archive => &[PdfStandard::A_2a, PdfStandard::Ua_1],
+    }
 }
 
 /// Typesets `report` and exports it as PDF.
 pub fn render(shared: &Arc<Shared>, report: &Report) -> Result<Rendered, Diagnostics> {
-    render_json(shared, report, report_json(report))
+    render_files(shared, report, report.files(&[]))
 }
 
-/// Typesets `report`, whose JSON (from [`report_json`]) is `json`.
-pub fn render_json(shared: &Arc<Shared>, report: &Report, json: Vec<u8>) -> Result<Rendered, Diagnostics> {
+/// Typesets `report`, whose World serves `files` (its [`Report::files`] without breaks) until
+/// the pagination asks for breaks.
+pub fn render_files(
+    shared: &Arc<Shared>,
+    report: &Report,
+    files: Vec<(String, Vec<u8>)>,
+) -> Result<Rendered, Diagnostics> {
     let today = today(report)?;
     let ident = match report.output.profile {
         // The web file's identifier predates the profiles; it stays as it was.
         Profile::Web => format!("cityreport/{}/{}", report.slug, report.lang),
         profile => format!("cityreport/{}/{}/{profile}", report.slug, report.lang),
     };
-    let standards = report.output.profile.standards();
-    let mut first = Some(json);
+    let standards = standards(report.output.profile);
+    let mut first = Some(files);
     let (world, typeset) = typeset_paginated(&[report], |breaks| {
-        let json = match first.take() {
-            Some(json) if breaks == report.breaks => json,
-            _ => report_json(&Report { breaks: breaks.to_vec(), ..report.clone() }),
+        let files = match first.take() {
+            Some(files) if breaks.is_empty() => files,
+            _ => report.files(breaks),
         };
-        let world = ReportWorld::new(shared.clone(), json, today);
+        let world = ReportWorld::new(shared.clone(), files, today);
         let typeset = self::typeset(&world)?;
         Ok((world, typeset))
     })?;
@@ -85,10 +97,10 @@ pub fn render_json(shared: &Arc<Shared>, report: &Report, json: Vec<u8>) -> Resu
             .hint("a city report is a few dozen pages: check the texts for pasted material")
             .into());
     }
-    let typeset = proofed(&world, typeset, &[report], Setting::of(report.output))?;
+    let typeset = proofed(&world, typeset, &[report], Setting::of(report.output, shared.total_ink()))?;
     let mut rendered = export(&world, typeset, ident, today, standards)?;
     if report.output.profile == Profile::Print {
-        rendered.finish_print(report.output, MAIN_PATH)?;
+        rendered.finish_print(report.output, REPORT_TEMPLATE)?;
     }
     Ok(rendered)
 }
@@ -115,15 +127,14 @@ pub(crate) fn proofed(
 /// (each time fixes every paragraph found; a fix can only move later paragraphs).
 const MAX_BREAK_PASSES: usize = 3;
 
-/// Typesets a document of `reports` with `typeset(breaks)`, first with the reports' own
-/// `breaks`, then again (at most [`MAX_BREAK_PASSES`] times) while a prose paragraph leaves a
+/// Typesets a document of `reports` with `typeset(breaks)`, first without breaks, then again (at most [`MAX_BREAK_PASSES`] times) while a prose paragraph leaves a
 /// single line alone on a page, with the places to break found so far. Returns the last
 /// typesetting (and its World, for exporting it): only that one is exported.
 pub(crate) fn typeset_paginated(
     reports: &[&Report],
     mut typeset: impl FnMut(&[String]) -> Result<(ReportWorld, Typeset), Diagnostics>,
 ) -> Result<(ReportWorld, Typeset), Diagnostics> {
-    let mut breaks: Vec<String> = reports.iter().flat_map(|r| r.breaks.iter().cloned()).collect();
+    let mut breaks: Vec<String> = Vec::new();
     let mut done = typeset(&breaks)?;
     for _ in 0..MAX_BREAK_PASSES {
         let Some(more) = more_breaks(&done.1.pages, &breaks, reports) else { break };
@@ -137,7 +148,7 @@ pub(crate) fn typeset_paginated(
 /// of `pages`, or whose footnote went to a later page ([`crate::typeset::paginate`]), if there are places
 /// not in `breaks` yet. `reports` are the document's reports (one, or a bundle's).
 fn more_breaks(pages: &Pages, breaks: &[String], reports: &[&Report]) -> Option<Vec<String>> {
-    let sections: Vec<(&str, &[crate::report::localize::SectionOut])> =
+    let sections: Vec<(&str, &[crate::report::contract::SectionOut])> =
         reports.iter().map(|r| (r.slug.as_str(), r.sections.as_slice())).collect();
     let mut more = breaks.to_vec();
     let lonely = crate::typeset::paginate::lonely_paragraphs(pages);
@@ -231,7 +242,7 @@ pub fn export_as(
         timestamp: Some(Timestamp::new_utc(today)),
         standards: PdfStandards::new(standards).map_err(|e| {
             Diagnostic::file(
-                MAIN_PATH.trim_start_matches('/'),
+                REPORT_TEMPLATE.trim_start_matches('/'),
                 format!("cannot make these PDF standards: {}", e.message()),
             )
         })?,
@@ -245,12 +256,12 @@ pub fn export_as(
     if standards.contains(&PdfStandard::Ua_1) {
         pdf = crate::typeset::links::one_per_line(pdf).map_err(|e| {
             Diagnostic::file(
-                MAIN_PATH.trim_start_matches('/'),
+                REPORT_TEMPLATE.trim_start_matches('/'),
                 format!("cannot write the links one per line: {e:#}"),
             )
         })?;
     }
-    Ok(Rendered { pdf, pages: document.pages().len(), warnings, document })
+    Ok(Rendered { pdf, pages: document.pages().len(), warnings, document, preflight: None })
 }
 
 /// Finishes a print PDF: gives every page its `BleedBox` (the `TrimBox` Typst wrote, grown by
@@ -342,7 +353,7 @@ fn convert(world: &ReportWorld, diags: &[SourceDiagnostic]) -> Vec<Diagnostic> {
                         _ => Diagnostic::file(name, d.message.to_string()),
                     }
                 }
-                None => Diagnostic::file(MAIN_PATH.trim_start_matches('/'), d.message.to_string()),
+                None => Diagnostic::file(REPORT_TEMPLATE.trim_start_matches('/'), d.message.to_string()),
             };
             for hint in &d.hints {
                 out = out.hint(hint.v.to_string());
@@ -377,10 +388,12 @@ mod tests {
     fn render_edited(edit: impl FnOnce(&mut serde_json::Value)) -> Result<Rendered, Diagnostics> {
         let project = Project::open(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
         let city = project.city("milan").unwrap();
-        let report = project.report(&city, "de", crate::Output::WEB);
-        let mut json: serde_json::Value = serde_json::from_slice(&report_json(&report)).unwrap();
+        let report = project.report(&city, "de", crate::Output::WEB).unwrap();
+        let mut json: serde_json::Value = serde_json::from_slice(&report.json(&[])).unwrap();
         edit(&mut json);
-        render_json(project.shared(), &report, serde_json::to_vec(&json).unwrap())
+        let mut files = report.files(&[]);
+        files[0].1 = serde_json::to_vec(&json).unwrap();
+        render_files(project.shared(), &report, files)
     }
 
     #[track_caller]
@@ -399,11 +412,11 @@ mod tests {
 
     #[test]
     fn the_templates_refuse_another_schema_version() {
-        let other = crate::report::localize::SCHEMA + 1;
+        let other = crate::report::contract::SCHEMA + 1;
         let result = render_edited(|j| j["schema"] = other.into());
         let says = format!(
             "report.json has schema {other}, these templates read schema {}",
-            crate::report::localize::SCHEMA
+            crate::report::contract::SCHEMA
         );
         fails_in(result, "templates/report.typ", &says);
         let result = render_edited(|j| _ = j.as_object_mut().unwrap().remove("schema"));

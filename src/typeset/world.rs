@@ -21,19 +21,8 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
 use crate::diagnostics;
+use crate::report::contract::protocol::{INPUT_NOTES, INPUT_OUTPUT, NOTES_DIR, OUTPUT_JSON, REPORT_TEMPLATE};
 use crate::typeset::fonts::Fonts;
-
-/// The virtual path of the report's data.
-pub const DATA_PATH: &str = "/report.json";
-/// The virtual path of the part of the data the look of every template depends on: the
-/// `output` of `/report.json`, named by `sys.inputs.output` (see [`data_files`]).
-pub const OUTPUT_PATH: &str = "/output.json";
-/// The virtual folder of the footnotes' texts: `/notes/<key>.json` holds the text and language
-/// of the footnote whose `key` is `<key>` in `/report.json`, named by `sys.inputs.notes` (see
-/// [`data_files`]).
-pub const NOTES_PATH: &str = "/notes/";
-/// The virtual path of the entry template.
-pub const MAIN_PATH: &str = "/templates/report.typ";
 
 /// What every report of a project shares: library, fonts, templates.
 pub struct Shared {
@@ -45,11 +34,14 @@ pub struct Shared {
     templates: HashMap<FileId, Source>,
     /// The real `data/` and `templates/` folders: all a template may read.
     readable: Vec<PathBuf>,
+    /// The printing condition's total ink limit, in percent, for the proof of print files.
+    total_ink: f64,
 }
 
 impl Shared {
-    /// Reads the templates of `root/templates/` and takes the given fonts.
-    pub fn new(root: &Path, fonts: Arc<Fonts>) -> anyhow::Result<Self> {
+    /// Reads the templates of `root/templates/` and takes the given fonts; print files are
+    /// proofed against `total_ink` percent of ink at most.
+    pub fn new(root: &Path, fonts: Arc<Fonts>, total_ink: f64) -> anyhow::Result<Self> {
         let root = root
             .canonicalize()
             .with_context(|| format!("cannot open the project folder {}", root.display()))?;
@@ -81,15 +73,15 @@ impl Shared {
                 }
             }
         }
-        if !templates.contains_key(&file_id(MAIN_PATH)) {
+        if !templates.contains_key(&file_id(REPORT_TEMPLATE)) {
             anyhow::bail!(
                 "the entry template {} is missing",
-                root.join(MAIN_PATH.trim_start_matches('/')).display()
+                root.join(REPORT_TEMPLATE.trim_start_matches('/')).display()
             );
         }
         let readable =
             ["data", "templates"].iter().filter_map(|d| root.join(d).canonicalize().ok()).collect();
-        Ok(Self { root, library: LazyHash::new(library()), fonts, templates, readable })
+        Ok(Self { root, library: LazyHash::new(library()), fonts, templates, readable, total_ink })
     }
 
     /// Whether the real (canonical) path `real` lies in the real `data/` or `templates/`
@@ -123,6 +115,11 @@ impl Shared {
     pub fn fonts(&self) -> &Fonts {
         &self.fonts
     }
+
+    /// The printing condition's total ink limit, in percent.
+    pub fn total_ink(&self) -> f64 {
+        self.total_ink
+    }
 }
 
 /// One document's World: a report, or a booklet or bundle made of reports.
@@ -135,21 +132,30 @@ pub struct ReportWorld {
 }
 
 impl ReportWorld {
-    /// A World for one report: `data` is the JSON served at `/report.json`, `today` the date
-    /// that `datetime.today()` returns.
-    pub fn new(shared: Arc<Shared>, data: Vec<u8>, today: Datetime) -> Self {
-        Self::with_files(shared, MAIN_PATH, vec![(DATA_PATH, data)], today)
+    /// A World for one report, serving `files` (the report's
+    /// [`Report::files`](crate::report::contract::Report::files)); `today` is
+    /// the date that `datetime.today()` returns.
+    pub fn new(shared: Arc<Shared>, files: Vec<(String, Vec<u8>)>, today: Datetime) -> Self {
+        Self::with_files(shared, REPORT_TEMPLATE, files, today)
     }
 
-    /// A World whose entry is the template `main` (e.g. `/templates/booklet.typ`), with the
-    /// virtual `files` (fixed paths such as `/booklet.json`: file ids are never freed) and, when
-    /// they hold `/report.json`, the files derived from it ([`data_files`]).
-    pub fn with_files(shared: Arc<Shared>, main: &str, files: Vec<(&str, Vec<u8>)>, today: Datetime) -> Self {
-        let mut files: Vec<_> =
-            files.into_iter().map(|(path, bytes)| (file_id(path), Bytes::new(bytes))).collect();
-        if let Some((_, data)) = files.iter().find(|(id, _)| *id == file_id(DATA_PATH)) {
-            files.extend(data_files(data));
-        }
+    /// A World whose entry is the template `main` (e.g. `/templates/booklet.typ`), serving the
+    /// virtual `files` (fixed paths such as `/booklet.json` and a document's
+    /// [`document_files`](crate::report::contract::document_files): file ids are never freed).
+    /// A path that cannot be a virtual path (a note key no slug makes) is left out.
+    pub fn with_files(
+        shared: Arc<Shared>,
+        main: &str,
+        files: Vec<(String, Vec<u8>)>,
+        today: Datetime,
+    ) -> Self {
+        let files = files
+            .into_iter()
+            .filter_map(|(path, bytes)| {
+                let vpath = VirtualPath::new(&path).ok()?;
+                Some((RootedPath::new(VirtualRoot::Project, vpath).intern(), Bytes::new(bytes)))
+            })
+            .collect();
         Self { shared, main: file_id(main), files, today }
     }
 
@@ -227,72 +233,14 @@ impl World for ReportWorld {
     }
 }
 
-/// The standard library, with `sys.inputs.output` naming [`OUTPUT_PATH`] and
-/// `sys.inputs.notes` [`NOTES_PATH`].
+/// The standard library, with `sys.inputs.output` naming [`OUTPUT_JSON`] and
+/// `sys.inputs.notes` [`NOTES_DIR`].
 fn library() -> Library {
     let inputs = [
-        ("output".into(), typst::foundations::Value::Str(OUTPUT_PATH.into())),
-        ("notes".into(), typst::foundations::Value::Str(NOTES_PATH.into())),
+        (INPUT_OUTPUT.into(), typst::foundations::Value::Str(OUTPUT_JSON.into())),
+        (INPUT_NOTES.into(), typst::foundations::Value::Str(NOTES_DIR.into())),
     ];
     Library::builder().with_inputs(inputs.into_iter().collect()).build()
-}
-
-/// The files derived from a document's data (`/report.json`: a report's or a bundle's JSON),
-/// which is parsed once for them:
-///
-/// - `/output.json`: its `output` alone, what `theme.typ` reads. A file apart so that Typst
-///   evaluates the template modules, which all import the theme, once for all reports with the
-///   same output, instead of again for each report (a module that reads a file depends on all
-///   of its bytes). The report's `breaks` are not in it: the templates pass each part its own as
-///   an argument, so a second typesetting with breaks (see
-///   [`crate::typeset::render::typeset_paginated`]) evaluates no module again either. Data that is not
-///   such JSON is served there whole, for the templates to report.
-/// - `/notes/<key>.json` for each footnote (an object of `kind` `footnote` with a `key`,
-///   anywhere in the data): `{"lang", "region", "content"}`, its language being the `lang` of
-///   the nearest object around it that has one (its section or part), the region that
-///   language's in the data's `regions`. `prose.typ` reads a note from there when the note is
-///   laid out, so the footnote element itself holds only its key: a footnote at the same place
-///   is the same in every language's report of a city, and so is the list of all footnotes,
-///   which Typst's footnote counter queries for every note number it lays out (were the texts
-///   in the notes, a difference in any note anywhere in the report would lay out every
-///   paragraph citing a note again; see ARCHITECTURE.md). A key that cannot be a path gets no file
-///   (keys are `<city slug>/<n>`).
-pub fn data_files(data: &[u8]) -> Vec<(FileId, Bytes)> {
-    use serde_json::Value;
-    fn notes(value: &Value, lang: &Value, regions: &Value, out: &mut Vec<(FileId, Bytes)>) {
-        match value {
-            Value::Object(map) => {
-                let lang = map.get("lang").filter(|l| l.is_string()).unwrap_or(lang);
-                if map.get("kind").and_then(Value::as_str) == Some("footnote")
-                    && let (Some(key), Some(content)) =
-                        (map.get("key").and_then(Value::as_str), map.get("content"))
-                    && !key.is_empty()
-                    && let Ok(vpath) = VirtualPath::new(format!("{NOTES_PATH}{key}.json"))
-                {
-                    let region = lang.as_str().and_then(|l| regions.get(l)).unwrap_or(&Value::Null);
-                    let note = serde_json::json!({ "lang": lang, "region": region, "content": content });
-                    if let Ok(json) = serde_json::to_vec(&note) {
-                        out.push((RootedPath::new(VirtualRoot::Project, vpath).intern(), Bytes::new(json)));
-                    }
-                }
-                map.values().for_each(|v| notes(v, lang, regions, out));
-            }
-            Value::Array(items) => items.iter().for_each(|v| notes(v, lang, regions, out)),
-            _ => {}
-        }
-    }
-    let value = serde_json::from_slice::<Value>(data).ok();
-    let output = value
-        .as_ref()
-        .and_then(|v| v.get("output"))
-        .and_then(|output| serde_json::to_vec(&serde_json::json!({ "output": output })).ok())
-        .unwrap_or_else(|| data.to_vec());
-    let mut out = vec![(file_id(OUTPUT_PATH), Bytes::new(output))];
-    if let Some(value) = &value {
-        let regions = value.get("regions").unwrap_or(&Value::Null);
-        notes(value, &Value::Null, regions, &mut out);
-    }
-    out
 }
 
 /// The file id of a project path such as `/templates/report.typ`.
@@ -306,62 +254,4 @@ fn id_for(root: &Path, path: &Path) -> anyhow::Result<FileId> {
     let vpath = VirtualPath::virtualize(root, path)
         .map_err(|e| anyhow::anyhow!("template path {}: {e:?}", path.display()))?;
     Ok(RootedPath::new(VirtualRoot::Project, vpath).intern())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{OUTPUT_PATH, data_files, file_id};
-
-    /// The file at `path` among the files derived from `data`.
-    fn derived(data: &[u8], path: &str) -> Option<Vec<u8>> {
-        let files = data_files(data);
-        files.iter().find(|(id, _)| *id == file_id(path)).map(|(_, bytes)| bytes.as_slice().to_vec())
-    }
-
-    fn output_part(data: &[u8]) -> Vec<u8> {
-        derived(data, OUTPUT_PATH).expect("/output.json is always derived")
-    }
-
-    #[test]
-    fn the_output_part_holds_the_output_alone() {
-        let a = br#"{"schema": 2, "city": "Milan", "output": {"profile": "web", "paper": "a4"}}"#;
-        let b = br#"{"output": {"paper": "a4", "profile": "web"}, "city": "Mailand", "schema": 2}"#;
-        assert_eq!(output_part(a), br#"{"output":{"paper":"a4","profile":"web"}}"#);
-        // Reports that differ elsewhere share the same bytes: Typst's caches see one file.
-        assert_eq!(output_part(a), output_part(b));
-        // Nor do the report's breaks (the templates pass them to the parts as arguments).
-        let c = br#"{"output": {"profile": "web"}, "breaks": ["milan/3/2"], "city": "Milan"}"#;
-        assert_eq!(output_part(c), br#"{"output":{"profile":"web"}}"#);
-        // Not report JSON: passed on whole, for the templates to stop with their own message.
-        assert_eq!(output_part(b"[1, 2]"), b"[1, 2]");
-        assert_eq!(output_part(br#"{"city": "Milan"}"#), br#"{"city": "Milan"}"#);
-    }
-
-    #[test]
-    fn each_keyed_footnote_is_a_file_with_the_language_of_its_part() {
-        let data = br#"{"lang": "it", "regions": {"de": "DE", "en": null}, "sections": [
-            {"lang": "de", "blocks": [{"kind": "paragraph", "content": [{"kind": "text", "text": "a"},
-                {"kind": "footnote", "key": "milan/1", "again": false, "content": [{"kind": "text", "text": "N"}]}]}],
-             "subsections": [{"lang": "en", "lead": [
-                {"kind": "footnote", "key": "milan/2", "content": [{"kind": "emph", "content": []}]}]}]},
-            {"blocks": [{"kind": "footnote", "key": "", "content": []}, {"kind": "footnote", "content": []}]}]}"#;
-        let read = |path: &str| {
-            derived(data, path).map(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).unwrap())
-        };
-        assert_eq!(data_files(data).len(), 3, "/output.json and only the notes with a key");
-        assert_eq!(
-            read("/notes/milan/1.json"),
-            Some(
-                serde_json::json!({"lang": "de", "region": "DE", "content": [{"kind": "text", "text": "N"}]})
-            )
-        );
-        // A sub-section's own language; a language without a region.
-        assert_eq!(
-            read("/notes/milan/2.json"),
-            Some(
-                serde_json::json!({"lang": "en", "region": null, "content": [{"kind": "emph", "content": []}]})
-            )
-        );
-        assert_eq!(data_files(b"not JSON").len(), 1, "not JSON: /output.json alone, no note");
-    }
 }

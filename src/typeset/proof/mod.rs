@@ -21,7 +21,7 @@ use typst::WorldExt;
 use typst::syntax::Span;
 
 use crate::diagnostics::Diagnostic;
-use crate::report::localize::Report;
+use crate::report::contract::Report;
 use crate::report::output::{Output, Paper, Profile};
 use crate::typeset::world::ReportWorld;
 
@@ -40,18 +40,26 @@ pub struct Setting {
     /// For booklets: how far the imposed pages' media reach beyond their trim (bleed and slug),
     /// in points.
     pub source_outset: f64,
+    /// The most ink a colour may lay down, in percent (the sum of its four inks): the
+    /// printing condition's limit (`[print] total_ink` of `site.toml`).
+    pub total_ink: f64,
+    /// For booklets: the creep per sheet, in points: the pages of the n-th sheet (from the
+    /// outside, from 0) sit n times this toward the spine.
+    pub creep: f64,
 }
 
 impl Setting {
     /// The setting for a document made as `output` (the sheets of a booklet when
-    /// `output.booklet`, else pages).
-    pub fn of(output: Output) -> Self {
+    /// `output.booklet`, else pages), printed with at most `total_ink` percent of ink.
+    pub fn of(output: Output, total_ink: f64) -> Self {
         Self {
             print: output.profile == Profile::Print,
             booklet: output.booklet,
             paper: output.paper,
             bleed: output.bleed_mm() / 25.4 * 72.0,
             source_outset: (output.bleed_mm() + output.slug_mm()) / 25.4 * 72.0,
+            total_ink,
+            creep: output.creep_mm() / 25.4 * 72.0,
         }
     }
 }

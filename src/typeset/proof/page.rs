@@ -17,21 +17,9 @@ use typst::syntax::Span;
 use typst::visualize::{Color, Geometry as Shape, ImageFormat, Paint, VectorFormat};
 use typst_layout::PagedDocument;
 
-/// The label of the metadata that opens a part of the data (its value: the part's name).
-pub const PART_LABEL: &str = "cityreport-part";
-/// The label of the metadata that closes the innermost open part.
-pub const PART_END_LABEL: &str = "cityreport-part-end";
-/// The label of the metadata that says what kind of page it is on (`cover`, `back-cover`,
-/// `blank`); a page without one is a text page.
-pub const PAGE_LABEL: &str = "cityreport-page";
-/// The label of the metadata holding the text pages' margins (`top`, `bottom`, `inside`,
-/// `outside`) and the safe distance from the trim (`safe`).
-pub const GEOMETRY_LABEL: &str = "cityreport-geometry";
-/// The label of the metadata that names a paragraph inside it (its value: `milan/3.1/2`), for
-/// the pagination check ([`crate::typeset::paginate`]) and messages about it.
-pub const PARAGRAPH_LABEL: &str = "cityreport-paragraph";
-/// The label of the metadata that marks a numbered section's start (its value: `slug/number`).
-pub const SECTION_LABEL: &str = "cityreport-section";
+pub use crate::report::contract::protocol::{
+    GEOMETRY_LABEL, PAGE_LABEL, PARAGRAPH_LABEL, PART_END_LABEL, PART_LABEL, SECTION_LABEL,
+};
 
 /// A rectangle in points: `x0 ≤ x1`, `y0 ≤ y1`.
 #[derive(Debug, Clone, Copy, PartialEq)]

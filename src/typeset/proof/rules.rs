@@ -20,8 +20,6 @@ pub const HAIRLINE_PT: f64 = 0.25;
 pub const THIN_RULE_PT: f64 = 1.0;
 /// The lightest tint a thin rule may have, in percent of its strongest ink.
 pub const THIN_RULE_TINT: f64 = 30.0;
-/// The most ink a colour may lay down, in percent (the sum of its four inks).
-pub const TOTAL_INK: f64 = 300.0;
 /// The contrast text needs against its ground on screen (WCAG 2, AA), and large text.
 pub const CONTRAST: f64 = 4.5;
 /// The least contrast of large text (18 pt, or 14 pt bold) on screen (WCAG 1.4.3).
@@ -40,9 +38,9 @@ pub fn all(pages: &Pages, setting: &Setting) -> Vec<Finding> {
     }
     if setting.print {
         out.extend(safe_area(pages));
-        out.extend(bleed(pages, setting.bleed));
+        out.extend(bleed(pages, setting));
         out.extend(mark_ink(pages, setting.bleed));
-        out.extend(inks(pages));
+        out.extend(inks(pages, setting.total_ink));
         if !setting.booklet {
             out.extend(folios(pages, setting));
         }
@@ -322,10 +320,14 @@ fn safe_area(pages: &Pages) -> Vec<Finding> {
 
 /// Print: in the bleed only art that runs on from the page (fills, pictures), beyond it only
 /// marks; art that reaches a trimmed edge runs on to the bleed's edge.
-fn bleed(pages: &Pages, bleed: f64) -> Vec<Finding> {
+fn bleed(pages: &Pages, setting: &Setting) -> Vec<Finding> {
     let mut out = Vec::new();
     for page in &pages.pages {
-        let first = page.marks.iter().find_map(|m| Some((m, bleed_problem(page.trim(), bleed, m)?)));
+        // A booklet sheet's pages moved toward the spine by its creep: their outer bleed is
+        // narrower by as much.
+        let creep = if setting.booklet { (page.index / 2) as f64 * setting.creep } else { 0.0 };
+        let problem = |m| bleed_problem(page.trim(), setting.bleed, creep, m);
+        let first = page.marks.iter().find_map(|m| Some((m, problem(m)?)));
         if let Some((m, message)) = first {
             out.push(error("bleed", page, place_of(pages, m), format!("page {}: {message}", page.index + 1)));
         }
@@ -333,8 +335,9 @@ fn bleed(pages: &Pages, bleed: f64) -> Vec<Finding> {
     out
 }
 
-/// What is wrong with mark `m` on a page trimmed to `trim` with a bleed of `bleed`, if anything.
-fn bleed_problem(trim: Rect, bleed: f64, m: &Mark) -> Option<String> {
+/// What is wrong with mark `m` on a page trimmed to `trim` with a bleed of `bleed` (at the left
+/// and right, less `creep`), if anything.
+fn bleed_problem(trim: Rect, bleed: f64, creep: f64, m: &Mark) -> Option<String> {
     let v = m.visible?;
     if m.hidden || m.colour.as_ref().is_some_and(colour::is_registration) {
         return None;
@@ -346,25 +349,25 @@ fn bleed_problem(trim: Rect, bleed: f64, m: &Mark) -> Option<String> {
     } else if beyond(&trim, &v) > EPS && (!art || trim.intersect(&v).is_none()) {
         Some(format!("{} in the bleed, which is cut off", if art { "art" } else { "text or a line" }))
     } else if art {
-        let (side, d) = short_of_bleed(&trim, bleed, &v)?;
+        let (side, d) = short_of_bleed(&trim, bleed, creep, &v)?;
         Some(format!("art reaches the {side} trim but stops {:.1} mm short of the bleed's edge", mm(d)))
     } else {
         None
     }
 }
 
-/// The side of the trim that `v` touches without running on to the bleed's edge, and by how
-/// much it falls short.
-fn short_of_bleed(trim: &Rect, bleed: f64, v: &Rect) -> Option<(&'static str, f64)> {
+/// The side of the trim that `v` touches without running on to the bleed's edge (at the left
+/// and right `creep` short of it), and by how much it falls short.
+fn short_of_bleed(trim: &Rect, bleed: f64, creep: f64, v: &Rect) -> Option<(&'static str, f64)> {
     let touch = 1.0;
     let sides = [
-        ("left", v.x0 - trim.x0, trim.x0 - v.x0),
-        ("top", v.y0 - trim.y0, trim.y0 - v.y0),
-        ("right", trim.x1 - v.x1, v.x1 - trim.x1),
-        ("bottom", trim.y1 - v.y1, v.y1 - trim.y1),
+        ("left", v.x0 - trim.x0, trim.x0 - v.x0, bleed - creep),
+        ("top", v.y0 - trim.y0, trim.y0 - v.y0, bleed),
+        ("right", trim.x1 - v.x1, v.x1 - trim.x1, bleed - creep),
+        ("bottom", trim.y1 - v.y1, v.y1 - trim.y1, bleed),
     ];
     // (inside: how far the art's edge is inside the trim; outward: how far beyond it.)
-    sides.into_iter().find_map(|(side, inside, outward)| {
+    sides.into_iter().find_map(|(side, inside, outward, bleed)| {
         (inside < touch && outward < bleed - EPS).then_some((side, bleed - outward.max(0.0)))
     })
 }
@@ -390,8 +393,9 @@ fn mark_ink(pages: &Pages, bleed: f64) -> Vec<Finding> {
 }
 
 /// Print: CMYK colours only; hairlines a press holds, thin rules not in light tints, total ink
-/// within the limit, small text and thin lines in one ink.
-fn inks(pages: &Pages) -> Vec<Finding> {
+/// within the printing condition's `limit`, small text and thin lines in one ink, black text in
+/// black ink alone.
+fn inks(pages: &Pages, limit: f64) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut seen: Vec<(&'static str, Span)> = Vec::new();
     for page in &pages.pages {
@@ -419,10 +423,17 @@ fn inks(pages: &Pages) -> Vec<Finding> {
                 continue;
             }
             let total = colour::total_ink(inks);
-            if total > TOTAL_INK + 0.5 {
+            if total > limit + 0.5 {
                 report(
                     "total-ink",
-                    format!("{total:.0} % total ink, more than the {TOTAL_INK:.0} % a press takes"),
+                    format!("{total:.0} % total ink, more than the {limit:.0} % of the printing condition"),
+                );
+            }
+            if matches!(m.ink, Ink::Text { .. }) && inks[3] > 0.995 && inks[..3].iter().any(|&i| i > 0.005) {
+                report(
+                    "text-black",
+                    "black text in a rich black: text is printed in 100 % K alone (a four-ink black fringes)"
+                        .into(),
                 );
             }
             match &m.ink {
@@ -601,11 +612,15 @@ fn imposition(pages: &Pages, setting: &Setting) -> Vec<Finding> {
     let outset = setting.source_outset;
     for page in &pages.pages {
         let half = page.width / 2.0;
+        // The creep of the sheet (two sides each), toward the spine.
+        let creep = (page.index / 2) as f64 * setting.creep;
         let images: Vec<&Mark> = page.marks.iter().filter(|m| matches!(m.ink, Ink::Image { .. })).collect();
         for (i, m) in images.iter().enumerate() {
             let Ink::Image { natural } = m.ink else { continue };
             let left = i == 0;
-            let (x, y) = (m.rect.x0 + outset - if left { 0.0 } else { half }, m.rect.y0 + outset);
+            let toward_spine = if left { creep } else { -creep };
+            let x = m.rect.x0 + outset - if left { 0.0 } else { half } - toward_spine;
+            let y = m.rect.y0 + outset;
             let scaled =
                 (m.rect.width() - natural.0).abs() > 0.5 || (m.rect.height() - natural.1).abs() > 0.5;
             let which = if left { "left" } else { "right" };
@@ -632,7 +647,8 @@ fn imposition(pages: &Pages, setting: &Setting) -> Vec<Finding> {
                 Some(format!("the {which} page sits {} on the sheet", off.join(" and ")))
             } else {
                 let bleed = setting.bleed;
-                let (x0, x1) = if left { (-bleed, half) } else { (half, page.width + bleed) };
+                // The outer bleed gives up what the page moved toward the spine.
+                let (x0, x1) = if left { (creep - bleed, half) } else { (half, page.width + bleed - creep) };
                 let wanted = Rect::new(x0, -bleed, x1, page.height + bleed);
                 let shown = m.visible.is_some_and(|v| v.contains(&wanted, EPS) && wanted.contains(&v, EPS));
                 (!shown).then(|| format!("the {which} page does not show exactly its trim and outer bleed"))
@@ -685,6 +701,8 @@ mod tests {
             paper: Paper::A5,
             bleed: 3.0 * MM,
             source_outset: 13.0 * MM,
+            total_ink: 300.0,
+            creep: 0.0,
         };
         (pages, setting)
     }
@@ -699,16 +717,16 @@ mod tests {
         let band = |bottom: f64| {
             mark(Ink::Fill, Rect::new(-b, h - 30.0 * MM, w + b, bottom), cmyk(0.4, 0.3, 0.3, 1.0))
         };
-        let (pages, _) = print_page(vec![band(h + b)]);
-        assert!(bleed(&pages, b).is_empty());
+        let (pages, setting) = print_page(vec![band(h + b)]);
+        assert!(bleed(&pages, &setting).is_empty());
         // Stopping at the trim: a white line where the guillotine is off by a hair.
         let (pages, _) = print_page(vec![band(h)]);
-        let found = bleed(&pages, b);
+        let found = bleed(&pages, &setting);
         assert_eq!(rules_of(&found), ["bleed"]);
         assert!(found[0].message.contains("bottom trim but stops 3.0 mm short"), "{}", found[0].message);
         // Art well inside the page needs no bleed.
         let (pages, _) = print_page(vec![band(h - 10.0 * MM)]);
-        assert!(bleed(&pages, b).is_empty());
+        assert!(bleed(&pages, &setting).is_empty());
     }
 
     #[test]
@@ -735,11 +753,13 @@ mod tests {
             (mark(Ink::Stroke { thickness: 0.1 }, rect, cmyk(0.0, 0.0, 0.0, 1.0)), vec!["hairline"]),
             (mark(Ink::Fill, rect, cmyk(1.0, 1.0, 1.0, 0.6)), vec!["total-ink"]),
             (mark(Ink::Fill, rect, cmyk(0.4, 0.3, 0.3, 1.0)), vec![]),
+            (mark(text(12.0), rect, cmyk(0.4, 0.3, 0.3, 1.0)), vec!["text-black"]),
+            (mark(text(12.0), rect, cmyk(0.0, 0.0, 0.0, 1.0)), vec![]),
             (mark(Ink::Fill, rect, Some(Color::BLACK)), vec!["colour-space"]),
         ];
         for (m, expected) in cases {
             let (pages, _) = print_page(vec![m.clone()]);
-            assert_eq!(rules_of(&inks(&pages)), expected, "{m:?}");
+            assert_eq!(rules_of(&inks(&pages, 300.0)), expected, "{m:?}");
         }
     }
 
