@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use lopdf::{Document, Object};
 
 use crate::data::PrintCondition;
-use crate::print::pdfx::{PageInk, ink_coverage};
+use crate::print::pdfx::{PageInk, ink_coverage_of};
 use crate::report::output::{Output, Paper};
 
 /// What the report says about a print file beyond what the file holds.
@@ -25,7 +25,7 @@ pub struct Job<'a> {
 /// cannot be read.
 pub fn report(pdf: &[u8], job: &Job) -> Result<String> {
     let doc = Document::load_mem(pdf).context("cannot read the print file")?;
-    let inks = ink_coverage(pdf)?;
+    let inks = ink_coverage_of(&doc)?;
     let mut out = String::new();
     let line = |out: &mut String, key: &str, value: String| _ = writeln!(out, "{key:<16}{value}");
     let _ = writeln!(out, "Preflight report: {}\n", job.file);

@@ -53,7 +53,12 @@ pub struct PageInk {
 /// [`PageInk::max_total`] with it. Fails only if the PDF cannot be read.
 pub fn ink_coverage(pdf: &[u8]) -> Result<Vec<PageInk>> {
     let doc = Document::load_mem(pdf).context("cannot read the PDF")?;
-    doc.get_pages().into_iter().map(|(number, id)| page_ink(&doc, number as usize, id)).collect()
+    ink_coverage_of(&doc)
+}
+
+/// [`ink_coverage`] of a PDF already read.
+pub fn ink_coverage_of(doc: &Document) -> Result<Vec<PageInk>> {
+    doc.get_pages().into_iter().map(|(number, id)| page_ink(doc, number as usize, id)).collect()
 }
 
 /// The inks of page `number`, object `id`, of `doc`.
