@@ -422,58 +422,66 @@ fn inks(pages: &Pages, limit: f64) -> Vec<Finding> {
             if colour::is_registration(c) {
                 continue;
             }
-            let total = colour::total_ink(inks);
-            if total > limit + 0.5 {
-                report(
-                    "total-ink",
-                    format!("{total:.0} % total ink, more than the {limit:.0} % of the printing condition"),
-                );
-            }
-            if matches!(m.ink, Ink::Text { .. }) && inks[3] > 0.995 && inks[..3].iter().any(|&i| i > 0.005) {
-                report(
-                    "text-black",
-                    "black text in a rich black: text is printed in 100 % K alone (a four-ink black fringes)"
-                        .into(),
-                );
-            }
-            match &m.ink {
-                Ink::Stroke { thickness } if *thickness < HAIRLINE_PT - 0.001 => report(
-                    "hairline",
-                    format!("a {thickness:.2} pt line, thinner than the {HAIRLINE_PT} pt a press holds"),
-                ),
-                Ink::Stroke { thickness } if *thickness < THIN_RULE_PT => {
-                    let tint = colour::strongest_ink(inks);
-                    if tint < THIN_RULE_TINT - 0.5 {
-                        report(
-                            "rule-tint",
-                            format!(
-                                "a {thickness:.2} pt rule at {tint:.0} %: a tint below {THIN_RULE_TINT:.0} % breaks into dots"
-                            ),
-                        );
-                    }
-                    if colour::ink_count(inks) > 1 {
-                        report(
-                            "one-ink",
-                            format!(
-                                "a {thickness:.2} pt line in {} inks fringes when the plates are slightly out of register",
-                                colour::ink_count(inks)
-                            ),
-                        );
-                    }
-                }
-                Ink::Text { size, text, .. } if *size < SMALL_TEXT_PT && colour::ink_count(inks) > 1 => {
-                    report(
-                        "one-ink",
-                        format!(
-                            "{size:.1} pt text in {} inks fringes when the plates are slightly out of register: `{}`",
-                            colour::ink_count(inks),
-                            text.chars().take(20).collect::<String>()
-                        ),
-                    )
-                }
-                _ => {}
+            for (rule, message) in ink_problems(m, inks, limit) {
+                report(rule, message);
             }
         }
+    }
+    out
+}
+
+/// What is wrong with the inks `inks` of mark `m` in a print file whose condition takes
+/// `limit` percent of ink: (rule, message) pairs.
+fn ink_problems(m: &Mark, inks: [f64; 4], limit: f64) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    let mut problem = |rule: &'static str, message: String| out.push((rule, message));
+    let total = colour::total_ink(inks);
+    if total > limit + 0.5 {
+        problem(
+            "total-ink",
+            format!("{total:.0} % total ink, more than the {limit:.0} % of the printing condition"),
+        );
+    }
+    if matches!(m.ink, Ink::Text { .. }) && inks[3] > 0.995 && inks[..3].iter().any(|&i| i > 0.005) {
+        problem(
+            "text-black",
+            "black text in a rich black: text is printed in 100 % K alone (a four-ink black fringes)".into(),
+        );
+    }
+    match &m.ink {
+        Ink::Stroke { thickness } if *thickness < HAIRLINE_PT - 0.001 => problem(
+            "hairline",
+            format!("a {thickness:.2} pt line, thinner than the {HAIRLINE_PT} pt a press holds"),
+        ),
+        Ink::Stroke { thickness } if *thickness < THIN_RULE_PT => {
+            let tint = colour::strongest_ink(inks);
+            if tint < THIN_RULE_TINT - 0.5 {
+                problem(
+                    "rule-tint",
+                    format!(
+                        "a {thickness:.2} pt rule at {tint:.0} %: a tint below {THIN_RULE_TINT:.0} % breaks into dots"
+                    ),
+                );
+            }
+            if colour::ink_count(inks) > 1 {
+                problem(
+                    "one-ink",
+                    format!(
+                        "a {thickness:.2} pt line in {} inks fringes when the plates are slightly out of register",
+                        colour::ink_count(inks)
+                    ),
+                );
+            }
+        }
+        Ink::Text { size, text, .. } if *size < SMALL_TEXT_PT && colour::ink_count(inks) > 1 => problem(
+            "one-ink",
+            format!(
+                "{size:.1} pt text in {} inks fringes when the plates are slightly out of register: `{}`",
+                colour::ink_count(inks),
+                text.chars().take(20).collect::<String>()
+            ),
+        ),
+        _ => {}
     }
     out
 }
