@@ -272,6 +272,12 @@ fn booklets_compensate_creep_sheet_by_sheet() {
     );
     // The outermost sheet did not move at all, and the text area moved with its page.
     assert_eq!(xs(&none, 0), xs(&some, 0));
+    // A creep that would move the innermost pages out of their bleed is refused, no file.
+    let dir = out.path().join("too-much");
+    let args = ["render", "milan", "--lang", "de", "--profile", "print", "--booklet", "--creep", "1mm", "-o"];
+    let said = must_fail(&run(&repo(), &[&args[..], &[dir.to_str().unwrap()]].concat()));
+    assert!(said.contains("moves the innermost of 6 sheets 5.00 mm"), "{said}");
+    assert!(!dir.join("milan-de-booklet.pdf").exists());
 }
 
 /// A preflight report is written beside each print file (and listed in the manifest), read

@@ -93,6 +93,20 @@ pub fn impose(
             .hint(format!("the print profile pads with blank pages before the back cover; check that the templates still call `{PAD_TO_FOUR}`"))
             .into());
     }
+    // The innermost sheet's pages move furthest, into their outer bleed: at least 1 mm of it
+    // must stay, or the fore-edge of the inner pages would be cut white.
+    let innermost = (pages.pages / 4).saturating_sub(1) as f64 * output.creep_mm();
+    if innermost > output.bleed_mm() - 1.0 + 1e-9 {
+        let message = format!(
+            "a creep of {} mm per sheet moves the innermost of {} sheets {innermost:.2} mm, more than the {} mm bleed less 1 mm",
+            output.creep_mm(),
+            pages.pages / 4,
+            output.bleed_mm()
+        );
+        return Err(Diagnostic::file("--creep", message)
+            .hint("give a smaller --creep (the paper's thickness per sheet, about 0.1 mm), or make a thinner booklet")
+            .into());
+    }
     let booklet = Booklet { pages: pages.pages, sides: saddle_stitch(pages.pages, output.creep_mm()) };
     // Serialising plain data structures cannot fail.
     let json = serde_json::to_vec(&booklet).expect("booklet serialises to JSON");
