@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use anyhow::{Context, Result};
-use lopdf::{Document, Object};
+use lopdf::Document;
 
 use crate::data::PrintCondition;
 use crate::print::pdfx::{PageInk, ink_coverage_of};
@@ -132,31 +132,12 @@ fn total_ink(inks: &[PageInk], limit: f64) -> String {
     format!("at most {max:.0} % (the limit is {limit:.0} %); per page {}", per_page.join(", "))
 }
 
-/// The fonts, and whether all are embedded.
+/// The fonts (without their subset prefix), and whether all are embedded.
 fn fonts(doc: &Document) -> String {
-    let mut names = std::collections::BTreeSet::new();
-    let mut missing = Vec::new();
-    for object in doc.objects.values() {
-        let Ok(font) = object.as_dict() else { continue };
-        if !font.has_type(b"Font")
-            || font.get(b"Subtype").and_then(Object::as_name).is_ok_and(|s| s == b"Type0")
-        {
-            continue;
-        }
-        let name =
-            font.get(b"BaseFont").and_then(Object::as_name).map(|n| String::from_utf8_lossy(n).into_owned());
-        let name = name.unwrap_or_else(|_| "Type 3".into());
-        // A subset's name starts with six capitals and a plus.
-        let plain = name.split_once('+').map_or(name.as_str(), |(_, n)| n).to_string();
-        let descriptor = font.get(b"FontDescriptor").and_then(|d| doc.dereference(d)).ok();
-        let embedded = descriptor
-            .and_then(|(_, d)| d.as_dict().ok())
-            .is_some_and(|d| [&b"FontFile"[..], b"FontFile2", b"FontFile3"].iter().any(|k| d.has(k)));
-        if !embedded && font.get(b"Subtype").and_then(Object::as_name).is_ok_and(|s| s != b"Type3") {
-            missing.push(plain.clone());
-        }
-        names.insert(plain);
-    }
+    let fonts = crate::print::pdfx::fonts(doc);
+    let plain = |name: &str| name.split_once('+').map_or(name, |(_, n)| n).to_string();
+    let names: std::collections::BTreeSet<String> = fonts.iter().map(|(n, _)| plain(n)).collect();
+    let missing: Vec<String> = fonts.iter().filter(|(_, e)| !e).map(|(n, _)| plain(n)).collect();
     let list = names.into_iter().collect::<Vec<_>>().join(", ");
     if missing.is_empty() {
         format!("all embedded (subsets): {list}")

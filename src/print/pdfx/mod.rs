@@ -215,24 +215,32 @@ fn check_boxes(doc: &Document) -> Result<()> {
     Ok(())
 }
 
-/// Checks that every font is embedded (Type 3 fonts are their own glyph programs).
-fn check_fonts(doc: &Document) -> Result<()> {
-    for (id, object) in &doc.objects {
+/// Every font of `doc` but Type 0 fonts (whose glyphs are their descendant's, listed
+/// themselves): its `BaseFont` (`Type 3` when it has none), and whether it is embedded (a
+/// Type 3 font is its own glyph program).
+pub fn fonts(doc: &Document) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    for object in doc.objects.values() {
         let Ok(font) = object.as_dict() else { continue };
-        if !font.has_type(b"Font") {
+        let subtype = font.get(b"Subtype").and_then(Object::as_name).unwrap_or_default();
+        if !font.has_type(b"Font") || subtype == b"Type0" {
             continue;
         }
-        let subtype = font.get(b"Subtype").and_then(Object::as_name).unwrap_or_default();
-        if matches!(subtype, b"Type0" | b"Type3") {
-            continue; // a Type0 font's glyphs are its descendant's, which is checked itself
-        }
-        let name = font.get(b"BaseFont").and_then(Object::as_name).map(lossy).unwrap_or_default();
+        let name = font.get(b"BaseFont").and_then(Object::as_name).map_or("Type 3".into(), lossy);
         let descriptor = font.get(b"FontDescriptor").and_then(|d| doc.dereference(d)).ok();
         let descriptor = descriptor.and_then(|(_, d)| d.as_dict().ok());
-        let embedded = descriptor
-            .is_some_and(|d| [&b"FontFile"[..], b"FontFile2", b"FontFile3"].iter().any(|k| d.has(k)));
-        ensure!(embedded, "the font {name} (object {} {}) is not embedded", id.0, id.1);
+        let embedded = subtype == b"Type3"
+            || descriptor
+                .is_some_and(|d| [&b"FontFile"[..], b"FontFile2", b"FontFile3"].iter().any(|k| d.has(k)));
+        out.push((name, embedded));
     }
+    out
+}
+
+/// Checks that every font is embedded.
+fn check_fonts(doc: &Document) -> Result<()> {
+    let missing: Vec<String> = fonts(doc).into_iter().filter(|(_, e)| !e).map(|(n, _)| n).collect();
+    ensure!(missing.is_empty(), "fonts not embedded: {}", missing.join(", "));
     Ok(())
 }
 
