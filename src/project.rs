@@ -77,7 +77,8 @@ impl Project {
             }
         }
         let output_profile = read_output_profile(root, &data)?;
-        let shared = Shared::new(root, fonts, data.site.print.total_ink).map_err(OpenError::Other)?;
+        let shared = Shared::new(root, fonts, data.site.print.total_ink, output_profile.clone())
+            .map_err(OpenError::Other)?;
         Ok(Self { data, shared: Arc::new(shared), date, output_profile })
     }
 
@@ -142,6 +143,22 @@ impl Project {
             return Err(Diagnostics(missing.into_iter().chain(city.warnings).collect()));
         }
         Ok(city)
+    }
+
+    /// Decodes every picture of `city` (what `check` adds to [`Project::city`], which reads
+    /// only their headers): a damaged or truncated file is an error at the file. `build`
+    /// decodes each picture when it prepares it, and fails on the same files.
+    pub fn verify_pictures(&self, city: &City) -> Result<(), Diagnostics> {
+        let errors: Vec<Diagnostic> = city
+            .images
+            .values()
+            .filter_map(|file| crate::typeset::images::verify(file).err().map(|e| (file, e)))
+            .map(|(file, e)| {
+                Diagnostic::file(file.shown.clone(), e)
+                    .hint("open the file in an image editor and save it again, or take it from the original")
+            })
+            .collect();
+        if errors.is_empty() { Ok(()) } else { Err(Diagnostics(errors)) }
     }
 
     /// The problems of `lang`'s fixed strings (`data/i18n/<lang>.toml`), when they cannot be

@@ -239,6 +239,7 @@ pub fn generate(
     langs: &[String],
     from: &Path,
     varied: bool,
+    pictures: bool,
 ) -> anyhow::Result<()> {
     anyhow::ensure!(!langs.is_empty(), "give at least one language");
     let data = dir.join("data");
@@ -279,9 +280,89 @@ pub fn generate(
         )?;
         for (j, lang) in langs.iter().enumerate() {
             let shape = if varied { Shape::varied(i as u64) } else { Shape::MILAN };
-            let text = city_text(i as u64, (i * 31 + j) as u64, lang, j == 0, shape);
+            let mut text = city_text(i as u64, (i * 31 + j) as u64, lang, j == 0, shape);
+            if pictures && j == 0 {
+                text = with_pictures(&text);
+            }
             std::fs::write(city.join(format!("{lang}.md")), text)?;
+        }
+        if pictures {
+            write_pictures(&city, i as u64)?;
         }
     }
     Ok(())
 }
+
+/// `text` (a default-language file) with a photo after the background's lead, a chart and a
+/// table of 60 rows (two pages) in section 3, and a photo in the advocacy section.
+fn with_pictures(text: &str) -> String {
+    let mut table = String::from("| District | Arrivals | Places | Share |\n| --- | --- | ---: | --- |\n");
+    for row in 1..=60 {
+        writeln!(
+            table,
+            "| District {row} | {} | {} | {:.1} % |",
+            100 + row * 37 % 900,
+            1_000 + row * 211 % 5_000,
+            (row * 7 % 100) as f64 / 3.0
+        )
+        .ok();
+    }
+    let chart = "![A bar chart of arrivals by year, rising from 2,000 in 2015 to 9,000 in 2022](arrivals.svg \"Arrivals by year\")\n\n";
+    let square = "![A square at dusk with people walking past the town hall](square.jpg \"The town hall square, where the reception office opened in 2019\")\n\n";
+    let approaches =
+        text.find(" {#approaches}").and_then(|at| text[..at].rfind("\n# ")).map_or(text.len(), |at| at + 1);
+    let mut out = format!("{}{chart}{}", &text[..approaches], &text[approaches..]);
+    if let Some(at) = out.find("\n## ") {
+        out.insert_str(at + 1, &format!("{table}\n"));
+    }
+    out.replacen("# {#update}", &format!("{square}# {{#update}}"), 1)
+}
+
+/// The pictures [`with_pictures`] names and the cover photo, with their `city.toml` tables.
+#[cfg(feature = "typeset")]
+fn write_pictures(city: &Path, seed: u64) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    photo(seed, 4000, 2667).save(city.join("cover.jpg"))?;
+    photo(seed + 1, 3000, 2000).save(city.join("square.jpg"))?;
+    std::fs::write(city.join("arrivals.svg"), CHART)?;
+    let mut toml = std::fs::OpenOptions::new().append(true).open(city.join("city.toml"))?;
+    write!(
+        toml,
+        "\n[cover]\nimage = \"cover.jpg\"\nalt = \"A street of the city centre in the morning light\"\n\n[images.\"cover.jpg\"]\ncredit = \"Photo: Synthetic Photographer, CC BY 4.0\"\n\n[images.\"square.jpg\"]\ncredit = \"Photo: Synthetic Photographer, CC BY 4.0\"\n\n[images.\"arrivals.svg\"]\ncredit = \"Source: city statistics office; chart: Moving Cities\"\n"
+    )?;
+    Ok(())
+}
+
+#[cfg(not(feature = "typeset"))]
+fn write_pictures(_: &Path, _: u64) -> anyhow::Result<()> {
+    anyhow::bail!("pictures need the `typeset` feature")
+}
+
+/// A deterministic photo-like picture: soft gradients with fine grain, as a camera's JPEG is.
+#[cfg(feature = "typeset")]
+fn photo(seed: u64, width: u32, height: u32) -> image::RgbImage {
+    let mut rng = Rng(seed.wrapping_mul(0x2545_F491_4F6C_DD1D) | 1);
+    image::RgbImage::from_fn(width, height, |x, y| {
+        let (fx, fy) = (x as f32 / width as f32, y as f32 / height as f32);
+        let grain = (rng.next() % 24) as f32 - 12.0;
+        let sky = 1.0 - fy;
+        let r = 70.0 + 150.0 * sky * (0.6 + 0.4 * fx) + grain;
+        let g = 90.0 + 110.0 * sky + 40.0 * (fx * 6.0).sin() + grain;
+        let b = 120.0 + 120.0 * sky - 50.0 * fy + grain;
+        image::Rgb([r.clamp(0.0, 255.0) as u8, g.clamp(0.0, 255.0) as u8, b.clamp(0.0, 255.0) as u8])
+    })
+}
+
+/// A bar chart in the site's colours, as a researcher's chart is drawn.
+#[cfg(feature = "typeset")]
+const CHART: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 800 400">
+  <rect x="0" y="0" width="800" height="400" fill="#ffffff"/>
+  <g fill="#F55511">
+    <rect x="60" y="311" width="70" height="89"/><rect x="150" y="267" width="70" height="133"/>
+    <rect x="240" y="222" width="70" height="178"/><rect x="330" y="200" width="70" height="200"/>
+    <rect x="420" y="156" width="70" height="244"/><rect x="510" y="133" width="70" height="267"/>
+    <rect x="600" y="89" width="70" height="311"/><rect x="690" y="0" width="70" height="400"/>
+  </g>
+  <line x1="40" y1="400" x2="780" y2="400" stroke="#000000" stroke-width="2"/>
+</svg>
+"##;

@@ -74,11 +74,11 @@ const CASES: &[Case] = &[
         expect: &["data/cities/tiny/en.md:25:1", "numbered heading without an id"],
     },
     Case {
-        name: "table",
+        name: "table without a header",
         file: "cities/tiny/en.md",
         find: "Text of the first approach, citing again.[^2]",
-        replace: "| a | b |\n|---|---|\n| 1 | 2 |",
-        expect: &["data/cities/tiny/en.md:27:1", "a table is not supported"],
+        replace: "| | |\n|---|---|\n| 1 | 2 |",
+        expect: &["data/cities/tiny/en.md:27:1", "the table's header row is empty"],
     },
     Case {
         name: "raw html block",
@@ -323,11 +323,18 @@ const CASES: &[Case] = &[
         expect: &["data/cities/tiny/en.md:29:1", "a code block is not supported"],
     },
     Case {
-        name: "image",
+        name: "image inside a line",
         file: "cities/tiny/en.md",
         find: "Text of the first approach, citing again.[^2]",
         replace: "Text of the first approach, citing again.[^2] ![a map](map.png)",
-        expect: &["data/cities/tiny/en.md:27:47", "an image is not supported"],
+        expect: &["data/cities/tiny/en.md:27:47", "a picture inside a line of text"],
+    },
+    Case {
+        name: "image not found",
+        file: "cities/tiny/en.md",
+        find: "Text of the first approach, citing again.[^2]",
+        replace: "![A map of the region](map.png)",
+        expect: &["data/cities/tiny/en.md:27:1", "the picture `map.png` is neither in data/cities/tiny"],
     },
     Case {
         name: "horizontal rule",

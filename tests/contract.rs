@@ -24,7 +24,7 @@ fn the_json_carries_its_schema_levels_roles_and_every_fixed_string() {
     let out = run(&repo(), &["export-data", "milan", "--lang", "fr"]);
     must_succeed(&out);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["schema"], 4);
+    assert_eq!(json["schema"], 5);
     // Each key figure names what it is (the proof of the pages reports it by that name).
     let figures: Vec<&str> =
         json["figures"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();

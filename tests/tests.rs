@@ -13,6 +13,7 @@ mod injection;
 mod languages;
 mod milan_en;
 mod pages;
+mod pictures;
 mod prepress;
 mod print;
 mod visual;

@@ -94,6 +94,10 @@ pub struct SynthArgs {
     /// end their sections, a source cited by every paragraph and list item.
     #[arg(long)]
     pub varied: bool,
+    /// Give every city a cover photo, two figures (a photo and an SVG chart) and a table of
+    /// two pages.
+    #[arg(long)]
+    pub pictures: bool,
 }
 
 #[derive(Debug, Args)]

@@ -108,7 +108,7 @@ fn new_city(project: &Project, a: NewArgs, date: Option<cityreport::data::Date>)
 }
 
 fn synth(a: &SynthArgs, root: &Path) -> anyhow::Result<bool> {
-    cityreport::synth::generate(&a.dir, a.cities, &a.langs, root, a.varied)?;
+    cityreport::synth::generate(&a.dir, a.cities, &a.langs, root, a.varied, a.pictures)?;
     eprintln!("wrote {} synthetic cities in {} to {}", a.cities, a.langs.join(", "), a.dir.display());
     Ok(true)
 }
@@ -215,6 +215,11 @@ fn check(project: &Project, a: CheckArgs) -> anyhow::Result<bool> {
         match project.city(slug) {
             Ok(city) => {
                 emit(&Diagnostics(city.warnings.clone()));
+                if let Err(d) = project.verify_pictures(&city) {
+                    emit(&d);
+                    ok = false;
+                    continue;
+                }
                 for lang in project.languages() {
                     // A broken language was reported above, once.
                     let Ok(report) = project.report(&city, lang, Output::WEB) else { continue };

@@ -46,6 +46,33 @@ pub struct Facts {
     pub mayor: Mayor,
     /// Networks the city is a member of (proper names).
     pub networks: Vec<String>,
+    /// The photo on the cover, if the city has one.
+    pub cover: Option<Cover>,
+    /// What `[images."<file>"]` says of each picture, by the file as written.
+    pub images: BTreeMap<String, ImageFacts>,
+}
+
+/// `[cover]`: the photo on the cover.
+#[derive(Debug, Clone)]
+pub struct Cover {
+    /// The file as written (in the city's folder or `data/images/`).
+    pub image: String,
+    /// What the photo shows, per language or one for all.
+    pub alt: Localized,
+    /// Where `image` is written in `city.toml`.
+    pub span: std::ops::Range<usize>,
+}
+
+/// `[images."<file>"]`: the facts of a picture that do not depend on the language.
+#[derive(Debug, Clone, Default)]
+pub struct ImageFacts {
+    /// The credit line printed under the picture: photographer or source, and licence.
+    pub credit: Option<Localized>,
+    /// A picture that says nothing (an ornament): it takes no alt text and no credit, and is
+    /// an artifact in the PDF's tags.
+    pub decorative: bool,
+    /// Where the table is written in `city.toml`.
+    pub span: std::ops::Range<usize>,
 }
 
 /// The mayor and their party.
@@ -73,6 +100,26 @@ pub(super) struct FactsFile {
     mayor: MayorFile,
     #[serde(default)]
     networks: Vec<Spanned<String>>,
+    #[serde(default)]
+    cover: Option<CoverFile>,
+    #[serde(default)]
+    images: BTreeMap<String, Spanned<ImageFactsFile>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CoverFile {
+    image: Spanned<String>,
+    alt: Spanned<Localized>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ImageFactsFile {
+    #[serde(default)]
+    credit: Option<Spanned<Localized>>,
+    #[serde(default)]
+    decorative: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -92,7 +139,11 @@ pub(super) fn blank_facts(file: &FactsFile, shown: &Path, text: &Arc<str>) -> Ve
         ("name", Some(&file.name)),
         ("country", Some(&file.country)),
         ("mayor.party", file.mayor.party.as_ref()),
-    ] {
+        ("cover.alt", file.cover.as_ref().map(|c| &c.alt)),
+    ]
+    .into_iter()
+    .chain(file.images.values().map(|i| ("credit", i.get_ref().credit.as_ref())))
+    {
         let Some(value) = value else { continue };
         match value.get_ref() {
             Localized::One(s) if blank(s) => places.push((format!("`{key}`"), value.span())),
@@ -170,6 +221,27 @@ impl Data {
                 party: file.mayor.party.map(Spanned::into_inner),
             },
             networks: file.networks.into_iter().map(Spanned::into_inner).collect(),
+            cover: file.cover.map(|c| Cover {
+                span: c.image.span(),
+                image: c.image.into_inner(),
+                alt: c.alt.into_inner(),
+            }),
+            images: file
+                .images
+                .into_iter()
+                .map(|(name, i)| {
+                    let span = i.span();
+                    let i = i.into_inner();
+                    (
+                        name,
+                        ImageFacts {
+                            credit: i.credit.map(Spanned::into_inner),
+                            decorative: i.decorative,
+                            span,
+                        },
+                    )
+                })
+                .collect(),
         };
         Ok((facts, (shown, text), errors))
     }
@@ -184,7 +256,11 @@ impl Data {
             ("name", Some(&file.name)),
             ("country", Some(&file.country)),
             ("mayor.party", file.mayor.party.as_ref()),
-        ] {
+            ("cover.alt", file.cover.as_ref().map(|c| &c.alt)),
+        ]
+        .into_iter()
+        .chain(file.images.values().map(|i| ("credit", i.get_ref().credit.as_ref())))
+        {
             let Some(Localized::PerLang(map)) = loc.map(Spanned::get_ref) else { continue };
             let span = loc.map(Spanned::span).unwrap_or_default();
             if !map.contains_key(default) {

@@ -7,15 +7,17 @@
 //! `[^label]: text` definitions. The tree it produces is serialised to JSON and walked by the
 //! templates; no text ever becomes Typst source, so every character prints as typed.
 //!
-//! Anything the report cannot show (tables, images, code blocks, raw HTML blocks) is a located
-//! error rather than something silently dropped.
+//! A picture is a paragraph of its own, `![alt](file "caption")` ([`Figure`]); a table is a
+//! GitHub-flavoured Markdown table ([`Table`]). Anything the report cannot show (code blocks,
+//! raw HTML blocks, an image inside a line of text) is a located error rather than something
+//! silently dropped.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag};
+use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag};
 use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -54,6 +56,62 @@ pub enum Block {
         /// What is quoted.
         content: Vec<Block>,
     },
+    /// A picture on a paragraph of its own.
+    Figure(Figure),
+    /// A table.
+    Table(Table),
+}
+
+/// A picture: `![alt](file "caption")` alone in a paragraph. Its file, size and credit are
+/// found by the data stage ([`crate::data::Images`]) and placed by the report stage.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figure {
+    /// The file as written: a name in the city's folder or in `data/images/`.
+    pub file: String,
+    /// What the picture shows, for readers who cannot see it (the PDF's alt text); empty only
+    /// for a picture `city.toml` calls decorative.
+    pub alt: String,
+    /// The caption (the image's title in Markdown), printed under the picture; may be empty.
+    pub caption: Vec<Inline>,
+    /// Where the picture goes and what it holds, filled in by the report stage.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub placed: Option<Placed>,
+    /// Where the image is written, for errors about it.
+    #[serde(skip)]
+    pub span: Range<usize>,
+}
+
+/// A picture as the templates place it: the file the World serves, its size on the page and
+/// its credit line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Placed {
+    /// The virtual file the templates read (`/images/<hash>`).
+    pub path: String,
+    /// Its width on the page, in millimetres.
+    pub width: f64,
+    /// Its height on the page, in millimetres.
+    pub height: f64,
+    /// The credit line (photographer or source, licence); empty for a decorative picture.
+    pub credit: String,
+    /// A picture that says nothing (an ornament): no alt text, an artifact in the PDF's tags.
+    pub decorative: bool,
+}
+
+/// A GitHub-flavoured Markdown table: a header row, then body rows, every row as many cells
+/// as the header.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Table {
+    /// Each column's alignment: `left`, `center` or `right` as the delimiter row says
+    /// (`:--`, `:-:`, `--:`); a column without one is `right` when every cell of its body is a
+    /// number (`1,398,765`, `12 %`, `−3.5`), else `left`.
+    pub align: Vec<&'static str>,
+    /// The header row: repeated at the top of each page the table runs onto.
+    pub header: Vec<Vec<Inline>>,
+    /// The body rows.
+    pub rows: Vec<Vec<Vec<Inline>>>,
+    /// Where the table is written, for errors about it.
+    #[serde(skip)]
+    pub span: Range<usize>,
 }
 
 /// A piece of running text.
@@ -153,7 +211,7 @@ impl SourceRef {
 
 fn options() -> Options {
     // Old-style footnotes report a citation of an undefined footnote as a reference (GFM
-    // style would print it as text); tables are parsed only to be refused with a message.
+    // style would print it as text).
     Options::ENABLE_OLD_FOOTNOTES | Options::ENABLE_HEADING_ATTRIBUTES | Options::ENABLE_TABLES
 }
 
@@ -352,6 +410,12 @@ pub(crate) fn walk_block_inlines(block: &mut Block, f: &mut dyn FnMut(&mut Vec<I
                 walk_block_inlines(b, f);
             }
         }
+        Block::Figure(figure) => f(&mut figure.caption),
+        Block::Table(table) => {
+            for cell in table.header.iter_mut().chain(table.rows.iter_mut().flatten()) {
+                f(cell);
+            }
+        }
     }
 }
 
@@ -500,6 +564,9 @@ struct Converter<'s> {
     refs: HashMap<String, Vec<Range<usize>>>,
     /// The HTML blocks reported: what they swallowed is not reported again.
     html: Vec<Range<usize>>,
+    /// The image just closed in the paragraph being read: a figure if the paragraph holds
+    /// nothing else.
+    image: Option<Figure>,
 }
 
 /// One open container while walking the events.
@@ -530,13 +597,41 @@ enum Frame {
         blocks: Vec<Block>,
         span: Range<usize>,
     },
+    /// An image: its alt text is collected as plain text.
+    Image {
+        file: String,
+        title: String,
+        alt: String,
+        span: Range<usize>,
+    },
+    Table {
+        aligns: Vec<Alignment>,
+        header: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+    },
+    /// The header row or a body row of the table below it.
+    Row(Vec<Vec<Inline>>),
+    Cell(Vec<Inline>),
     /// Something unsupported whose content is skipped (an error has been reported).
     Skip,
 }
 
+/// The most rows and columns a table may have: a report's table is a page or two; more is a
+/// pasted spreadsheet, and Typst's time grows with it.
+pub const MAX_TABLE_ROWS: usize = 300;
+/// See [`MAX_TABLE_ROWS`]: more columns than this cannot be read on an A4 page.
+pub const MAX_TABLE_COLUMNS: usize = 10;
+
 impl<'s> Converter<'s> {
     fn new(src: &'s SourceRef) -> Self {
-        Self { src, errors: Vec::new(), footnotes: BTreeMap::new(), refs: HashMap::new(), html: Vec::new() }
+        Self {
+            src,
+            errors: Vec::new(),
+            footnotes: BTreeMap::new(),
+            refs: HashMap::new(),
+            html: Vec::new(),
+            image: None,
+        }
     }
 
     fn blocks(&mut self, text: &str) -> Vec<Item> {
@@ -641,6 +736,15 @@ impl<'s> Converter<'s> {
                 self.html_block(text, range);
                 Frame::Skip
             }
+            Tag::Image { dest_url, title, .. } => Frame::Image {
+                file: dest_url.to_string(),
+                title: title.to_string(),
+                alt: String::new(),
+                span: range,
+            },
+            Tag::Table(aligns) => Frame::Table { aligns, header: Vec::new(), rows: Vec::new() },
+            Tag::TableHead | Tag::TableRow => Frame::Row(Vec::new()),
+            Tag::TableCell => Frame::Cell(Vec::new()),
             other => self.refuse(&other, range),
         }
     }
@@ -653,12 +757,10 @@ impl<'s> Converter<'s> {
                 "an indented code block (a line indented by four spaces or a tab)"
             }
             Tag::CodeBlock(_) => "a code block",
-            Tag::Table(_) | Tag::TableHead | Tag::TableRow | Tag::TableCell => "a table",
-            Tag::Image { .. } => "an image",
             _ => "this Markdown construct",
         };
         self.errors.push(self.src.error(range, format!("{what} is not supported in a city report")).hint(
-            "write prose, lists, emphasis, links and footnotes; remove leading indentation from paragraphs",
+            "write prose, lists, tables, pictures, emphasis, links and footnotes; remove leading indentation from paragraphs",
         ));
         Frame::Skip
     }
@@ -697,9 +799,21 @@ impl<'s> Converter<'s> {
 
     fn close(&mut self, frame: Frame, range: Range<usize>, stack: &mut [Frame], out: &mut Vec<Item>) {
         match frame {
-            Frame::Paragraph(content) => {
-                let content = breakable(merge_text(content));
-                self.push_block(stack, out, Block::Paragraph { content }, range);
+            Frame::Paragraph(content) => self.close_paragraph(content, range, stack, out),
+            Frame::Image { file, title, alt, span } => self.close_image(file, title, alt, span, stack),
+            Frame::Table { aligns, header, rows } => {
+                let table = self.table(&aligns, header, rows, range.clone());
+                self.push_block(stack, out, Block::Table(table), range)
+            }
+            Frame::Row(cells) => match stack.last_mut() {
+                Some(Frame::Table { header, .. }) if header.is_empty() => *header = cells,
+                Some(Frame::Table { rows, .. }) => rows.push(cells),
+                _ => {}
+            },
+            Frame::Cell(content) => {
+                if let Some(Frame::Row(cells)) = stack.last_mut() {
+                    cells.push(breakable(trim_inlines(merge_text(content))));
+                }
             }
             Frame::Heading { level, id, content, span, literal } => {
                 self.close_heading(level, id, content, span, literal, stack, out)
@@ -872,9 +986,117 @@ impl<'s> Converter<'s> {
             Some(Frame::Paragraph(c) | Frame::Emph(c) | Frame::Strong(c) | Frame::Item(_, c)) => {
                 c.push(inline)
             }
-            Some(Frame::Heading { content, .. } | Frame::Link { content, .. }) => content.push(inline),
+            Some(Frame::Heading { content, .. } | Frame::Link { content, .. } | Frame::Cell(content)) => {
+                content.push(inline)
+            }
+            Some(Frame::Image { alt, .. }) => alt.push_str(&plain_text(&[inline])),
             _ => {}
         }
+    }
+
+    /// A paragraph: a figure if it holds an image and nothing else.
+    fn close_paragraph(
+        &mut self,
+        content: Vec<Inline>,
+        range: Range<usize>,
+        stack: &mut [Frame],
+        out: &mut Vec<Item>,
+    ) {
+        let content = breakable(merge_text(content));
+        let Some(figure) = self.image.take() else {
+            return self.push_block(stack, out, Block::Paragraph { content }, range);
+        };
+        let alone = content.iter().all(|i| matches!(i, Inline::Text { text } if text.trim().is_empty()));
+        if !alone || !stack.is_empty() {
+            let place = if alone { "inside a list, quote or footnote" } else { "inside a line of text" };
+            self.errors.push(
+                self.src
+                    .error(figure.span, format!("a picture {place}: a picture is a paragraph of its own"))
+                    .hint("put `![what it shows](file.jpg \"caption\")` on a line of its own, with a blank line before and after"),
+            );
+            return;
+        }
+        self.push_block(stack, out, Block::Figure(figure), range);
+    }
+
+    /// An image: kept for its paragraph, which makes it a figure ([`Self::close_paragraph`]).
+    fn close_image(
+        &mut self,
+        file: String,
+        title: String,
+        alt: String,
+        span: Range<usize>,
+        stack: &mut [Frame],
+    ) {
+        if self.image.is_some() || !matches!(stack.last(), Some(Frame::Paragraph(_))) {
+            self.errors.push(
+                self.src
+                    .error(span, "a picture inside a line of text, a list, a link, a heading or a table: a picture is a paragraph of its own")
+                    .hint("put `![what it shows](file.jpg \"caption\")` on a line of its own, with a blank line before and after"),
+            );
+            return;
+        }
+        let caption = if title.trim().is_empty() {
+            Vec::new()
+        } else {
+            breakable(vec![Inline::Text { text: title.trim().to_string() }])
+        };
+        self.image = Some(Figure { file, alt: alt.trim().to_string(), caption, placed: None, span });
+    }
+
+    /// The table of a closed table frame: its columns' alignment, every row as wide as the
+    /// header, and within the limits.
+    fn table(
+        &mut self,
+        aligns: &[Alignment],
+        header: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+        span: Range<usize>,
+    ) -> Table {
+        if header.len() > MAX_TABLE_COLUMNS {
+            self.errors.push(
+                self.src
+                    .error(
+                        span.clone(),
+                        format!(
+                            "the table has {} columns; a table may have at most {MAX_TABLE_COLUMNS}",
+                            header.len()
+                        ),
+                    )
+                    .hint("split it into two tables, or turn it around: a column per row"),
+            );
+        }
+        if rows.len() > MAX_TABLE_ROWS {
+            self.errors.push(self.src.error(span.clone(), format!("the table has {} rows; a table may have at most {MAX_TABLE_ROWS}", rows.len()))
+                .hint("a report's table is a page or two: keep the rows the text needs and link to the rest"));
+        }
+        if header.iter().all(|c| plain_text(c).trim().is_empty()) {
+            self.errors.push(
+                self.src.error(span.clone(), "the table's header row is empty").hint(
+                    "name each column in the first row: a screen reader reads the header with every cell",
+                ),
+            );
+        }
+        let align = aligns
+            .iter()
+            .enumerate()
+            .map(|(column, a)| match a {
+                Alignment::Left => "left",
+                Alignment::Center => "center",
+                Alignment::Right => "right",
+                Alignment::None if numeric_column(&rows, column) => "right",
+                Alignment::None => "left",
+            })
+            .collect();
+        let width = header.len();
+        let rows = rows
+            .into_iter()
+            .map(|mut row| {
+                row.resize(width, Vec::new());
+                row
+            })
+            .collect();
+        Table { align, header, rows, span }
     }
 
     fn push_block(&mut self, stack: &mut [Frame], out: &mut Vec<Item>, block: Block, range: Range<usize>) {
@@ -908,6 +1130,24 @@ fn has_footnote(inlines: &[Inline]) -> bool {
         }
         _ => false,
     })
+}
+
+/// Whether every non-empty cell of `column` in `rows` is a number: digits with the
+/// separators, signs, units and footnote markers numbers are written with (`1,398,765`,
+/// `12 %`, `−3.5`, `€ 2.4 m`, `2019[^3]`).
+fn numeric_column(rows: &[Vec<Vec<Inline>>], column: usize) -> bool {
+    let mut cells = rows
+        .iter()
+        .filter_map(|row| row.get(column))
+        .map(|c| plain_text(c))
+        .filter(|t| !t.trim().is_empty())
+        .peekable();
+    cells.peek().is_some()
+        && cells.all(|t| {
+            let t = t.trim();
+            t.chars().any(|c| c.is_ascii_digit())
+                && t.chars().all(|c| c.is_ascii_digit() || " .,'’%+-−–~€$£×\u{A0}\u{202F}".contains(c))
+        })
 }
 
 /// Joins adjacent text runs (pulldown-cmark splits text at escapes and entities).
@@ -1176,12 +1416,42 @@ mod tests {
     }
 
     #[test]
-    fn missing_id_text_before_heading_and_tables_are_errors() {
+    fn missing_id_text_before_heading_and_code_are_errors() {
         let m = messages(body("Intro.\n\n# A\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n    code\n"));
         assert!(m[0].starts_with("t.md:1:1: error: text before the first section heading"), "{m:?}");
         assert!(m.iter().any(|x| x.starts_with("t.md:3:1: error: numbered heading without an id")), "{m:?}");
-        assert!(m.iter().any(|x| x.contains("a table is not supported")), "{m:?}");
+        assert!(!m.iter().any(|x| x.contains("a table is not supported")), "{m:?}");
         assert!(m.iter().any(|x| x.starts_with("t.md:9:") && x.contains("indented code block")), "{m:?}");
+    }
+
+    #[test]
+    fn tables_align_numbers_right_and_pad_short_rows() {
+        let s = body("# A {#a}\n\n| Year | Arrivals | Note |\n| --- | --- | :-: |\n| 2015 | 2,000 | a |\n| 2022 | 9 000 |\n").unwrap();
+        let Block::Table(table) = &s[0].blocks[0] else { panic!("{:?}", s[0].blocks) };
+        assert_eq!(table.align, ["right", "right", "center"]);
+        assert_eq!(table.header[1], vec![t("Arrivals")]);
+        assert_eq!(table.rows.len(), 2);
+        assert_eq!(table.rows[1].len(), 3, "a short row gets empty cells");
+        let m = messages(body("# A {#a}\n\n| | |\n|---|---|\n| 1 | 2 |\n"));
+        assert!(m.iter().any(|x| x.contains("the table's header row is empty")), "{m:?}");
+    }
+
+    #[test]
+    fn a_picture_is_a_paragraph_of_its_own() {
+        let s = body("# A {#a}\n\n![A *tram* at dusk](tram.jpg \"Tram 9\")\n").unwrap();
+        let Block::Figure(f) = &s[0].blocks[0] else { panic!("{:?}", s[0].blocks) };
+        assert_eq!((f.file.as_str(), f.alt.as_str()), ("tram.jpg", "A tram at dusk"));
+        assert_eq!(f.caption, vec![t("Tram 9")]);
+        assert_eq!(f.span.start, 10, "the picture is found at its `!`");
+        for (text, says) in [
+            ("Look: ![a tram](tram.jpg) here.", "inside a line of text"),
+            ("- ![a tram](tram.jpg)", "a picture inside a line of text, a list"),
+            ("> ![a tram](tram.jpg)", "inside a list, quote or footnote"),
+            ("[![a tram](tram.jpg)](https://e.org)", "a picture inside a line of text, a list, a link"),
+        ] {
+            let m = messages(body(&format!("# A {{#a}}\n\n{text}\n")));
+            assert!(m.iter().any(|x| x.starts_with("t.md:3:") && x.contains(says)), "{text}: {m:?}");
+        }
     }
 
     #[test]

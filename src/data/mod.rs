@@ -24,6 +24,7 @@ use markdown::{Inline, Section, SourceRef};
 mod city;
 mod date;
 mod i18n;
+mod images;
 pub mod markdown;
 mod part;
 mod read;
@@ -34,6 +35,7 @@ mod toml_offsets;
 
 pub use city::*;
 pub use date::*;
+pub use images::{ImageFile, ImageKind, Images, MAX_IMAGE_BYTES, MAX_PIXELS, MAX_SIDE, figures};
 pub use part::{Part, section_hash};
 pub use read::*;
 pub use site::*;
@@ -63,6 +65,8 @@ pub struct City {
     pub texts: BTreeMap<String, Text>,
     /// `city.toml` as the user knows its path, and its text (for checks of every character).
     pub facts_source: (PathBuf, Arc<str>),
+    /// The pictures its figures and cover show, by the file as written.
+    pub images: Images,
     /// Problems that do not stop the reports from being made.
     pub warnings: Vec<Diagnostic>,
 }
@@ -159,10 +163,11 @@ impl Data {
                 }
             }
         }
+        let images = self.load_images(&dir, &facts, &facts_source, &texts, &mut errors);
         if errors.iter().any(|d| !d.warning) {
             Err(Diagnostics(errors))
         } else {
-            Ok(City { slug: slug.to_string(), dir, facts, texts, facts_source, warnings: errors })
+            Ok(City { slug: slug.to_string(), dir, facts, texts, facts_source, images, warnings: errors })
         }
     }
 
@@ -181,7 +186,7 @@ impl Data {
         let mut texts = BTreeMap::new();
         for path in names {
             let Some(file) = path.file_name().and_then(|f| f.to_str()) else { continue };
-            if file == "city.toml" || file.starts_with('.') {
+            if file == "city.toml" || file.starts_with('.') || path.is_dir() || is_picture_name(file) {
                 continue;
             }
             let Some(lang) = file.strip_suffix(".md") else {
@@ -369,6 +374,12 @@ fn find(text: &str, key: &str) -> Range<usize> {
 /// A language code as used in file names: two or three lower-case letters.
 pub fn is_lang_code(s: &str) -> bool {
     (2..=3).contains(&s.len()) && s.chars().all(|c| c.is_ascii_lowercase())
+}
+
+/// Whether `file` is named as a picture (a figure's or the cover's file may sit beside the texts).
+fn is_picture_name(file: &str) -> bool {
+    let ext = file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    matches!(ext.as_str(), "png" | "jpg" | "jpeg" | "webp" | "svg")
 }
 
 /// A city slug: lower-case ASCII letters, digits and inner hyphens.

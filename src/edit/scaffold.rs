@@ -86,6 +86,17 @@ networks = []
 [mayor]
 name = "TODO: the mayor's name"
 party = {{ {lang} = "TODO: the mayor's party" }}
+
+# A photo on the cover, if the city has one: a file in this folder (or in data/images/), what
+# it shows for readers who cannot see it (`alt`, per language or one for all), e.g.
+# [cover]
+# image = "cover.jpg"
+# alt = {{ {lang} = "The old town seen from the river at dusk" }}
+#
+# Every picture (the cover's and each `![…](file)` of the texts) needs its credit line,
+# photographer or source and licence, or `decorative = true` for an ornament that says nothing:
+# [images."cover.jpg"]
+# credit = "Photo: Jane Doe, CC BY 4.0"
 "#,
         name_q = quoted(name),
     )
@@ -143,6 +154,12 @@ TODO: one paragraph.
 
 TODO: the history, the numbers and the policies behind today's approach. Cite each source
 with a footnote, like this.[^1]
+
+TODO: a picture or a table where the text needs one, or delete this paragraph. A picture is a
+line of its own, `![what it shows](arrivals.svg "Arrivals by year")`: the words in brackets are
+read to those who cannot see it (say what a chart shows), the quoted caption prints under it,
+and city.toml gives its credit. A table is a header row, a line of dashes, then the rows:
+`| Year | Arrivals |`, `| --- | ---: |`, `| 2022 | 9,000 |`, each on a line of its own.
 
 # Selected local approaches {{#approaches}}
 

@@ -118,13 +118,18 @@ pub fn render(
     let ident = format!("cityreport/bundle/{}/{}/{}", bundle.lang, slugs.join("+"), output.profile);
     let standards = render::standards(output.profile);
     let reports: Vec<&Report> = bundle.reports.iter().collect();
+    let all: Vec<_> = reports.iter().flat_map(|r| r.pictures.iter().cloned()).collect();
+    let (pictures, picture_warnings) =
+        crate::typeset::images::serve(&all, output.profile, shared.output_profile())?;
     // The JSON of the last typesetting, which the booklet imposes.
     let mut json = Vec::new();
     let (world, typeset) = render::typeset_paginated(&reports, |breaks| {
         json = document_json(bundle, breaks);
         let files = document_files(json.clone(), bundle.output, &reports);
-        let world = ReportWorld::with_files(Arc::clone(shared), BUNDLE_TEMPLATE, files, today);
-        let typeset = render::typeset(&world)?;
+        let world = ReportWorld::with_files(Arc::clone(shared), BUNDLE_TEMPLATE, files, today)
+            .with_pictures(&pictures);
+        let mut typeset = render::typeset(&world)?;
+        typeset.warnings.extend(picture_warnings.iter().cloned());
         Ok((world, typeset))
     })?;
     let typeset = render::proofed(

@@ -40,6 +40,7 @@ pub fn report(pdf: &[u8], job: &Job) -> Result<String> {
     line(&mut out, "Pages", pages(doc.get_pages().len(), job.output));
     line(&mut out, "Inks", inks_used(&inks));
     line(&mut out, "Total ink", total_ink(&inks, job.condition.total_ink));
+    line(&mut out, "Pictures", pictures(&inks));
     line(&mut out, "Fonts", fonts(&doc));
     line(&mut out, "Thinnest rule", thinnest(&inks));
     line(&mut out, "Trapping", "not trapped (Trapped: False): trap it if your press needs it".into());
@@ -123,6 +124,32 @@ fn inks_used(inks: &[PageInk]) -> String {
         let _ = write!(s, "; not measured: {}", other.len());
     }
     s + "; no spot colours"
+}
+
+/// The raster pictures: how many, in which colour spaces, and the lowest resolution at the
+/// size they print.
+fn pictures(inks: &[PageInk]) -> String {
+    let all: Vec<(usize, &(String, f64))> =
+        inks.iter().flat_map(|p| p.images.iter().map(move |i| (p.page, i))).collect();
+    let Some((page, (_, lowest))) = all.iter().min_by(|a, b| a.1.1.total_cmp(&b.1.1)) else {
+        return "none".into();
+    };
+    let spaces: std::collections::BTreeSet<&str> = all.iter().map(|(_, (s, _))| s.as_str()).collect();
+    let spaces: Vec<&str> = spaces.into_iter().collect();
+    let mut s = format!(
+        "{} raster image{} in {}, converted to the output intent's CMYK from each picture's own profile; {lowest:.0} ppi or more at the printed size",
+        all.len(),
+        if all.len() == 1 { "" } else { "s" },
+        spaces.join(", ")
+    );
+    if *lowest < crate::report::pictures::PRINT_MIN_PPI {
+        let _ = write!(
+            s,
+            " (page {page}: under {:.0} ppi, it may print soft)",
+            crate::report::pictures::PRINT_MIN_PPI
+        );
+    }
+    s
 }
 
 /// The highest total ink of the file and per page, against the limit.

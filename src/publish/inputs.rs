@@ -31,7 +31,9 @@ pub(super) fn shared_digest(project: &Project, output: Output, thumbnail: Option
 
 /// The inputs hash of one report: the shared digest, the data the templates receive (which
 /// is everything taken from the city's files in its language and the fallback language, the
-/// site and the fixed strings), and the city's other files (images a template may read).
+/// site and the fixed strings: its pictures by their content's hash, so a changed photo
+/// changes exactly the reports that show it), and the city's other files (what a template may
+/// read from `data/` besides).
 pub(super) fn inputs_hash(shared: &[u8], json: &[u8], city: &City, root: &Path) -> String {
     let mut h = Sha256::new();
     h.update(shared);
@@ -42,7 +44,12 @@ pub(super) fn inputs_hash(shared: &[u8], json: &[u8], city: &City, root: &Path) 
     // Only files inside data/ (a link leading out is no input: a template cannot read it).
     assets.retain(|p| {
         p.is_file()
-            && !p.extension().is_some_and(|e| e == "md" || e == "toml")
+            && !p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                matches!(
+                    e.to_ascii_lowercase().as_str(),
+                    "md" | "toml" | "png" | "jpg" | "jpeg" | "webp" | "svg"
+                )
+            })
             && crate::data::is_inside_data(p, root)
     });
     assets.sort();

@@ -12,11 +12,12 @@ use serde::Serialize;
 use crate::data::markdown::{Block, Inline, ids};
 use crate::data::{Date, Quote};
 use crate::report::output::Output;
+use crate::report::pictures::{CoverPhoto, Picture};
 
 /// The version of the JSON's shape. The templates refuse data of another version; raise it
 /// with every change a template could notice (a renamed or removed field, a new role or node
 /// kind), and say what changed in `templates/README.md`.
-pub const SCHEMA: u32 = 4;
+pub const SCHEMA: u32 = 5;
 
 /// The names Rust and the templates share besides the JSON's fields: the virtual files the
 /// World serves, the `sys.inputs` keys, the metadata labels the proof and the pagination read
@@ -37,6 +38,9 @@ pub mod protocol {
     /// The folder of the footnotes' texts: `/notes/<key>.json` ([`super::Note`]); its path is
     /// `sys.inputs.notes`.
     pub const NOTES_DIR: &str = "/notes/";
+    /// The folder of the pictures, each prepared for the report's profile:
+    /// `/images/<hash>`, named by the file's content.
+    pub const IMAGES_DIR: &str = "/images/";
     /// The `sys.inputs` key naming [`OUTPUT_JSON`].
     pub const INPUT_OUTPUT: &str = "output";
     /// The `sys.inputs` key naming [`NOTES_DIR`].
@@ -116,6 +120,8 @@ pub struct Report {
     pub country: String,
     /// The cover's line under the city's name.
     pub tagline: Localized<Vec<Inline>>,
+    /// The photo on the cover, if the city has one.
+    pub cover: Option<CoverPhoto>,
     /// The key-takeaway boxes.
     pub takeaways: Localized<Vec<Vec<Inline>>>,
     /// The mayor's pull quote.
@@ -134,6 +140,10 @@ pub struct Report {
     /// ([`Report::files`]); not in the JSON.
     #[serde(skip)]
     pub notes: Vec<Note>,
+    /// The pictures the report shows (figures, the cover photo), which the typesetting stage
+    /// prepares for the profile and serves at their paths; not in the JSON.
+    #[serde(skip)]
+    pub pictures: Vec<Picture>,
     /// Where each part came from in the data, for messages about the laid-out pages
     /// ([`crate::typeset::proof`]); not in the JSON.
     #[serde(skip)]

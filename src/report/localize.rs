@@ -19,6 +19,7 @@ use crate::report::contract::{
 use crate::report::footnotes::{for_each_inline, key_footnotes, notes, place_missing_footnotes};
 use crate::report::format::{fill, format_number};
 use crate::report::output::{Output, Profile};
+use crate::report::pictures::{cover_photo, place_figures};
 use crate::report::qr::qr_rows;
 use crate::report::typography;
 
@@ -106,6 +107,11 @@ pub fn localize(
     let regions: BTreeMap<String, String> =
         data.strings.iter().filter_map(|(l, s)| Some((l.clone(), s.region.clone()?))).collect();
     let notes = notes(&mut sections, &regions);
+    let mut pictures = place_figures(&mut sections, city, output.paper, default);
+    let cover = cover_photo(city, output.paper, lang, default).map(|(photo, picture)| {
+        pictures.insert(0, picture);
+        photo
+    });
     let parts = [
         (Part::Tagline.id(), tagline.lang.as_str()),
         (Part::Takeaways.id(), takeaways.lang.as_str()),
@@ -136,6 +142,7 @@ pub fn localize(
         country: facts.country.get(lang, default).to_string(),
         city: name,
         tagline,
+        cover,
         takeaways,
         quote,
         figures,
@@ -144,6 +151,7 @@ pub fn localize(
         closing: closing_note(&strings.closing, lang),
         coverage: picker.coverage,
         notes,
+        pictures,
         origins,
     }
 }

@@ -6,7 +6,8 @@
 //! [`footnotes`] keys each note and places notes cited across languages, [`format`] fills
 //! placeholders and formats numbers, [`qr`] draws the back cover's code, [`typography`] keeps
 //! words together where a line must not break; [`output`] is the kind of file a report is
-//! made as (profile, paper, booklet), which the templates receive too.
+//! made as (profile, paper, booklet), which the templates receive too; [`pictures`] sizes the
+//! figures and the cover photo.
 //!
 //! May import: `data`, `diagnostics`.
 
@@ -15,5 +16,6 @@ pub mod footnotes;
 pub mod format;
 pub mod localize;
 pub mod output;
+pub mod pictures;
 pub mod qr;
 pub mod typography;

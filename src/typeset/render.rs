@@ -80,14 +80,17 @@ pub fn render_files(
         profile => format!("cityreport/{}/{}/{profile}", report.slug, report.lang),
     };
     let standards = standards(report.output.profile);
+    let (pictures, picture_warnings) =
+        crate::typeset::images::serve(&report.pictures, report.output.profile, shared.output_profile())?;
     let mut first = Some(files);
     let (world, typeset) = typeset_paginated(&[report], |breaks| {
         let files = match first.take() {
             Some(files) if breaks.is_empty() => files,
             _ => report.files(breaks),
         };
-        let world = ReportWorld::new(shared.clone(), files, today);
-        let typeset = self::typeset(&world)?;
+        let world = ReportWorld::new(shared.clone(), files, today).with_pictures(&pictures);
+        let mut typeset = self::typeset(&world)?;
+        typeset.warnings.extend(picture_warnings.iter().cloned());
         Ok((world, typeset))
     })?;
     let pages = typeset.document.pages().len();
@@ -431,7 +434,7 @@ mod tests {
 
     #[test]
     fn the_templates_refuse_an_unknown_node_kind() {
-        let result = render_edited(|j| j["sections"][1]["blocks"][0]["kind"] = "table".into());
-        fails_in(result, "templates/prose.typ", "unknown node kind \"table\"");
+        let result = render_edited(|j| j["sections"][1]["blocks"][0]["kind"] = "sidebar".into());
+        fails_in(result, "templates/prose.typ", "unknown node kind \"sidebar\"");
     }
 }

@@ -36,12 +36,19 @@ pub struct Shared {
     readable: Vec<PathBuf>,
     /// The printing condition's total ink limit, in percent, for the proof of print files.
     total_ink: f64,
+    /// The printing condition's ICC profile, which a print file's pictures are converted to.
+    output_profile: Arc<[u8]>,
 }
 
 impl Shared {
     /// Reads the templates of `root/templates/` and takes the given fonts; print files are
     /// proofed against `total_ink` percent of ink at most.
-    pub fn new(root: &Path, fonts: Arc<Fonts>, total_ink: f64) -> anyhow::Result<Self> {
+    pub fn new(
+        root: &Path,
+        fonts: Arc<Fonts>,
+        total_ink: f64,
+        output_profile: Arc<[u8]>,
+    ) -> anyhow::Result<Self> {
         let root = root
             .canonicalize()
             .with_context(|| format!("cannot open the project folder {}", root.display()))?;
@@ -81,7 +88,15 @@ impl Shared {
         }
         let readable =
             ["data", "templates"].iter().filter_map(|d| root.join(d).canonicalize().ok()).collect();
-        Ok(Self { root, library: LazyHash::new(library()), fonts, templates, readable, total_ink })
+        Ok(Self {
+            root,
+            library: LazyHash::new(library()),
+            fonts,
+            templates,
+            readable,
+            total_ink,
+            output_profile,
+        })
     }
 
     /// Whether the real (canonical) path `real` lies in the real `data/` or `templates/`
@@ -120,6 +135,11 @@ impl Shared {
     pub fn total_ink(&self) -> f64 {
         self.total_ink
     }
+
+    /// The printing condition's ICC profile.
+    pub fn output_profile(&self) -> &[u8] {
+        &self.output_profile
+    }
 }
 
 /// One document's World: a report, or a booklet or bundle made of reports.
@@ -157,6 +177,16 @@ impl ReportWorld {
             })
             .collect();
         Self { shared, main: file_id(main), files, today }
+    }
+
+    /// The World serving `pictures` too (`typeset::images::serve`), at their paths.
+    pub fn with_pictures(mut self, pictures: &[(String, Bytes)]) -> Self {
+        for (path, bytes) in pictures {
+            if let Ok(vpath) = VirtualPath::new(path) {
+                self.files.push((RootedPath::new(VirtualRoot::Project, vpath).intern(), bytes.clone()));
+            }
+        }
+        self
     }
 
     /// Reads a real file under the project root; anything that leads outside `data/` or

@@ -32,6 +32,24 @@ pub struct Placed {
     pub bbox: [f32; 4],
 }
 
+/// An image XObject drawn on a page: its pixels, colour space and filter, and the rectangle
+/// its unit square is drawn into (PDF points: left, bottom, width, height).
+#[derive(Debug, Clone)]
+pub struct DrawnImage {
+    pub pixels: (i64, i64),
+    /// `DeviceCMYK`, `DeviceGray`, `ICCBased 3`, `ICCBased 4`, …
+    pub colour_space: String,
+    pub filter: String,
+    pub rect: [f32; 4],
+}
+
+impl DrawnImage {
+    /// Its resolution on the page, across and down, in pixels per inch.
+    pub fn ppi(&self) -> (f32, f32) {
+        (self.pixels.0 as f32 / (self.rect[2] / 72.0), self.pixels.1 as f32 / (self.rect[3] / 72.0))
+    }
+}
+
 /// A link annotation.
 #[derive(Debug, Clone)]
 pub struct Link {
@@ -47,12 +65,17 @@ pub struct Link {
 impl Pdf {
     /// The text runs of page `index` (0-based), in drawing order.
     pub fn runs(&self, index: usize) -> Vec<Run> {
-        self.walk_page(index).0
+        self.walk_page(index).runs
     }
 
     /// The forms page `index` draws directly.
     pub fn placed(&self, index: usize) -> Vec<Placed> {
-        self.walk_page(index).1
+        self.walk_page(index).placed
+    }
+
+    /// The images page `index` draws (inside its forms too).
+    pub fn images(&self, index: usize) -> Vec<DrawnImage> {
+        self.walk_page(index).images
     }
 
     /// The lines of text of page `index` of `size` points (± 0.05): runs on one baseline joined
@@ -119,14 +142,14 @@ impl Pdf {
         out
     }
 
-    fn walk_page(&self, index: usize) -> (Vec<Run>, Vec<Placed>) {
+    fn walk_page(&self, index: usize) -> Walk<'_> {
         let doc = &self.doc;
         let id = *doc.get_pages().values().nth(index).expect("page exists");
         let content = doc.get_page_content(id).unwrap_or_default();
         let resources = doc.get_dictionary(id).ok().and_then(|p| p.get(b"Resources").ok()).cloned();
-        let mut walk = Walk { doc, runs: Vec::new(), placed: Vec::new() };
+        let mut walk = Walk { doc, runs: Vec::new(), placed: Vec::new(), images: Vec::new() };
         walk.content(&content, resources.as_ref(), IDENTITY, 0, false, true);
-        (walk.runs, walk.placed)
+        walk
     }
 }
 
@@ -156,6 +179,26 @@ struct Walk<'a> {
     doc: &'a Document,
     runs: Vec<Run>,
     placed: Vec<Placed>,
+    images: Vec<DrawnImage>,
+}
+
+/// The colour space of an image's dictionary, by name.
+fn colour_space_name(doc: &Document, dict: &lopdf::Dictionary) -> String {
+    let Ok(space) = dict.get(b"ColorSpace") else { return String::new() };
+    let Ok((_, space)) = doc.dereference(space) else { return String::new() };
+    match space {
+        Object::Name(n) => String::from_utf8_lossy(n).into_owned(),
+        Object::Array(items) => {
+            let kind =
+                items.first().and_then(|n| n.as_name().ok()).map(|n| String::from_utf8_lossy(n).into_owned());
+            let n = items
+                .get(1)
+                .and_then(|s| doc.dereference(s).ok())
+                .and_then(|(_, s)| s.as_stream().ok()?.dict.get(b"N").ok()?.as_i64().ok());
+            format!("{} {}", kind.unwrap_or_default(), n.map(|n| n.to_string()).unwrap_or_default())
+        }
+        _ => String::new(),
+    }
 }
 
 impl Walk<'_> {
@@ -252,6 +295,28 @@ impl Walk<'_> {
                     else {
                         continue;
                     };
+                    if form.dict.get(b"Subtype").and_then(|s| s.as_name()).ok() == Some(b"Image".as_slice()) {
+                        let int = |k: &[u8]| form.dict.get(k).and_then(|v| v.as_i64()).unwrap_or(0);
+                        let filter = match form.dict.get(b"Filter") {
+                            Ok(Object::Name(n)) => String::from_utf8_lossy(n).into_owned(),
+                            Ok(Object::Array(a)) => a
+                                .iter()
+                                .filter_map(|n| n.as_name().ok())
+                                .map(|n| String::from_utf8_lossy(n).into_owned())
+                                .collect::<Vec<_>>()
+                                .join(" "),
+                            _ => String::new(),
+                        };
+                        let (x0, x1) = (ctm[4].min(ctm[4] + ctm[0]), ctm[4].max(ctm[4] + ctm[0]));
+                        let (y0, y1) = (ctm[5].min(ctm[5] + ctm[3]), ctm[5].max(ctm[5] + ctm[3]));
+                        self.images.push(DrawnImage {
+                            pixels: (int(b"Width"), int(b"Height")),
+                            colour_space: colour_space_name(self.doc, &form.dict),
+                            filter,
+                            rect: [x0, y0, x1 - x0, y1 - y0],
+                        });
+                        continue;
+                    }
                     if form.dict.get(b"Subtype").and_then(|s| s.as_name()).ok() != Some(b"Form".as_slice()) {
                         continue;
                     }

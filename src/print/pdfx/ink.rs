@@ -43,6 +43,9 @@ pub struct PageInk {
     /// The thinnest line stroked inside, in points (a zero width is the thinnest the device
     /// can draw).
     pub thinnest: Option<f64>,
+    /// Each raster image painted: its colour space (as `space` names it) and its resolution
+    /// at the size it is painted, the lower of across and down, in pixels per inch.
+    pub images: Vec<(String, f64)>,
 }
 
 /// Measures, page by page, the inks `pdf` paints with: every fill and stroke colour set with
@@ -247,6 +250,7 @@ struct Tally {
     unmeasured: BTreeSet<String>,
     /// The thinnest line stroked inside, in points.
     thinnest: Option<f64>,
+    images: Vec<(String, f64)>,
 }
 
 impl Tally {
@@ -286,6 +290,7 @@ impl Tally {
             rgb: self.rgb.into_iter().collect(),
             unmeasured: self.unmeasured.into_iter().collect(),
             thinnest: self.thinnest,
+            images: self.images,
         }
     }
 }
@@ -775,6 +780,18 @@ impl<'a> Scan<'a> {
         }
         let space = get(b"ColorSpace", b"CS").map(|cs| self.space(cs, f.resources, 0));
         let place = if inside { "inside" } else { "outside the bleed" };
+        let [a, b, c, d, ..] = f.gs.ctm;
+        let pixels =
+            |key: &[u8], short: &[u8]| get(key, short).and_then(|v| v.as_i64().ok()).unwrap_or(0) as f64;
+        let ppi =
+            (pixels(b"Width", b"W") / (a.hypot(b) / 72.0)).min(pixels(b"Height", b"H") / (c.hypot(d) / 72.0));
+        let name = match &space {
+            Some(Space::Gray) => "DeviceGray".to_string(),
+            Some(Space::Cmyk) => "DeviceCMYK".to_string(),
+            Some(Space::Rgb(what) | Space::Other(what)) => what.clone(),
+            Some(Space::Pattern(_)) | None => "an unknown colour space".to_string(),
+        };
+        self.tally.images.push((name, ppi));
         match space {
             Some(Space::Rgb(what)) => {
                 self.tally.rgb.insert(format!("image in {what}"));

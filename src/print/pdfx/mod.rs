@@ -17,6 +17,7 @@ use lopdf::{Dictionary, Document, IncrementalDocument, Object, ObjectId, Stream,
 use sha2::{Digest, Sha256};
 
 mod ink;
+mod vector;
 
 pub use ink::{PageInk, ink_coverage, ink_coverage_of};
 use ink::{Rect, number, page_ink};
@@ -75,7 +76,8 @@ const VERSION: &str = "1.6";
 /// `/Trapped /False` and `/GTS_PDFXVersion` in the document information; the version 1.6.
 /// Removes the link annotations (a link cannot be followed on paper, and a print shop's
 /// preflight refuses annotations inside the page and actions) and the structure tree's
-/// references to them. Makes the blending colour space of RGB transparency groups DeviceCMYK, gives annotation
+/// references to them. Converts the RGB colours of vector content (an SVG picture's) to CMYK
+/// through the output profile (`vector`). Makes the blending colour space of RGB transparency groups DeviceCMYK, gives annotation
 /// colours in RGB as CMYK, and drops RGB colour spaces no content uses.
 ///
 /// Fails, saying why, where it cannot make the file conform: a profile [`OutputIntent::check`]
@@ -88,10 +90,22 @@ pub fn to_pdfx4(pdf: Vec<u8>, intent: &OutputIntent) -> Result<Vec<u8>> {
     ensure!(!doc.is_encrypted(), "the PDF is encrypted, which PDF/X forbids");
     check_boxes(&doc)?;
     check_fonts(&doc)?;
-    check_no_rgb(&doc)?;
+    let cmyk = vector::rgb_content_as_cmyk(&doc, intent.icc)?;
+    if cmyk.is_empty() {
+        check_no_rgb(&doc)?;
+    } else {
+        let mut converted = doc.clone();
+        for (id, stream) in &cmyk {
+            converted.objects.insert(*id, Object::Stream(stream.clone()));
+        }
+        check_no_rgb(&converted)?;
+    }
     let instance = instance_id(&pdf, intent);
     let mut update = IncrementalDocument::create_from(pdf, doc);
     update.new_document.version = VERSION.to_string();
+    for (id, stream) in cmyk {
+        update.new_document.objects.insert(id, Object::Stream(stream));
+    }
     remove_links(&mut update)?;
     transparency_groups_cmyk(&mut update)?;
     annotation_colours_cmyk(&mut update)?;
@@ -1184,12 +1198,55 @@ mod tests {
         );
     }
 
+    /// The shipped profile, which Little CMS reads.
+    const PSO: &[u8] = include_bytes!("../../../icc/PSOcoated_v3_300_mth.icc");
+
+    #[test]
+    fn converts_rgb_vector_colours_through_the_profile_and_greys_to_black_ink() {
+        let content =
+            "q 0.5 0.5 0.5 rg 0 0 0 RG 20 20 50 50 re B Q /c0 cs 0.961 0.333 0.067 scn 1 0 0 RG 0 0 5 5 re B";
+        let pdf = sample(content, |doc, _, resources| {
+            let srgb =
+                doc.add_object(Stream::new(Dictionary::from_iter([("N", Object::Integer(3))]), vec![0; 4]));
+            let space = Object::Array(vec![Object::Name(b"ICCBased".to_vec()), Object::Reference(srgb)]);
+            resources.set("ColorSpace", Object::Dictionary(Dictionary::from_iter([("c0", space)])));
+        });
+        let out = to_pdfx4(pdf, &intent(PSO)).expect("RGB vector colours convert");
+        let doc = Document::load_mem(&out).unwrap();
+        let page = *doc.get_pages().values().next().unwrap();
+        let ops = lopdf::content::Content::decode(&doc.get_page_content(page).unwrap()).unwrap().operations;
+        let shown: Vec<String> = ops
+            .iter()
+            .map(|o| {
+                format!(
+                    "{} {}",
+                    o.operands
+                        .iter()
+                        .filter_map(number)
+                        .map(|v| format!("{v:.2}"))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    o.operator
+                )
+            })
+            .collect();
+        assert!(shown.contains(&"0.00 0.00 0.00 0.50 k".to_string()), "a grey is black ink alone: {shown:?}");
+        assert!(shown.contains(&"0.00 0.00 0.00 1.00 K".to_string()), "{shown:?}");
+        assert!(!ops.iter().any(|o| matches!(o.operator.as_str(), "rg" | "RG" | "cs" | "scn")), "{shown:?}");
+        // The site's orange through PSO Coated v3: no cyan to speak of, much magenta and yellow.
+        let orange = ops.iter().filter(|o| o.operator == "k").nth(2).expect("the orange");
+        let v: Vec<f64> = orange.operands.iter().filter_map(number).collect();
+        assert!(v[0] < 0.1 && v[1] > 0.5 && v[2] > 0.7 && v[3] < 0.1, "{v:?}");
+        assert!(ink_coverage(&out).unwrap()[0].rgb.is_empty());
+    }
+
     #[test]
     fn refuses_what_it_cannot_fix() {
         let cmyk = icc(b"prtr", b"CMYK");
+        // RGB vector colours are converted through the profile: one Little CMS cannot read fails.
         let rgb_painted = sample("1 0 0 rg 20 20 50 50 re f", no_extra);
-        let err = to_pdfx4(rgb_painted, &intent(&cmyk)).expect_err("RGB content");
-        assert!(format!("{err:#}").contains("RGB"), "{err:#}");
+        let err = to_pdfx4(rgb_painted, &intent(&cmyk)).expect_err("RGB content, a header for a profile");
+        assert!(format!("{err:#}").contains("output profile"), "{err:#}");
         let monitor = icc(b"mntr", b"RGB ");
         let ok = sample("0 0 0 1 k 20 20 50 50 re f", no_extra);
         assert!(to_pdfx4(ok.clone(), &intent(&monitor)).is_err());
