@@ -470,3 +470,37 @@ fn every_bad_picture_is_a_located_error_and_no_pdf_is_written() {
         "arrivals.svg",
     );
 }
+
+#[test]
+fn alt_texts_and_captions_are_text_to_translate() {
+    let root = tempfile::tempdir().unwrap();
+    copy_project(built().root.path(), root.path());
+    let city = root.path().join("data/cities").join(SLUG);
+    must_succeed(&run(root.path(), &["translate", SLUG, "--to", "de"]));
+    // The English sections come into the German file with their pictures, to translate.
+    let de = std::fs::read_to_string(city.join("de.md")).unwrap();
+    let square = "![A square at dusk with people walking past the town hall](square.jpg \"The town hall square, where the reception office opened in 2019\")";
+    assert!(de.contains(square) && de.contains("](arrivals.svg \"Arrivals by year\")"), "{de}");
+    // The translator translates section 4 (its alt text and caption) and takes it off the list.
+    let translated = de
+        .replace(square, "![Ein Platz in der Dämmerung vor dem Rathaus](square.jpg \"Der Rathausplatz\")")
+        .replace("\"advocacy\", ", "")
+        .replace(", \"advocacy\"", "");
+    std::fs::write(city.join("de.md"), translated).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = out.path().to_str().unwrap();
+    must_succeed(&run(root.path(), &["render", SLUG, "--lang", "de", "-o", o]));
+    let pdf = Pdf::new(std::fs::read(out.path().join(format!("{SLUG}-de.pdf"))).unwrap());
+    assert!(pdf.has("Der Rathausplatz"));
+    let alts: Vec<String> = pdf.tagged().elements().iter().filter_map(|e| e.alt.clone()).collect();
+    assert!(alts.iter().any(|a| a == "Ein Platz in der Dämmerung vor dem Rathaus"), "{alts:?}");
+    // Then the English alt text changes: the German section is outdated.
+    edit_text(&city, "en.md", "![A square at dusk", "![A square at night");
+    let check = run(root.path(), &["check", SLUG]);
+    must_succeed(&check);
+    let said = String::from_utf8_lossy(&check.stderr);
+    assert!(
+        said.contains("synth-001 de: section 4 is outdated: en changed since it was translated"),
+        "{said}"
+    );
+}
