@@ -152,6 +152,10 @@ fn print_pictures_keep_their_pixels_in_cmyk_and_nothing_prints_in_rgb() {
         let preflight =
             std::fs::read_to_string(built().out.path().join(format!("{name}.preflight.txt"))).unwrap();
         assert!(preflight.contains("no RGB"), "{preflight}");
+        // The report names the pictures and the lowest resolution (the ornament, 400 pixels across).
+        assert!(preflight.contains("raster images in DeviceCMYK"), "{preflight}");
+        let lowest = if name.ends_with("-a5.pdf") { "86 ppi" } else { "75 ppi" };
+        assert!(preflight.contains(&format!("{lowest} or more at the printed size (page")), "{preflight}");
     }
     assert!(!pdf(&format!("{SLUG}-en.pdf")).colour_operators().iter().any(|(op, _)| op == "k"));
 }
