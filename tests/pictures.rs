@@ -63,7 +63,7 @@ fn built() -> &'static Built {
 fn add_pictures(root: &Path) {
     let city = root.join("data/cities").join(SLUG);
     photo(&city.join("market.jpg"), 7, 3200, 2100);
-    photo(&city.join("school.jpg"), 8, 3000, 2000);
+    photo(&city.join("school.webp"), 8, 3000, 2000);
     photo(&city.join("small.jpg"), 9, 900, 600);
     image::RgbaImage::from_pixel(400, 40, image::Rgba([245, 85, 17, 160]))
         .save(city.join("ornament.png"))
@@ -72,7 +72,7 @@ fn add_pictures(root: &Path) {
     let en = city.join("en.md");
     let text = std::fs::read_to_string(&en).unwrap().replacen(
         "# {#update}",
-        "![Stalls of the Saturday market on the river bank](market.jpg \"The Saturday market\")\n\n![A classroom of the language school](school.jpg)\n\n![](ornament.png)\n\n![A welcome desk with two volunteers](small.jpg \"The welcome desk\")\n\n# {#update}",
+        "![Stalls of the Saturday market on the river bank](market.jpg \"The Saturday market\")\n\n![A classroom of the language school](school.webp)\n\n![](ornament.png)\n\n![A welcome desk with two volunteers](small.jpg \"The welcome desk\")\n\n# {#update}",
         1,
     );
     std::fs::write(&en, text).unwrap();
@@ -80,7 +80,7 @@ fn add_pictures(root: &Path) {
     let text = std::fs::read_to_string(&de).unwrap()
         + "\n# {#update}\n\n- Neu im Jahr 2023: ein Zentrum für Neuankömmlinge.\n\n![Ein gelbes Feld: die Zahl der Plätze blieb gleich](update-de.svg \"Plätze 2023\")\n";
     std::fs::write(&de, text).unwrap();
-    let credits = "\n[images.\"market.jpg\"]\ncredit = \"Photo: A. Fotografin, CC BY 4.0\"\n\n[images.\"school.jpg\"]\ncredit = { en = \"Photo: the city, all rights reserved\", de = \"Foto: die Stadt, alle Rechte vorbehalten\" }\n\n[images.\"small.jpg\"]\ncredit = \"Photo: a volunteer\"\n\n[images.\"ornament.png\"]\ndecorative = true\n\n[images.\"update-de.svg\"]\ncredit = { en = \"Source: the city\", de = \"Quelle: die Stadt\" }\n";
+    let credits = "\n[images.\"market.jpg\"]\ncredit = \"Photo: A. Fotografin, CC BY 4.0\"\n\n[images.\"school.webp\"]\ncredit = { en = \"Photo: the city, all rights reserved\", de = \"Foto: die Stadt, alle Rechte vorbehalten\" }\n\n[images.\"small.jpg\"]\ncredit = \"Photo: a volunteer\"\n\n[images.\"ornament.png\"]\ndecorative = true\n\n[images.\"update-de.svg\"]\ncredit = { en = \"Source: the city\", de = \"Quelle: die Stadt\" }\n";
     let toml = city.join("city.toml");
     std::fs::write(&toml, std::fs::read_to_string(&toml).unwrap() + credits).unwrap();
 }
@@ -468,6 +468,24 @@ fn every_bad_picture_is_a_located_error_and_no_pdf_is_written() {
         "square.jpg cannot be read",
         "square.jpg",
     );
+    // A gradient in an SVG: fine on the web, refused for print, at the figure.
+    let root = tempfile::tempdir().unwrap();
+    copy_project(built().root.path(), root.path());
+    let chart = root.path().join("data/cities").join(SLUG).join("arrivals.svg");
+    let svg = std::fs::read_to_string(&chart).unwrap().replace("<g fill=\"#F55511\">", "<defs><linearGradient id=\"g\"><stop offset=\"0\" stop-color=\"#F55511\"/></linearGradient></defs>\n  <g fill=\"url(#g)\">");
+    std::fs::write(&chart, svg).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = out.path().to_str().unwrap();
+    must_succeed(&run(root.path(), &["render", SLUG, "--lang", "en", "-o", o]));
+    let print =
+        must_fail(&run(root.path(), &["render", SLUG, "--lang", "en", "--profile", "print", "-o", o]));
+    assert!(
+        print.contains("en.md: line 51:")
+            && print
+                .contains("arrivals.svg holds a <linearGradient> (line 3), which a print file cannot take"),
+        "{print}"
+    );
+    assert!(!out.path().join(format!("{SLUG}-en-print.pdf")).exists());
     refused(
         |c| std::fs::write(c.join("arrivals.svg"), "<svg viewBox=\"0 0 10 10\"><rect></svg>").unwrap(),
         "is not a well-formed SVG",

@@ -102,9 +102,11 @@ fn prepare(picture: &Picture, profile: Profile, icc: &[u8]) -> Result<Prepared, 
         cache.entry((file.hash.clone(), purpose.clone())).or_default().clone()
     };
     let made = slot.get_or_init(|| match (&purpose, file.kind) {
-        (_, ImageKind::Svg) => {
-            verify_svg(file).map(|()| Prepared { bytes: Bytes::new(file.bytes.to_vec()), warning: None })
-        }
+        (_, ImageKind::Svg) => verify_svg(file)
+            .and_then(
+                |()| if matches!(purpose, Purpose::Print { .. }) { svg_for_print(file) } else { Ok(()) },
+            )
+            .map(|()| Prepared { bytes: Bytes::new(file.bytes.to_vec()), warning: None }),
         (Purpose::Web { max }, _) => for_web(file, *max),
         (Purpose::Print { .. }, _) => for_print(file, icc),
     });
@@ -215,6 +217,24 @@ fn verify_svg(file: &ImageFile) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// What of an SVG a print file cannot take: Typst draws gradients, patterns and pictures
+/// inside an SVG in RGB, and only flat fills and strokes are converted to CMYK afterwards
+/// (`print::pdfx`).
+fn svg_for_print(file: &ImageFile) -> Result<(), String> {
+    let text = std::str::from_utf8(&file.bytes).unwrap_or_default();
+    let doc = roxmltree::Document::parse(text).map_err(|e| e.to_string())?;
+    let refused = ["linearGradient", "radialGradient", "pattern", "image", "filter", "mask"];
+    match doc.descendants().find(|n| refused.contains(&n.tag_name().name())) {
+        Some(node) => Err(format!(
+            "{} holds a <{}> (line {}), which a print file cannot take: its colours would stay RGB",
+            file.shown.display(),
+            node.tag_name().name(),
+            doc.text_pos_at(node.range().start).row
+        )),
+        None => Ok(()),
+    }
 }
 
 /// A web (or archive) file's picture: in sRGB, at most `max` pixels, as JPEG (opaque) or PNG
