@@ -526,3 +526,26 @@ fn alt_texts_and_captions_are_text_to_translate() {
         "{said}"
     );
 }
+
+#[test]
+fn a_table_too_wide_for_the_text_is_an_error_at_the_table_saying_by_how_much() {
+    let root = tempfile::tempdir().unwrap();
+    copy_project(built().root.path(), root.path());
+    let en = root.path().join("data/cities").join(SLUG).join("en.md");
+    let text = std::fs::read_to_string(&en).unwrap();
+    let years: Vec<String> = (2010..2020).map(|y| format!("Year {y}")).collect();
+    let table = format!(
+        "| {} |\n|{}\n| {} |\n\n",
+        years.join(" | "),
+        "---|".repeat(10),
+        ["1,234,567,890"; 10].join(" | ")
+    );
+    let at = text.find("# {#update}").unwrap();
+    let line = text[..at].lines().count() + 1;
+    std::fs::write(&en, format!("{}{table}{}", &text[..at], &text[at..])).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let said =
+        must_fail(&run(root.path(), &["render", SLUG, "--lang", "en", "-o", out.path().to_str().unwrap()]));
+    assert!(said.contains("text is beyond the text area (by "), "{said}");
+    assert!(said.contains(&format!("en.md:{line}:1")), "not at the table's line {line}:\n{said}");
+}

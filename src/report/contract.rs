@@ -249,8 +249,15 @@ pub struct Origin {
 impl Report {
     /// Where the part the templates name `part` is written: `tagline`, `quote`, `city`,
     /// `networks`, `takeaways/2`, `figures/mayor`, a section or a paragraph in it (`3.1`,
-    /// `3.1/2/0`), the closing note (`closing/0`).
+    /// `3.1/2/0`), a table's cell (`3.1/4/12`, at the table), the closing note (`closing/0`).
     pub fn origin(&self, part: &str) -> Option<&Origin> {
+        // A table's cells (`3.1/4/12`) are found at the table (`3.1/4`).
+        let mut segments = part.splitn(3, '/');
+        if let (Some(number), Some(block)) = (segments.next(), segments.next())
+            && let Some(table) = self.origins.get(&format!("{number}/{block}"))
+        {
+            return Some(table);
+        }
         let key = match part.split_once('/') {
             Some(("takeaways", _)) => "takeaways",
             Some(("figures", figure)) => figure,

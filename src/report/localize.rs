@@ -249,6 +249,13 @@ fn origins(
             let range = written.span.start + t.source.offset..written.span.end + t.source.offset;
             out.insert(s.number.clone(), at(&t.source.path, &t.source.text, range));
         }
+        // A table, by its block (`3.1/4`): what the pages find wrong in it is shown there.
+        for (i, block) in s.blocks.iter().enumerate() {
+            if let Block::Table(table) = block {
+                let range = table.span.start + t.source.offset..table.span.end + t.source.offset;
+                out.insert(format!("{}/{i}", s.number), at(&t.source.path, &t.source.text, range));
+            }
+        }
     }
     let (path, text) = &city.facts_source;
     for (name, key) in
