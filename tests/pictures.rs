@@ -480,7 +480,7 @@ fn every_bad_picture_is_a_located_error_and_no_pdf_is_written() {
     let print =
         must_fail(&run(root.path(), &["render", SLUG, "--lang", "en", "--profile", "print", "-o", o]));
     assert!(
-        print.contains("en.md: line 51:")
+        print.contains("en.md:51:1")
             && print
                 .contains("arrivals.svg holds a <linearGradient> (line 3), which a print file cannot take"),
         "{print}"

@@ -3,14 +3,13 @@
 //! typesetting stage can prepare each picture for the size it is printed at (a web file's
 //! photo downsampled to [`WEB_PPI`]) and the templates place it at exactly that size.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::data::markdown::{Block, Placed};
 use crate::data::{City, ImageFile};
-use crate::report::contract::SectionOut;
+use crate::report::contract::{Origin, SectionOut};
 use crate::report::output::Paper;
 
 /// The resolution of a web or archive file's raster pictures at their printed size, at most:
@@ -46,8 +45,8 @@ pub struct Picture {
     /// The size it is printed at, in millimetres (for a cover photo, the size of the whole
     /// picture, of which the box shows a part).
     pub printed: (f64, f64),
-    /// Where the data names it, for messages: the file and the line.
-    pub named_in: (PathBuf, usize),
+    /// Where the data names it, for messages.
+    pub origin: Origin,
 }
 
 /// The cover photo as the templates receive it.
@@ -94,11 +93,10 @@ pub fn place_figures(sections: &mut [SectionOut], city: &City, paper: Paper, def
             facts.credit.as_ref().map(|c| c.get(section_lang, default).to_string()).unwrap_or_default();
         figure.placed =
             Some(Placed { path: path.clone(), width, height, credit, decorative: facts.decorative });
-        let source = city.texts.get(section_lang).map(|t| &t.source);
-        let named_in = source.map_or_else(Default::default, |s| {
-            (s.path.clone(), crate::diagnostics::line_column(&s.text, figure.span.start + s.offset).0)
-        });
-        pictures.push(Picture { path, file: file.clone(), printed: (width, height), named_in });
+        let Some(s) = city.texts.get(section_lang).map(|t| &t.source) else { return };
+        let range = figure.span.start + s.offset..figure.span.end + s.offset;
+        let origin = Origin { path: s.path.clone(), text: s.text.clone(), range };
+        pictures.push(Picture { path, file: file.clone(), printed: (width, height), origin });
     };
     for section in sections.iter_mut() {
         let lang = section.lang.clone();
@@ -145,9 +143,7 @@ pub fn cover_photo(city: &City, paper: Paper, lang: &str, default: &str) -> Opti
         alt: cover.alt.get(lang, default).to_string(),
         credit: credit.unwrap_or_default(),
     };
-    let named_in = (
-        city.facts_source.0.clone(),
-        crate::diagnostics::line_column(&city.facts_source.1, cover.span.start).0,
-    );
-    Some((photo, Picture { path, file: file.clone(), printed, named_in }))
+    let (path_shown, text) = &city.facts_source;
+    let origin = Origin { path: path_shown.clone(), text: text.clone(), range: cover.span.clone() };
+    Some((photo, Picture { path, file: file.clone(), printed, origin }))
 }

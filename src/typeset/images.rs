@@ -58,8 +58,10 @@ pub fn serve(pictures: &[Picture], profile: Profile, icc: &[u8]) -> Result<Serve
     let mut files = Vec::new();
     let mut warnings = Vec::new();
     let mut errors = Vec::new();
+    // The profile's bytes are hashed once for the report, not for each picture.
+    let purpose_icc = (profile == Profile::Print && !pictures.is_empty()).then(|| icc_key(icc));
     for picture in pictures {
-        match prepare(picture, profile, icc) {
+        match prepare(picture, purpose_icc, icc) {
             Ok(p) => {
                 if let Some(w) = p.warning {
                     warnings.push(located(picture, w).warning());
@@ -72,10 +74,10 @@ pub fn serve(pictures: &[Picture], profile: Profile, icc: &[u8]) -> Result<Serve
     if errors.is_empty() { Ok((files, warnings)) } else { Err(Diagnostics(errors)) }
 }
 
-/// A message about `picture`, at the file and line of the data that shows it.
+/// A message about `picture`, at the place in the data that shows it.
 fn located(picture: &Picture, message: String) -> Diagnostic {
-    let (path, line) = &picture.named_in;
-    Diagnostic::file(path.clone(), format!("line {line}: {message}"))
+    let o = &picture.origin;
+    Diagnostic::at(&o.path, &o.text, o.range.clone(), message)
 }
 
 /// Checks that `file` decodes, as `check` does for every picture (`build` decodes it again at
@@ -87,12 +89,13 @@ pub fn verify(file: &ImageFile) -> Result<(), String> {
     }
 }
 
-/// `picture` prepared for `profile`, from the cache when it was prepared before.
-fn prepare(picture: &Picture, profile: Profile, icc: &[u8]) -> Result<Prepared, String> {
+/// `picture` prepared for a print file whose profile `icc` has the key `print` (`None`: for
+/// the web), from the cache when it was prepared before.
+fn prepare(picture: &Picture, print: Option<u64>, icc: &[u8]) -> Result<Prepared, String> {
     let file = &picture.file;
-    let purpose = match profile {
-        Profile::Print => Purpose::Print { profile: icc_key(icc) },
-        Profile::Web | Profile::Archive => {
+    let purpose = match print {
+        Some(profile) => Purpose::Print { profile },
+        None => {
             let px = |mm: f64| (mm / 25.4 * WEB_PPI).ceil() as u32;
             Purpose::Web { max: (px(picture.printed.0), px(picture.printed.1)) }
         }
@@ -111,7 +114,7 @@ fn prepare(picture: &Picture, profile: Profile, icc: &[u8]) -> Result<Prepared, 
         (Purpose::Print { .. }, _) => for_print(file, icc),
     });
     let mut made = made.clone()?;
-    if profile == Profile::Print
+    if print.is_some()
         && let Some((w, _)) = file.pixels
     {
         let ppi = f64::from(w) / (picture.printed.0 / 25.4);
@@ -326,10 +329,10 @@ fn for_print(file: &ImageFile, icc: &[u8]) -> Result<Prepared, String> {
     let src: &mut [[u8; 3]] = bytemuck_cast(&mut rgb);
     let mut cmyk = vec![[0u8; 4]; src.len()];
     transform.transform_pixels(src, &mut cmyk);
-    let flat: Vec<u8> = cmyk.into_iter().flatten().collect();
+    let flat = cmyk.as_flattened();
     let (w16, h16) = (u16::try_from(w).map_err(|_| "too wide")?, u16::try_from(h).map_err(|_| "too high")?);
     jpeg_encoder::Encoder::new(&mut out, PRINT_QUALITY)
-        .encode(&flat, w16, h16, jpeg_encoder::ColorType::Cmyk)
+        .encode(flat, w16, h16, jpeg_encoder::ColorType::Cmyk)
         .map_err(|e| format!("cannot write the CMYK picture: {e}"))?;
     Ok(Prepared { bytes: Bytes::new(out), warning: None })
 }
