@@ -52,13 +52,20 @@ pub(super) fn place_missing_footnotes(sections: &mut [SectionOut], city: &City) 
 /// the name of the file the templates read its text from. The same place gets the same name in
 /// each language, so the notes themselves are the same in each language's document, and with
 /// them the footnote counter Typst lays each note's number out from (see ARCHITECTURE.md).
+///
+/// The labels a note cited again is found by (`fn:en:2`) are scoped by the city too
+/// (`milan:fn:en:2`): a bundle holds several cities' reports in one document, where a label
+/// must be unique.
 pub(super) fn key_footnotes(sections: &mut [SectionOut], slug: &str) {
     let mut n = 0;
-    walk_sections(sections, &mut |i| {
-        if let Inline::Footnote { key, .. } = i {
+    walk_sections(sections, &mut |i| match i {
+        Inline::Footnote { key, label, .. } => {
             n += 1;
             *key = format!("{slug}/{n}");
+            *label = format!("{slug}:{label}");
         }
+        Inline::FootnoteRef { label } => *label = format!("{slug}:{label}"),
+        _ => {}
     });
 }
 
