@@ -346,7 +346,60 @@ pub fn display_path(path: &Path, base: &Path) -> PathBuf {
 /// A TOML error from the `toml` crate, located in `text`.
 pub fn from_toml(path: &Path, text: &Arc<str>, offset: usize, err: &toml::de::Error) -> Diagnostic {
     let range = err.span().map_or(offset..offset, |r| r.start + offset..r.end + offset);
-    Diagnostic::at(path, text, range, err.message().trim_end().to_string())
+    let (message, hint) = toml_in_words(err.message().trim_end());
+    let d = Diagnostic::at(path, text, range, message);
+    match hint {
+        Some(h) => d.hint(h),
+        None => d,
+    }
+}
+
+/// The TOML reader's message in an editor's words, with what to do: the reader speaks of the
+/// program's types (`expected u64`), an editor of what to write.
+fn toml_in_words(message: &str) -> (String, Option<String>) {
+    let quoted = |m: &str, open: char, close: char| {
+        let start = m.find(open)? + open.len_utf8();
+        let end = start + m[start..].find(close)?;
+        Some(m[start..end].to_string())
+    };
+    let number_kinds = ["u64", "u32", "u16", "u8", "i64", "i32", "i16", "i8", "usize", "an integer"];
+    let expects_number = number_kinds.iter().any(|k| message.ends_with(&format!("expected {k}")));
+    if let (Some(rest), true) = (message.strip_prefix("invalid type: string "), expects_number) {
+        let written = quoted(rest, '"', '"').unwrap_or_default();
+        let digits: String = written.chars().filter(char::is_ascii_digit).collect();
+        let example = if digits.is_empty() { "360000".to_string() } else { digits };
+        return (
+            format!("this must be a number, not the text \"{written}\""),
+            Some(format!("write digits only, without quotes, spaces, commas or points: {example}")),
+        );
+    }
+    if expects_number && message.starts_with("invalid type:") {
+        return ("this must be a whole number".into(), Some("write digits only, e.g. 360000 or 2023".into()));
+    }
+    if message.starts_with("invalid value: integer") && expects_number {
+        return (
+            "this number is out of range (negative or too large)".into(),
+            Some("write a whole number of zero or more".into()),
+        );
+    }
+    if let Some(field) = message.strip_prefix("missing field ").and_then(|m| quoted(m, '`', '`')) {
+        return (
+            format!("the field `{field}` is missing here"),
+            Some(format!(
+                "add a line `{field} = …` (docs/data-format.md lists every field and which are required)"
+            )),
+        );
+    }
+    if message.starts_with("unknown field") {
+        return (message.to_string(), Some("check the field's spelling, or delete it".into()));
+    }
+    if message.starts_with("invalid type:") && message.ends_with("expected a string") {
+        return (
+            "this must be text in quotes".into(),
+            Some("write it in double quotes, e.g. name = \"Utrecht\"".into()),
+        );
+    }
+    (message.to_string(), None)
 }
 
 #[cfg(test)]

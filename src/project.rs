@@ -130,7 +130,7 @@ impl Project {
                 format!("data/cities/{slug}"),
                 format!("there is no city `{slug}`"),
             )
-            .hint(format!("the cities are: {}", self.data.cities.join(", ")))
+            .hint(self.unknown_city_hint(slug))
             .into());
         }
         let mut city = self.data.load_city(slug)?;
@@ -187,6 +187,24 @@ impl Project {
         Ok(crate::report::localize::localize(&self.data, strings, city, lang, output, self.date))
     }
 
+    /// What to say of a city that does not exist: the nearest name, or the list.
+    fn unknown_city_hint(&self, slug: &str) -> String {
+        let nearest = self
+            .data
+            .cities
+            .iter()
+            .map(|c| (strsim::damerau_levenshtein(slug, c), c))
+            .filter(|(d, c)| *d <= 2.max(c.len() / 4))
+            .min();
+        match nearest {
+            Some((_, c)) => format!("did you mean `{c}`?"),
+            None if self.data.cities.is_empty() => {
+                "there are no cities yet: `cityreport new SLUG --name \"City\"` starts one".into()
+            }
+            None => format!("the cities are: {}", self.data.cities.join(", ")),
+        }
+    }
+
     /// The reports to make, checked: every language in `langs` is a site language (all of
     /// them if it is empty); `cities` empty means every city.
     pub fn select(
@@ -197,6 +215,15 @@ impl Project {
     ) -> anyhow::Result<Selection> {
         for lang in &langs {
             self.check_lang(lang)?;
+        }
+        for slug in &cities {
+            let known = self.data.cities.contains(slug) || self.data.bad_cities.contains_key(slug);
+            if !known {
+                anyhow::bail!(
+                    "there is no city `{slug}` in data/cities/\nhint: {}",
+                    self.unknown_city_hint(slug)
+                );
+            }
         }
         let langs = if langs.is_empty() { self.languages().to_vec() } else { langs };
         let cities = if cities.is_empty() { None } else { Some(cities) };

@@ -61,6 +61,7 @@ fn the_json_carries_its_schema_levels_roles_and_every_fixed_string() {
         "outdated_note",
         "page",
         "population",
+        "report_date",
         "report_dates",
         "title",
         "update_title",

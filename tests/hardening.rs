@@ -44,18 +44,20 @@ fn long_unbreakable_strings_break_inside_the_text_area() {
     assert!(checked >= 3);
 }
 
-/// `check` validates data; `check --typeset` also typesets every report and so finds an
-/// error in the templates, located there.
+/// `check --data-only` validates data; plain `check` also typesets every report and so finds
+/// an error in the templates, located there (`--typeset`, its old name, still works).
 #[test]
-fn check_typeset_finds_template_errors() {
+fn check_finds_template_errors() {
     let project = project_from("tiny");
     let templates = own_templates(project.path());
     let quote = templates.join("quote.typ");
     let text = std::fs::read_to_string(&quote).unwrap().replace("data.quote", "data.qoute");
     std::fs::write(&quote, text).unwrap();
-    must_succeed(&run(project.path(), &["check"]));
-    let stderr = must_fail(&run(project.path(), &["check", "--typeset"]));
-    assert!(stderr.contains("templates/quote.typ:") && stderr.contains("qoute"), "{stderr}");
+    must_succeed(&run(project.path(), &["check", "--data-only"]));
+    for args in [&["check"][..], &["check", "--typeset"]] {
+        let stderr = must_fail(&run(project.path(), args));
+        assert!(stderr.contains("templates/quote.typ:") && stderr.contains("qoute"), "{stderr}");
+    }
 }
 
 /// Text as a writer types it, from an alphabet of everything that means something to
@@ -163,6 +165,70 @@ proptest! {
     }
 }
 
+/// Text with raw Markdown character references among the characters: references to letters,
+/// to what no font has, to control characters, private-use characters and nothing at all.
+fn text_with_references() -> impl Strategy<Value = String> {
+    let pieces = prop_oneof![
+        typed_text(),
+        proptest::sample::select(vec![
+            "&#x41;", "&eacute;", "&#7;", "&#0;", "&#xE000;", "&#xFFFF;", "&#x6D4B;", "&amp;", "&#x2014;",
+            "&hearts;",
+        ])
+        .prop_map(str::to_string),
+    ];
+    proptest::collection::vec(pieces, 1..6).prop_map(|v| v.concat())
+}
+
+/// Whether the data of the project at `root` passes `check`'s reading of it (the first step,
+/// through the library), and if so, a bundle of its cities as a print booklet.
+fn data_passes_then_bundle(root: &Path, cities: &[&str]) -> Result<(), Vec<String>> {
+    let errors = |d: &cityreport::Diagnostics| {
+        d.0.iter().filter(|e| !e.warning).map(|e| e.to_string()).collect::<Vec<_>>()
+    };
+    let p = cityreport::Project::open(root).map_err(|e| match e {
+        cityreport::OpenError::Data(d) => errors(&d),
+        cityreport::OpenError::Other(e) => panic!("not a data error: {e:#}"),
+    })?;
+    for slug in cities {
+        let city = p.city(slug).map_err(|d| errors(&d))?;
+        p.verify_pictures(&city).map_err(|d| errors(&d))?;
+        let missing: Vec<String> =
+            city.warnings.iter().filter(|w| w.message.contains("no font")).map(|w| w.to_string()).collect();
+        if !missing.is_empty() {
+            return Err(missing);
+        }
+    }
+    let output = cityreport::Output::new(cityreport::report::output::Profile::Print, None, true).unwrap();
+    let slugs: Vec<String> = cities.iter().map(|s| s.to_string()).collect();
+    let bundle = cityreport::print::bundle::assemble(&p, &slugs, "en", output, None)
+        .unwrap_or_else(|d| panic!("check passed, the bundle's assembly failed: {d:?}"));
+    cityreport::print::bundle::render(&p, &bundle, output, "bundle.pdf")
+        .unwrap_or_else(|d| panic!("check passed, the bundle failed: {d:?}"));
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// If the data passes, a bundle of two cities that each cite a note again, holding the
+    /// text with its references raw, is made; if not, the refusal is located in a data file.
+    #[test]
+    fn a_bundle_of_cities_that_pass_is_made(typed in text_with_references()) {
+        let project = project_from("tiny");
+        let root = project.path();
+        let en = root.join("data/cities/tiny/en.md");
+        let text = std::fs::read_to_string(&en).unwrap().replace(
+            "Body text of the background.[^2]",
+            &format!("Body text of the background.[^2] {typed}"),
+        );
+        std::fs::write(&en, text).unwrap();
+        copy_dir(&root.join("data/cities/tiny"), &root.join("data/cities/tiny-two"));
+        if let Err(errors) = data_passes_then_bundle(root, &["tiny", "tiny-two"]) {
+            assert!(errors.iter().all(|e| e.contains("data/cities/tiny")), "{errors:#?}");
+        }
+    }
+}
+
 /// The limits that keep one report's time and memory bounded, each a located error naming
 /// it: more than 1000 footnotes in a file (`check` finds it), more than 400 pages (found when
 /// typesetting: `render`, `check --typeset`).
@@ -186,13 +252,13 @@ fn too_many_footnotes_or_pages_are_refused_with_the_limit() {
     // 420 sections of a word each: every section starts a page.
     let sections: String = (0..420).map(|i| format!("# Part {i} {{#part-{i}}}\n\nWord.\n\n")).collect();
     std::fs::write(&en, original.replace("# {#update}", &format!("{sections}# {{#update}}"))).unwrap();
-    must_succeed(&run(project.path(), &["check"]));
+    must_succeed(&run(project.path(), &["check", "--data-only"]));
     let out = project.path().join("out");
     let stderr =
         must_fail(&run(project.path(), &["render", "tiny", "--lang", "en", "-o", out.to_str().unwrap()]));
     assert!(stderr.contains("pages; a report may have at most 400"), "{stderr}");
     assert!(!out.join("tiny-en.pdf").exists());
-    let stderr = must_fail(&run(project.path(), &["check", "--typeset"]));
+    let stderr = must_fail(&run(project.path(), &["check"]));
     assert!(stderr.contains("a report may have at most 400"), "{stderr}");
 }
 

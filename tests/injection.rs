@@ -33,7 +33,8 @@ fn typst_syntax_in_every_field_prints_literally() {
         "Item #list[a]",
         r#"Update backticks #eval(“1”)"#,
         "Note #footnote[inner] https://example.org/a_b?c=d&e=f",
-        "Ann <b>Example</b> (#panic(“party”))",
+        // A party with parentheses of its own follows a comma: none are nested.
+        "Ann <b>Example</b>, #panic(“party”)",
         "Nowhere $ε$",
         "12,345",
     ] {

@@ -232,12 +232,13 @@ fn fallback_marks_stand_exactly_where_parts_fell_back() {
     // (language, mark, notice, marks in the text, marked contents entries)
     for (lang, mark, notice, text, entries) in [
         ("en", "ENGLISH", "Not yet translated", 0, 0),
-        // location, 2, 3 (3.1–3.4 follow it), 4, 5; in the contents 2, 3, 3.1–3.4, 4, 5
-        ("de", "ENGLISCH", "Noch nicht übersetzt", 5, 8),
-        ("fr", "ANGLAIS", "Pas encore traduit", 5, 8),
-        // location, 2, 3 (3.1, 3.2 follow it), 3.4 after the Polish 3.3, 4, 5; in the contents
-        // 2, 3, 3.1, 3.2, 3.4, 4, 5
-        ("pl", "PO ANGIELSKU", "Jeszcze nieprzetłumaczone", 6, 7),
+        // location, the mayor's party (given in English only), 2, 3 (3.1–3.4 follow it), 4, 5;
+        // in the contents 2, 3, 3.1–3.4, 4, 5
+        ("de", "ENGLISCH", "Noch nicht übersetzt", 6, 8),
+        ("fr", "ANGLAIS", "Pas encore traduit", 6, 8),
+        // location, the party, 2, 3 (3.1, 3.2 follow it), 3.4 after the Polish 3.3, 4, 5; in the
+        // contents 2, 3, 3.1, 3.2, 3.4, 4, 5
+        ("pl", "PO ANGIELSKU", "Jeszcze nieprzetłumaczone", 7, 7),
         // 1–5 (the takeaways, quote and location are in section 1, which is marked; the tagline
         // is on the cover); in the contents 1–5 and 3.1–3.4
         ("it", "INGLESE", "Non ancora tradotto", 5, 9),

@@ -756,16 +756,16 @@ fn a_page_left_nearly_empty_is_a_warning() {
     assert!(stderr.contains("warning:") && stderr.contains("proof rule `page-fill`"), "{stderr}");
 }
 
-/// `check --typeset` runs the proof on every kind of file: a quote too long for its box fails
+/// `check` runs the proof on every kind of file: a quote too long for its box fails
 /// the check at its line, and so does a rule that only print files have (`rule-tint`).
 #[test]
-fn check_typeset_runs_the_proof() {
+fn check_runs_the_proof() {
     let project = project_from("tiny");
     let en = project.path().join("data/cities/tiny/en.md");
     let text = std::fs::read_to_string(&en).unwrap();
     std::fs::write(&en, replace_quote(&text, &vec!["welcome"; 800].join(" "))).unwrap();
-    must_succeed(&run(project.path(), &["check"]));
-    let stderr = must_fail(&run(project.path(), &["check", "--typeset"]));
+    must_succeed(&run(project.path(), &["check", "--data-only"]));
+    let stderr = must_fail(&run(project.path(), &["check"]));
     assert!(
         stderr.contains("the quote does not fit") && stderr.contains("data/cities/tiny/en.md:"),
         "{stderr}"
@@ -776,7 +776,7 @@ fn check_typeset_runs_the_proof() {
     let text = std::fs::read_to_string(&theme).unwrap();
     std::fs::write(&theme, text.replace("cmyk(0%, 0%, 0%, 40%)", "cmyk(0%, 0%, 0%, 12%)")).unwrap();
     must_succeed(&run(project.path(), &["build", "-o", project.path().join("out").to_str().unwrap()]));
-    let stderr = must_fail(&run(project.path(), &["check", "--typeset"]));
+    let stderr = must_fail(&run(project.path(), &["check"]));
     assert!(
         stderr.contains("tiny-en-print.pdf could not be made") && stderr.contains("proof rule `rule-tint`"),
         "{stderr}"

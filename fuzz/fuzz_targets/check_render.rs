@@ -1,13 +1,13 @@
 //! `check` passing means `build` passes: the input is a city's `en.md`; whatever `check`
-//! accepts must render as a web, print and archive file, and whatever it refuses must be
-//! refused with places in the data. Built with the feature `render` (it typesets, so it takes
+//! accepts (its data, then every kind of file typeset) must also make a bundle of two such
+//! cities, and whatever it refuses must be refused with places in the data. Built with the feature `render` (it typesets, so it takes
 //! the whole `cityreport` crate and Typst).
 #![no_main]
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use cityreport::report::output::{Output, Paper, Profile};
+use cityreport::report::output::{Output, Profile};
 use libfuzzer_sys::fuzz_target;
 
 /// A project with the tiny test city, made once per process in the temporary folder; the
@@ -51,24 +51,47 @@ fuzz_target!(|data: &[u8]| {
         Ok(city) => city,
         Err(d) => {
             for e in d.0.iter().filter(|e| !e.warning) {
-                assert!(e.text.is_some() && e.path.starts_with("data"), "an error not located in the data: {e}");
+                assert!(
+                    e.text.is_some() && e.path.starts_with("data"),
+                    "an error not located in the data: {e}"
+                );
             }
             return;
         }
     };
-    let kinds = [
-        Output::WEB,
-        Output::new(Profile::Print, Some(Paper::A4), false).unwrap(),
-        Output::new(Profile::Archive, None, false).unwrap(),
-    ];
-    for output in kinds {
-        let made = project.report(&city, "en", output).and_then(|r| cityreport::print::make(&project, &r, output));
-        if let Err(d) = made {
-            // A page that cannot hold its box (proof) is found by `check --typeset`, not `check`.
-            let proof_only = d.0.iter().all(|e| e.hints.iter().any(|h| h.contains("proof rule")));
-            assert!(proof_only, "check accepted this, but the {} file failed:\n{d}", output.profile);
+    // What `check` typesets: every kind of file. What it refuses is located in the data or
+    // is the proof's finding on a page; what it accepts, `build` makes (the same code).
+    let checked = cityreport::publish::check::Checked::none(&project);
+    let refused = cityreport::publish::check::typeset_every_kind(&project, &city, "en", &checked).refused;
+    for r in &refused {
+        for e in r.diagnostics.0.iter().filter(|e| !e.warning) {
+            let proof = e.hints.iter().any(|h| h.contains("proof rule"));
+            assert!(
+                proof || (e.text.is_some() && e.path.starts_with("data")),
+                "{}: not located in the data: {e}",
+                r.file
+            );
         }
     }
+    if !refused.is_empty() {
+        return;
+    }
+    // A bundle of two cities that pass (the same text twice: every name a template makes from
+    // it, labels of notes cited again among them, must stay unique) is made too.
+    let two = root.join("data/cities/tiny-two");
+    std::fs::create_dir_all(&two).unwrap();
+    std::fs::write(two.join("en.md"), data).unwrap();
+    std::fs::copy(root.join("data/cities/tiny/city.toml"), two.join("city.toml")).unwrap();
+    let project = first.reopen(false).expect("the site's files did not change");
+    let output = Output::new(Profile::Print, None, true).unwrap();
+    let cities = ["tiny".to_string(), "tiny-two".to_string()];
+    let made = cityreport::print::bundle::assemble(&project, &cities, "en", output, None)
+        .and_then(|b| cityreport::print::bundle::render(&project, &b, output, "bundle.pdf"));
+    if let Err(d) = made {
+        let proof_only = d.0.iter().all(|e| e.hints.iter().any(|h| h.contains("proof rule")));
+        assert!(proof_only, "check accepted this, but a bundle of it failed:\n{d}");
+    }
+    std::fs::remove_dir_all(&two).unwrap();
     // Bounded memory over a long run, as a batch does.
     typst::comemo::evict(10);
 });

@@ -42,7 +42,10 @@ pub enum Command {
     /// Render one report, then again after every save under data/, templates/ or fonts/
     /// (Ctrl-C stops). A broken edit leaves the last good PDF in place.
     Watch(RenderArgs),
-    /// Validate all data (or the given cities) and print every error with its location.
+    /// Validate all data (or the given cities), print every error with its location, then
+    /// typeset every report as every kind of file without writing it (what passed before with
+    /// the same inputs is skipped, remembered in .cityreport/): when `check` passes, `build`,
+    /// `render` and `bundle` pass.
     Check(CheckArgs),
     /// Print the JSON a template receives for one report.
     ExportData(ExportArgs),
@@ -111,8 +114,8 @@ pub struct BuildArgs {
     /// Only these languages; repeat or separate with commas.
     #[arg(long, value_delimiter = ',', num_args = 1..)]
     pub lang: Vec<String>,
-    /// Reports rendered at once (default: the number of cores).
-    #[arg(long, short)]
+    /// Reports rendered at once, 1 to 64 (default: the number of cores).
+    #[arg(long, short, value_parser = parse_jobs)]
     pub jobs: Option<usize>,
     /// Rebuild every selected report, even when its inputs are unchanged.
     #[arg(long)]
@@ -148,8 +151,8 @@ pub struct OutputArgs {
     /// A booklet's creep compensation: how far each sheet's pages move toward the spine per
     /// sheet outside it, as `0.1mm`, `0` or `auto` (the paper's thickness, from
     /// --paper-weight or the site's `[print] paper_weight`).
-    #[arg(long, value_name = "auto|MM", default_value = "auto", value_parser = parse_creep)]
-    pub creep: Creep,
+    #[arg(long, value_name = "auto|MM", value_parser = parse_creep)]
+    pub creep: Option<Creep>,
     /// The booklet paper's weight in g/m², for `--creep auto` [default: the site's].
     #[arg(long, value_name = "G/M²", value_parser = clap::value_parser!(u32).range(40..=400))]
     pub paper_weight: Option<u32>,
@@ -177,6 +180,46 @@ fn parse_creep(s: &str) -> Result<Creep, String> {
     }
 }
 
+/// `--jobs`: a thread each; more than 64 only costs memory (a report takes about 100 MB).
+fn parse_jobs(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n @ 1..=64) => Ok(n),
+        _ => Err(format!(
+            "`{s}` reports at once: give a number from 1 to 64 (this machine has {} cores)",
+            cores()
+        )),
+    }
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// `--png`: pixels per point, 0.25 (18 dpi) to 8 (576 dpi: an A4 page is then 4763 × 6736
+/// pixels, 128 MB in memory while it is drawn).
+fn parse_ppp(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(ppp) if (0.25..=8.0).contains(&ppp) => Ok(ppp),
+        _ => Err(format!(
+            "`{s}` pixels per point: give a number from 0.25 to 8 (1 is 72 dpi, 2 is 144 dpi, 4 is 288 dpi)"
+        )),
+    }
+}
+
+/// `--title`: printed on the bundle's cover and the PDF's title, so a line of words.
+fn parse_title(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        Err("the bundle's title is empty: give words for its cover, or leave --title out for the language's default".into())
+    } else if t.chars().count() > 120 {
+        Err(format!("the title has {} characters: a cover holds at most 120", t.chars().count()))
+    } else if let Some(c) = t.chars().find(|&c| cityreport::data::is_forbidden_char(c) || c == '\n') {
+        Err(format!("the title holds U+{:04X}, which cannot print: give a title of one line", c as u32))
+    } else {
+        Ok(t.to_string())
+    }
+}
+
 impl OutputArgs {
     /// The checked combination; `auto` creep is the thickness of one sheet of `print`'s paper
     /// (or of --paper-weight).
@@ -189,7 +232,13 @@ impl OutputArgs {
             None => print.clone(),
         }
         .sheet_thickness_mm();
-        let mm = match self.creep {
+        if !self.booklet && (self.creep.is_some() || self.paper_weight.is_some()) {
+            let flag = if self.creep.is_some() { "--creep" } else { "--paper-weight" };
+            anyhow::bail!(
+                "{flag} applies to a booklet only\nhint: add --booklet (with --profile print), or leave {flag} out"
+            );
+        }
+        let mm = match self.creep.unwrap_or(Creep::Auto) {
             Creep::Auto => thickness,
             Creep::Mm(mm) => mm,
         };
@@ -209,7 +258,7 @@ pub struct RenderArgs {
     pub output: PathBuf,
     /// Also write each page as a PNG picture (SLUG-LANG-01.png, …), at PPP pixels per point
     /// (default 2).
-    #[arg(long, value_name = "PPP", num_args = 0..=1, default_missing_value = "2")]
+    #[arg(long, value_name = "PPP", num_args = 0..=1, default_missing_value = "2", value_parser = parse_ppp)]
     pub png: Option<f64>,
     #[command(flatten)]
     pub kind: OutputArgs,
@@ -228,7 +277,7 @@ pub struct BundleArgs {
     pub lang: String,
     /// The bundle's title, on its cover and as the PDF's title [default: the language's
     /// `bundle_title`, e.g. "City reports"].
-    #[arg(long)]
+    #[arg(long, value_parser = parse_title)]
     pub title: Option<String>,
     /// The PDF to write [default: out/bundle-LANG.pdf, -print.pdf, -print-a5.pdf or
     /// -booklet.pdf].
@@ -236,7 +285,7 @@ pub struct BundleArgs {
     pub output: Option<PathBuf>,
     /// Also write each page as a PNG picture next to the PDF, at PPP pixels per point
     /// (default 2).
-    #[arg(long, value_name = "PPP", num_args = 0..=1, default_missing_value = "2")]
+    #[arg(long, value_name = "PPP", num_args = 0..=1, default_missing_value = "2", value_parser = parse_ppp)]
     pub png: Option<f64>,
     #[command(flatten)]
     pub kind: OutputArgs,
@@ -246,10 +295,15 @@ pub struct BundleArgs {
 pub struct CheckArgs {
     /// Cities to check (default: all).
     pub slugs: Vec<String>,
-    /// Also typeset every report in every language as every kind of file (web, archive, print
-    /// A4 and A5, booklet; nothing written) and proof its pages, so that what the templates or
-    /// the proof find is reported too: `build` then passes.
+    /// Only read and validate the data; do not typeset. Fast, but what only the laid-out
+    /// pages show (a word too long for its box, a table too wide) is then not found.
     #[arg(long)]
+    pub data_only: bool,
+    /// Typeset every report again, also those whose inputs passed before.
+    #[arg(long)]
+    pub force: bool,
+    /// (Accepted for older scripts: `check` typesets every report unless --data-only.)
+    #[arg(long, hide = true)]
     pub typeset: bool,
 }
 

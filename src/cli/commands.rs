@@ -58,9 +58,9 @@ fn translate(project: &Project, a: TranslateArgs) -> anyhow::Result<bool> {
     match cityreport::edit::translate::translate(&city, default, &a.to, &project.data().root) {
         Ok(o) => {
             let verb = if o.written { "wrote" } else { "unchanged:" };
-            eprintln!("{verb} {}: {} parts up to date", o.file.display(), o.up_to_date);
+            say!("{verb} {}: {} parts up to date", o.file.display(), o.up_to_date);
             if !o.to_translate.is_empty() {
-                eprintln!(
+                say!(
                     "to translate (in {default} in the file, listed in `to_translate`): {}",
                     o.to_translate.join(", ")
                 );
@@ -92,11 +92,12 @@ fn new_city(project: &Project, a: NewArgs, date: Option<cityreport::data::Date>)
     match cityreport::edit::scaffold::create(&project.data().root, &city) {
         Ok(files) => {
             for f in files {
-                eprintln!("wrote {}", f.strip_prefix(&project.data().root).unwrap_or(&f).display());
+                say!("wrote {}", f.strip_prefix(&project.data().root).unwrap_or(&f).display());
             }
-            eprintln!(
+            say!(
                 "next: replace every `TODO:` (cityreport check {} lists them), then cityreport render {} --lang {lang}",
-                a.slug, a.slug
+                a.slug,
+                a.slug
             );
             Ok(true)
         }
@@ -109,7 +110,7 @@ fn new_city(project: &Project, a: NewArgs, date: Option<cityreport::data::Date>)
 
 fn synth(a: &SynthArgs, root: &Path) -> anyhow::Result<bool> {
     cityreport::synth::generate(&a.dir, a.cities, &a.langs, root, a.varied, a.pictures)?;
-    eprintln!("wrote {} synthetic cities in {} to {}", a.cities, a.langs.join(", "), a.dir.display());
+    say!("wrote {} synthetic cities in {} to {}", a.cities, a.langs.join(", "), a.dir.display());
     Ok(true)
 }
 
@@ -153,7 +154,7 @@ fn watch(project: Project, a: RenderArgs) -> anyhow::Result<bool> {
     let root = project.data().root.clone();
     let file = options.out.join(options.output.file_name(&a.slug, &a.lang));
     let mut project = project;
-    eprintln!("watching {} for saves (Ctrl-C to stop)", root.display());
+    say!("watching {} for saves (Ctrl-C to stop)", root.display());
     cityreport::edit::watch::watch(&root, &stop, |changes| {
         let start = std::time::Instant::now();
         if !changes.paths.is_empty() {
@@ -161,7 +162,7 @@ fn watch(project: Project, a: RenderArgs) -> anyhow::Result<bool> {
                 Ok(p) => project = p,
                 Err(OpenError::Data(d)) => {
                     emit(&d);
-                    eprintln!("not rendered; {} is the last good one", file.display());
+                    say!("not rendered; {} is the last good one", file.display());
                     return;
                 }
                 Err(OpenError::Other(e)) => {
@@ -175,10 +176,10 @@ fn watch(project: Project, a: RenderArgs) -> anyhow::Result<bool> {
                 emit(&Diagnostics(summary.warnings));
                 for f in &summary.failed {
                     emit(&f.diagnostics);
-                    eprintln!("not rendered; {} is the last good one", file.display());
+                    say!("not rendered; {} is the last good one", file.display());
                 }
                 for b in &summary.built {
-                    eprintln!(
+                    say!(
                         "rendered {} ({} pages) in {} ms",
                         file.display(),
                         b.pages,
@@ -189,15 +190,16 @@ fn watch(project: Project, a: RenderArgs) -> anyhow::Result<bool> {
             Err(e) => print_error(&e),
         }
     })?;
-    eprintln!("stopped watching");
+    say!("stopped watching");
     Ok(true)
 }
 
-/// Validates the cities and prints every problem and each report's translation coverage.
+/// Validates the cities and prints every problem and each report's translation coverage;
+/// then (unless `--data-only`) typesets every report as every kind of file, so that `build`,
+/// `render` and `bundle` pass when `check` does.
 fn check(project: &Project, a: CheckArgs) -> anyhow::Result<bool> {
     let all = a.slugs.is_empty();
     let slugs = if all { project.cities().to_vec() } else { a.slugs };
-    let default = &project.data().site.default_language;
     let mut ok = true;
     for lang in project.languages() {
         if let Some(d) = project.language_problems(lang) {
@@ -211,26 +213,19 @@ fn check(project: &Project, a: CheckArgs) -> anyhow::Result<bool> {
             ok = false;
         }
     }
+    let mut cities = Vec::new();
     for slug in &slugs {
         match project.city(slug) {
             Ok(city) => {
                 emit(&Diagnostics(city.warnings.clone()));
-                if let Err(d) = project.verify_pictures(&city) {
-                    emit(&d);
-                    ok = false;
-                    continue;
-                }
-                for lang in project.languages() {
-                    // A broken language was reported above, once.
-                    let Ok(report) = project.report(&city, lang, Output::WEB) else { continue };
-                    if lang != default {
-                        eprintln!("{slug} {lang}: {}", report.coverage.summary(default));
-                        for line in report.coverage.outdated_lines(default) {
-                            eprintln!("{slug} {lang}: {line}");
-                        }
+                match project.verify_pictures(&city) {
+                    Ok(()) => {
+                        print_coverage(project, &city);
+                        cities.push(city);
                     }
-                    if a.typeset {
-                        ok &= typeset_every_kind(project, &city, lang);
+                    Err(d) => {
+                        emit(&d);
+                        ok = false;
                     }
                 }
             }
@@ -240,38 +235,68 @@ fn check(project: &Project, a: CheckArgs) -> anyhow::Result<bool> {
             }
         }
     }
+    let typeset = if a.data_only { None } else { Some(typeset_cities(project, &cities, a.force)) };
+    ok &= typeset.is_none_or(|(passed, ..)| passed);
     if ok {
-        eprintln!("checked {} {}: no errors", slugs.len(), if slugs.len() == 1 { "city" } else { "cities" });
+        let files = typeset.map_or(String::from(" (data only)"), |(_, n, unchanged)| {
+            format!(" ({n} files typeset, {unchanged} unchanged since they passed)")
+        });
+        say!(
+            "checked {} {}: no errors{files}",
+            slugs.len(),
+            if slugs.len() == 1 { "city" } else { "cities" }
+        );
     }
     Ok(ok)
 }
 
-/// Typesets and proofs `city` in `lang` as every kind of file, printing what goes wrong;
-/// whether nothing did.
-fn typeset_every_kind(project: &Project, city: &cityreport::data::City, lang: &str) -> bool {
-    use cityreport::report::output::{Paper, Profile};
-    let kinds = [
-        (Profile::Web, None, false),
-        (Profile::Archive, None, false),
-        (Profile::Print, Some(Paper::A4), false),
-        (Profile::Print, Some(Paper::A5), false),
-        (Profile::Print, None, true),
-    ];
-    let mut ok = true;
-    for (profile, paper, booklet) in kinds {
-        let output = Output::new(profile, paper, booklet).expect("the kinds of file go together");
-        let made = project.report(city, lang, output.report());
-        match made.and_then(|report| cityreport::print::make(project, &report, output)) {
-            Ok(r) => emit(&Diagnostics(r.warnings)),
-            Err(d) => {
-                let file = output.file_name(&city.slug, lang);
-                eprintln!("{} {lang}: {file} could not be made:", city.slug);
-                emit(&d);
-                ok &= !d.has_errors();
-            }
+/// Each translation's coverage and outdated parts.
+fn print_coverage(project: &Project, city: &cityreport::data::City) {
+    let default = &project.data().site.default_language;
+    for lang in project.languages().iter().filter(|l| *l != default) {
+        // A broken language was reported already, once.
+        let Ok(report) = project.report(city, lang, Output::WEB) else { continue };
+        say!("{} {lang}: {}", city.slug, report.coverage.summary(default));
+        for line in report.coverage.outdated_lines(default) {
+            say!("{} {lang}: {line}", city.slug);
         }
     }
-    ok
+}
+
+/// Typesets and proofs every city in every language as every kind of file (on every core;
+/// what passed before with the same inputs is skipped), printing what goes wrong in order;
+/// whether nothing did, how many files were typeset and how many skipped.
+fn typeset_cities(project: &Project, cities: &[cityreport::data::City], force: bool) -> (bool, usize, usize) {
+    use cityreport::publish::check::{Checked, typeset_every_kind};
+    use rayon::prelude::*;
+    let checked = if force { Checked::none(project) } else { Checked::open(project) };
+    let pairs: Vec<(&cityreport::data::City, &String)> = cities
+        .iter()
+        .flat_map(|c| {
+            project.languages().iter().filter(|l| project.language_problems(l).is_none()).map(move |l| (c, l))
+        })
+        .collect();
+    let results: Vec<_> =
+        pairs.par_iter().map(|(city, lang)| typeset_every_kind(project, city, lang, &checked)).collect();
+    checked.save();
+    let (mut ok, mut typeset, mut unchanged) = (true, 0, 0);
+    // A warning about a city's file (a photo's resolution) is found in each language and kind
+    // of file: said once.
+    let mut said = std::collections::HashSet::new();
+    for ((city, lang), t) in pairs.iter().zip(results) {
+        (typeset, unchanged) = (typeset + t.typeset, unchanged + t.unchanged);
+        let fresh = t
+            .warnings
+            .into_iter()
+            .filter(|w| said.insert((w.path.clone(), w.range.clone(), w.message.clone())));
+        emit(&Diagnostics(fresh.collect()));
+        for r in t.refused {
+            say!("{} {lang}: {} could not be made:", city.slug, r.file);
+            emit(&r.diagnostics);
+            ok &= !r.diagnostics.has_errors();
+        }
+    }
+    (ok, typeset, unchanged)
 }
 
 /// Renders a bundle of several cities; nothing is written when anything is wrong.
@@ -303,10 +328,11 @@ fn bundle(project: &Project, a: BundleArgs) -> anyhow::Result<bool> {
         std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
     }
     cityreport::publish::outdir::write_with_pictures(&path, &rendered, a.png)?;
-    println!(
-        "{} ({} cities, {} pages, {} KB, {:.2} s)",
+    out!(
+        "{} ({} {}, {} pages, {} KB, {:.2} s)",
         path.display(),
         bundle.reports.len(),
+        if bundle.reports.len() == 1 { "city" } else { "cities" },
         rendered.pages,
         rendered.pdf.len().div_ceil(1000),
         start.elapsed().as_secs_f64()
@@ -346,7 +372,11 @@ fn export_data(project: &Project, a: ExportArgs) -> anyhow::Result<bool> {
             return Ok(false);
         }
     };
-    std::io::stdout().write_all(&report.json(&[]))?;
+    // A reader that stops early (`| head`) wants no more: not an error.
+    match std::io::stdout().write_all(&report.json(&[])) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
+        _ => {}
+    }
     Ok(true)
 }
 
@@ -382,10 +412,10 @@ fn run_build(project: &Project, options: &Options) -> anyhow::Result<bool> {
                     bar.set_message(format!("{word} {slug} {lang}"));
                     bar.inc(1);
                 }
-                None => eprintln!("{word} {slug} {lang}"),
+                None => say!("{word} {slug} {lang}"),
             }
         }
-        Progress::Waiting { out } => eprintln!(
+        Progress::Waiting { out } => say!(
             "another cityreport build is writing to {}; waiting for it to finish (Ctrl-C to stop)",
             out.display()
         ),
@@ -399,7 +429,7 @@ fn run_build(project: &Project, options: &Options) -> anyhow::Result<bool> {
     for b in &summary.built {
         let coverage =
             if &b.lang == default { String::new() } else { format!(", {}", b.coverage.summary(default)) };
-        println!(
+        out!(
             "{} ({} pages, {} KB{coverage})",
             options.out.join(&b.file).display(),
             b.pages,
@@ -410,21 +440,21 @@ fn run_build(project: &Project, options: &Options) -> anyhow::Result<bool> {
     for f in &summary.failed {
         match (&f.slug, &f.lang) {
             (None, Some(lang)) => {
-                eprintln!("not built: every report in `{lang}`, because of its fixed strings:")
+                say!("not built: every report in `{lang}`, because of its fixed strings:")
             }
-            (Some(slug), Some(lang)) => eprintln!("not built: {slug} {lang}:"),
+            (Some(slug), Some(lang)) => say!("not built: {slug} {lang}:"),
             (Some(slug), None) => {
-                eprintln!("not built: {slug} (every language), because its data cannot be read:")
+                say!("not built: {slug} (every language), because its data cannot be read:")
             }
-            (None, None) => eprintln!("not built:"),
+            (None, None) => say!("not built:"),
         }
         emit(&f.diagnostics);
     }
-    eprintln!(
+    say!(
         "{} built, {} unchanged, {} failed, {:.2} s",
         summary.built.len(),
         summary.unchanged.len(),
-        summary.failed.len(),
+        summary.failed_reports,
         summary.seconds
     );
     Ok(summary.failed.is_empty())
@@ -439,8 +469,8 @@ fn emit(d: &Diagnostics) {
 
 /// Prints an application error with its causes.
 pub fn print_error(err: &anyhow::Error) {
-    eprintln!("error: {err}");
+    say!("error: {err}");
     for cause in err.chain().skip(1) {
-        eprintln!("  caused by: {cause}");
+        say!("  caused by: {cause}");
     }
 }

@@ -16,11 +16,19 @@ pub enum Localized {
 impl Localized {
     /// The text in `lang`, else in `fallback`.
     pub fn get<'a>(&'a self, lang: &str, fallback: &str) -> &'a str {
+        self.pick(lang, fallback).0
+    }
+
+    /// The text in `lang`, else in `fallback`, and whether it is the fallback's: a text given
+    /// per language but not in `lang` is printed in `fallback`'s language, marked. One text
+    /// for all is in every language.
+    pub fn pick<'a>(&'a self, lang: &str, fallback: &str) -> (&'a str, bool) {
         match self {
-            Self::One(s) => s,
-            Self::PerLang(map) => {
-                map.get(lang).or_else(|| map.get(fallback)).map(String::as_str).unwrap_or_default()
-            }
+            Self::One(s) => (s, false),
+            Self::PerLang(map) => match map.get(lang) {
+                Some(s) => (s, false),
+                None => (map.get(fallback).map(String::as_str).unwrap_or_default(), lang != fallback),
+            },
         }
     }
 }
@@ -38,8 +46,8 @@ pub struct Facts {
     pub population_year: Option<i32>,
     /// The year the report was written ("Report from 2021").
     pub report_year: i32,
-    /// The year of its update section ("updated in 2023").
-    pub update_year: i32,
+    /// The year of its update section ("updated in 2023"); a report without one has none.
+    pub update_year: Option<i32>,
     /// The document date (PDF metadata), when `city.toml` gives one.
     pub date: Option<Date>,
     /// The mayor and their party.
@@ -94,7 +102,8 @@ pub(super) struct FactsFile {
     #[serde(default)]
     population_year: Option<Spanned<i32>>,
     report_year: Spanned<i32>,
-    update_year: Spanned<i32>,
+    #[serde(default)]
+    update_year: Option<Spanned<i32>>,
     #[serde(default)]
     date: Option<Spanned<toml::value::Datetime>>,
     mayor: MayorFile,
@@ -184,8 +193,10 @@ impl Data {
         let mut errors = self.check_languages(&file, &shown, &text);
         errors.extend(blank_facts(&file, &shown, &text));
         errors.extend(check_years(&file, &shown, &text));
-        if file.update_year.get_ref() < file.report_year.get_ref() {
-            let range = file.update_year.span();
+        if let Some(update) = &file.update_year
+            && update.get_ref() < file.report_year.get_ref()
+        {
+            let range = update.span();
             errors.push(Diagnostic::at(&shown, &text, range, "`update_year` is before `report_year`"));
         }
         let date = match &file.date {
@@ -193,17 +204,21 @@ impl Data {
             Some(d) => match d
                 .get_ref()
                 .date
+                // A time of day would be dropped without a word: a date is a day.
+                .filter(|_| d.get_ref().time.is_none() && d.get_ref().offset.is_none())
                 .filter(|t| YEARS.contains(&i32::from(t.year)))
                 .and_then(|t| Date::new(i32::from(t.year), t.month, t.day))
             {
                 Some(date) => Some(date),
                 None => {
                     let message = format!(
-                        "`date` must be a date such as 2023-06-30, in {}–{}",
+                        "`date` must be a date such as 2023-06-30, in {}–{}, without a time",
                         YEARS.start(),
                         YEARS.end()
                     );
-                    errors.push(Diagnostic::at(&shown, &text, d.span(), message));
+                    let hint =
+                        "the document date is a day: write it as year-month-day, e.g. `date = 2023-06-30`";
+                    errors.push(Diagnostic::at(&shown, &text, d.span(), message).hint(hint));
                     None
                 }
             },
@@ -214,7 +229,7 @@ impl Data {
             population: file.population,
             population_year: file.population_year.map(Spanned::into_inner),
             report_year: file.report_year.into_inner(),
-            update_year: file.update_year.into_inner(),
+            update_year: file.update_year.map(Spanned::into_inner),
             date,
             mayor: Mayor {
                 name: file.mayor.name.into_inner(),
@@ -287,7 +302,7 @@ fn check_years(file: &FactsFile, shown: &Path, text: &Arc<str>) -> Vec<Diagnosti
     let mut errors = Vec::new();
     let years = [
         ("report_year", Some(&file.report_year)),
-        ("update_year", Some(&file.update_year)),
+        ("update_year", file.update_year.as_ref()),
         ("population_year", file.population_year.as_ref()),
     ];
     for (key, year) in years {

@@ -47,8 +47,21 @@ impl std::str::FromStr for Date {
         let s = s.trim();
         let wrong =
             || format!("`{s}` is neither a date such as 2023-06-30 nor a number of seconds since 1970");
+        let in_years = |d: Self| {
+            if YEARS.contains(&d.year) {
+                Ok(d)
+            } else {
+                Err(format!(
+                    "`{s}` is in the year {}: a report's date is in {}–{}",
+                    d.year,
+                    YEARS.start(),
+                    YEARS.end()
+                ))
+            }
+        };
         if let Ok(secs) = s.parse::<i64>() {
-            return Ok(Self::from_unix(secs));
+            // Past ±10^12 s the year is far outside YEARS; clamping keeps the arithmetic sound.
+            return in_years(Self::from_unix(secs.clamp(-1_000_000_000_000, 1_000_000_000_000)));
         }
         let mut parts = s.splitn(3, '-');
         let mut next = || parts.next().filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
@@ -58,7 +71,7 @@ impl std::str::FromStr for Date {
             m.parse().map_err(|_| wrong())?,
             d.parse().map_err(|_| wrong())?,
         );
-        Self::new(year, month, day).ok_or_else(|| format!("{s} is not a day of the calendar"))
+        in_years(Self::new(year, month, day).ok_or_else(|| format!("{s} is not a day of the calendar"))?)
     }
 }
 

@@ -37,6 +37,7 @@ pub const FIXED: &[Fixed] = &[
     fixed("language_name", "the language's own name, e.g. Deutsch", &[]),
     fixed("cover_label", "the label on the cover next to the project's name", &[]),
     fixed("report_dates", "the cover's dates line", &["report", "updated"]),
+    fixed("report_date", "the cover's dates line of a report without an update", &["report"]),
     fixed("title", "the PDF's title", &["city", "tagline"]),
     fixed("contents", "the contents page's title", &[]),
     fixed("key_takeaways", "the label above the key-takeaway boxes", &[]),

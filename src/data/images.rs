@@ -171,7 +171,7 @@ impl Data {
                 .hint("write the file's name as it is in data/cities/<city>/ or data/images/, e.g. `tram.jpg` or `maps/lombardy.svg`; no `..`, `/` at the start or web address"));
         }
         let shared = self.root.join("data").join("images");
-        let Some(path) = [dir.join(written), shared.join(written)].into_iter().find(|p| p.is_file()) else {
+        let Some(path) = [dir.join(written), shared.join(written)].into_iter().find(|p| p.exists()) else {
             return Err(u
                 .error(format!(
                     "the picture `{}` is neither in {} nor in data/images/",
@@ -182,7 +182,8 @@ impl Data {
         };
         let shown = diagnostics::display_path(&path, &self.root);
         let real = inside_data(&path, &self.root).map_err(|d| u.error(d.message))?;
-        let size = fs::metadata(&real).map(|m| m.len()).unwrap_or(0);
+        let size = super::regular_file_len(&real)
+            .map_err(|e| u.error(format!("cannot read {}: {e}", shown.display())))?;
         if size > MAX_IMAGE_BYTES {
             return Err(u
                 .error(format!(
@@ -193,7 +194,8 @@ impl Data {
                 ))
                 .hint("save it smaller: a photo for a report needs about 3000 pixels across"));
         }
-        let bytes = fs::read(&real).map_err(|e| u.error(format!("cannot read {}: {e}", shown.display())))?;
+        let bytes = super::read_regular(&real, MAX_IMAGE_BYTES)
+            .map_err(|e| u.error(format!("cannot read {}: {e}", shown.display())))?;
         let kind = sniff(&bytes).ok_or_else(|| {
             u.error(format!("{} is not a PNG, JPEG, WebP or SVG file", shown.display()))
                 .hint("save the picture as JPEG (photos), PNG or SVG (charts, maps)")

@@ -263,6 +263,16 @@ pub fn convert_body(src: &SourceRef, body: &str, footnote_prefix: &str) -> Resul
     }
 }
 
+/// The longest address a link may have: what browsers and servers reliably take.
+pub const MAX_URL_CHARS: usize = 2000;
+
+/// Whether `id` may name a section: a lower-case ASCII letter, then lower-case letters,
+/// digits, `-` and `_` (the same in every language's file, and a TOML key as it is).
+pub fn is_section_id(id: &str) -> bool {
+    id.starts_with(|c: char| c.is_ascii_lowercase())
+        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
 /// The flat list of blocks split into sections at numbered headings: each section's id
 /// unique, its lead found, no text before the first heading.
 fn into_sections(blocks: Vec<Item>, src: &SourceRef, errors: &mut Vec<Diagnostic>) -> Vec<Section> {
@@ -281,6 +291,17 @@ fn into_sections(blocks: Vec<Item>, src: &SourceRef, errors: &mut Vec<Diagnostic
                         sections.push(Section { id: String::new(), level, title, lead: None, blocks: Vec::new(), span });
                     }
                     Some(id) => {
+                        if !is_section_id(&id) {
+                            let suggested: String = id
+                                .to_lowercase()
+                                .chars()
+                                .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+                                .collect();
+                            errors.push(
+                                src.error(span.clone(), format!("the section id `{id}` is not lower-case letters, digits, `-` and `_`"))
+                                    .hint(format!("ids are written the same in every language, so they are kept simple: e.g. `{{#{suggested}}}`")),
+                            );
+                        }
                         if let Some(first) = ids.get(&id) {
                             let (line, _) = crate::diagnostics::line_column(&src.text, first.start + src.offset);
                             errors.push(src.error(span.clone(), format!("the section id `{id}` is used twice (first on line {line})")));
@@ -713,7 +734,13 @@ impl<'s> Converter<'s> {
                     LinkType::Email => format!("mailto:{dest_url}"),
                     _ => dest_url.to_string(),
                 };
-                if !is_published_url(&url) {
+                if url.chars().count() > MAX_URL_CHARS {
+                    self.errors.push(
+                        self.src
+                            .error(range.clone(), format!("this address is {} characters long; a link may have at most {MAX_URL_CHARS}", url.chars().count()))
+                            .hint("link to the page itself, without the tracking or search parameters after `?`; browsers and PDF readers refuse longer ones"),
+                    );
+                } else if !is_published_url(&url) {
                     self.errors.push(
                         self.src
                             .error(range, format!("`{url}` is not a web or e-mail address"))
@@ -823,7 +850,15 @@ impl<'s> Converter<'s> {
                 self.push_inline(stack, Inline::Strong { content: merge_text(content) })
             }
             Frame::Link { url, content } => {
-                let content = merge_text(content);
+                let mut content = merge_text(content);
+                // `<mailto:me@x.org>` shows the address a reader writes to, not the scheme.
+                if let [Inline::Text { text }] = content.as_mut_slice()
+                    && *text == url
+                    && let Some(address) =
+                        url.get(..7).filter(|s| s.eq_ignore_ascii_case("mailto:")).map(|_| &url[7..])
+                {
+                    *text = address.to_string();
+                }
                 self.push_inline(stack, Inline::Link { url, content });
             }
             Frame::List { ordered, items } => {
@@ -1172,6 +1207,18 @@ fn trim_inlines(mut inlines: Vec<Inline>) -> Vec<Inline> {
         }
     }
     inlines
+}
+
+/// What a character reference (`&#x41;`, `&eacute;`) stands for, as Markdown reads it; the
+/// reference itself when it is none.
+pub(crate) fn decode_reference(reference: &str) -> String {
+    let mut out = String::new();
+    for event in Parser::new(reference) {
+        if let Event::Text(t) = event {
+            out.push_str(&t);
+        }
+    }
+    out
 }
 
 /// The plain text of some inlines, without footnotes (for PDF metadata and messages).

@@ -152,7 +152,19 @@ impl Data {
             None if !dir.join(format!("{default}.md")).exists() => {
                 errors.push(Diagnostic::file(diagnostics::display_path(&dir, &self.root), format!("the city has no text in the default language: `{default}.md` is missing")).hint("every city needs a complete report in the default language; the other languages fall back to it"));
             }
-            Some(t) => errors.extend(check_complete(t)),
+            Some(t) => {
+                errors.extend(check_complete(t));
+                // The update section is titled with its year ("What is new in 2023?").
+                if facts.update_year.is_none()
+                    && let Some(update) = t.sections.iter().find(|s| s.id == markdown::ids::UPDATE)
+                {
+                    errors.push(
+                        t.source
+                            .error(update.span.clone(), "the update section needs its year: `update_year` is not in city.toml")
+                            .hint("add `update_year = 2023` (the year of the news) to city.toml, or delete the update section"),
+                    );
+                }
+            }
             None => {}
         }
         if let Some(base) = texts.get(default) {
@@ -186,7 +198,12 @@ impl Data {
         let mut texts = BTreeMap::new();
         for path in names {
             let Some(file) = path.file_name().and_then(|f| f.to_str()) else { continue };
-            if file == "city.toml" || file.starts_with('.') || path.is_dir() || is_picture_name(file) {
+            // A folder is skipped unless it takes a text's name (`de.md/`), which is refused below.
+            if file == "city.toml"
+                || file.starts_with('.')
+                || (path.is_dir() && !file.ends_with(".md"))
+                || is_picture_name(file)
+            {
                 continue;
             }
             let Some(lang) = file.strip_suffix(".md") else {
@@ -231,6 +248,9 @@ fn check_translation_lists(t: &Text, is_default: bool, base: &Text, default: &st
             .warning(),
         )
     } else if !unknown.is_empty() {
+        let mut unknown = unknown;
+        unknown.sort();
+        unknown.dedup();
         let list = unknown.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
         Some(
             Diagnostic::at(

@@ -15,7 +15,10 @@ pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 pub(super) fn read(path: &Path, root: &Path) -> Result<Arc<str>, Diagnostic> {
     let shown = diagnostics::display_path(path, root);
     let real = inside_data(path, root)?;
-    let size = fs::metadata(&real).map(|m| m.len()).unwrap_or(0);
+    let size = regular_file_len(&real).map_err(|e| {
+        Diagnostic::file(&shown, format!("cannot read the file: {e}"))
+            .hint("a data file must be an ordinary file: remove what stands at this name, or rename it")
+    })?;
     if size > MAX_FILE_BYTES {
         return Err(Diagnostic::file(
             shown,
@@ -27,14 +30,114 @@ pub(super) fn read(path: &Path, root: &Path) -> Result<Arc<str>, Diagnostic> {
         )
         .hint("a report's text is far smaller: check that this is the file you meant, or split it"));
     }
-    let bytes =
-        fs::read(&real).map_err(|e| Diagnostic::file(&shown, format!("cannot read the file: {e}")))?;
+    let bytes = read_regular(&real, MAX_FILE_BYTES)
+        .map_err(|e| Diagnostic::file(&shown, format!("cannot read the file: {e}")))?;
     let text = utf8(&shown, bytes)?;
     let text = bare_cr_as_lf(text);
-    match forbidden_char(&text) {
-        Some(at) => Err(forbidden_char_error(&shown, &text, at)),
+    if let Some(at) = forbidden_char(&text) {
+        return Err(forbidden_char_error(&shown, &text, at));
+    }
+    match forbidden_escape(&shown, &text) {
+        Some(d) => Err(d),
         None => Ok(text),
     }
+}
+
+/// The length of the ordinary file at `path`; anything else that can stand at a name (a
+/// folder, a named pipe, a device, a socket) is an error that says what it is, found without
+/// opening it: opening a named pipe waits for a writer, forever.
+pub fn regular_file_len(path: &Path) -> std::io::Result<u64> {
+    use std::os::unix::fs::FileTypeExt;
+    let meta = fs::metadata(path)?;
+    let t = meta.file_type();
+    let what = if t.is_file() {
+        return Ok(meta.len());
+    } else if t.is_dir() {
+        "a folder"
+    } else if t.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_block_device() || t.is_char_device() {
+        "a device"
+    } else {
+        "not an ordinary file"
+    };
+    Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("it is {what}, not a file")))
+}
+
+/// Reads the ordinary file at `path` ([`regular_file_len`]), at most `limit` bytes: a file that
+/// grows past it while it is read is an error, never a read without end.
+pub fn read_regular(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let len = regular_file_len(path)?;
+    let mut bytes = Vec::with_capacity(len.min(limit) as usize);
+    fs::File::open(path)?.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        let message = format!("the file is larger than {} KB", limit / 1024);
+        return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, message));
+    }
+    Ok(bytes)
+}
+
+/// The characters a data file writes as escapes: Markdown's character references (`&#x41;`,
+/// `&#65;`, `&eacute;`) and TOML's `\uXXXX` and `\UXXXXXXXX`, with their places and what they
+/// stand for. The checks of characters (here, and the fonts' coverage) look through them: an
+/// escape prints its character as surely as the character typed.
+pub fn escapes(text: &str) -> Vec<(Range<usize>, String)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    for (at, b) in bytes.iter().enumerate() {
+        match b {
+            b'&' => {
+                let end = bytes[at + 1..].iter().take(40).position(|&b| b == b';');
+                let Some(end) = end.map(|e| at + 1 + e + 1) else { continue };
+                let reference = &text[at..end];
+                if !reference[1..reference.len() - 1].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'#')
+                {
+                    continue;
+                }
+                let decoded = markdown::decode_reference(reference);
+                if decoded != reference {
+                    out.push((at..end, decoded));
+                }
+            }
+            b'\\'
+                if matches!(bytes.get(at + 1), Some(b'u' | b'U')) && (at == 0 || bytes[at - 1] != b'\\') =>
+            {
+                let digits = if bytes[at + 1] == b'u' { 4 } else { 8 };
+                let Some(hex) = text.get(at + 2..at + 2 + digits) else { continue };
+                if let Some(c) = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32) {
+                    out.push((at..at + 2 + digits, c.to_string()));
+                } else if hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    out.push((at..at + 2 + digits, '\u{FFFD}'.to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The first escape of `text` ([`escapes`]) that stands for a character a data file may not
+/// hold, or for none (`&#0;`, a surrogate): a located error.
+pub(super) fn forbidden_escape(shown: &Path, text: &Arc<str>) -> Option<Diagnostic> {
+    let (range, decoded) = escapes(text)
+        .into_iter()
+        .find(|(_, d)| d.chars().any(|c| is_forbidden_char(c) || c == '\u{FFFD}'))?;
+    let c = decoded.chars().find(|&c| is_forbidden_char(c) || c == '\u{FFFD}').unwrap_or('\u{FFFD}');
+    let escape = &text[range.clone()];
+    let what = if c == '\u{FFFD}' {
+        "no character at all (it would print as �)".to_string()
+    } else if c.is_control() {
+        format!("U+{:04X}, a control character", c as u32)
+    } else {
+        format!("U+{:04X}, a character that cannot print in a PDF (private use or a non-character)", c as u32)
+    };
+    Some(
+        Diagnostic::at(shown, text, range, format!("`{escape}` stands for {what}"))
+            .hint("delete the escape, or write the character you mean as it is"),
+    )
 }
 
 /// The file's text, or where it stops being UTF-8.

@@ -140,6 +140,62 @@ pub struct Quote {
     pub attribution: Vec<Inline>,
 }
 
+/// The pairs of double quotation marks of the site's languages and their neighbours: “…”,
+/// „…“, „…”, «…», »…«, ”…” and straight "…".
+const MARK_PAIRS: [(char, char); 7] =
+    [('“', '”'), ('„', '“'), ('„', '”'), ('«', '»'), ('»', '«'), ('”', '”'), ('"', '"')];
+
+/// A quote typed with its own quotation marks, without them: the template adds the language's
+/// marks around the quote, which would otherwise print twice (““…””). The marks go only when
+/// they stand at the two ends as a pair that encloses the whole quote (not `"Yes," she said,
+/// "we do."`); quotations inside it stay.
+fn without_outer_marks(mut text: Vec<Inline>) -> Vec<Inline> {
+    let plain = markdown::plain_text(&text);
+    let trimmed = plain.trim();
+    let (Some(first), Some(last)) = (trimmed.chars().next(), trimmed.chars().last()) else { return text };
+    let encloses = |&(open, close): &(char, char)| {
+        first == open && last == close && trimmed.chars().count() > 2 && {
+            let inner: Vec<char> = trimmed.chars().skip(1).take(trimmed.chars().count() - 2).collect();
+            encloses_all(&inner, open, close)
+        }
+    };
+    let starts = matches!(text.first(), Some(Inline::Text { text }) if text.trim_start().starts_with(first));
+    let ends = matches!(text.last(), Some(Inline::Text { text }) if text.trim_end().ends_with(last));
+    if !(starts && ends && MARK_PAIRS.iter().any(encloses)) {
+        return text;
+    }
+    if let Some(Inline::Text { text }) = text.first_mut() {
+        let t = text.trim_start();
+        *text = t[first.len_utf8()..].trim_start().to_string();
+    }
+    if let Some(Inline::Text { text }) = text.last_mut() {
+        let t = text.trim_end();
+        *text = t[..t.len() - last.len_utf8()].trim_end().to_string();
+    }
+    text.retain(|i| !matches!(i, Inline::Text { text } if text.is_empty()));
+    text
+}
+
+/// Whether marks `open`…`close` around `inner` enclose all of it: no mark of the pair inside
+/// closes them early. Where both marks are the same character, one after a space (or at the
+/// start) opens and any other closes.
+fn encloses_all(inner: &[char], open: char, close: char) -> bool {
+    let mut depth = 0i32;
+    for (i, &c) in inner.iter().enumerate() {
+        let after_space = i == 0 || inner[i - 1].is_whitespace() || "([{–—".contains(inner[i - 1]);
+        let opens = c == open && (open != close || after_space);
+        if opens {
+            depth += 1;
+        } else if c == close {
+            depth -= 1;
+            if depth < 0 {
+                return false;
+            }
+        }
+    }
+    depth == 0
+}
+
 /// One `<lang>.md`, converted. Every part is optional: a translation may cover only some.
 #[derive(Debug, Clone)]
 pub struct Text {
@@ -177,7 +233,7 @@ pub fn parse_text(shown: &Path, text: Arc<str>, lang: &str) -> Result<Text, Diag
     // Both halves are converted, so a mistake in each is reported in the same run.
     let quote = fm.quote.as_ref().and_then(|q| {
         let (text, attribution) = (inline(&q.text), inline(&q.attribution));
-        Some(Quote { text: text?, attribution: attribution? })
+        Some(Quote { text: without_outer_marks(text?), attribution: attribution? })
     });
     let location = fm.figures.as_ref().and_then(|f| f.location.as_ref()).and_then(&mut inline);
     let source = SourceRef { path: shown.clone(), text: text.clone(), offset: body_start };
@@ -294,6 +350,18 @@ pub(super) fn check_complete(t: &Text) -> Vec<Diagnostic> {
             "the first numbered heading must be a section (`#`), not a sub-section (`##`)",
         ));
     }
+    // The update section is news, item by item: a paragraph alone is most likely a list whose
+    // `- ` was forgotten.
+    if let Some(update) = t.sections.iter().find(|s| s.id == markdown::ids::UPDATE)
+        && !update.blocks.iter().any(|b| matches!(b, markdown::Block::List { .. }))
+    {
+        errors.push(
+            t.source
+                .error(update.span.clone(), "the update section has no list of news")
+                .hint("write each piece of news as an item of a `- ` list (a sentence may stand before it)")
+                .warning(),
+        );
+    }
     errors
 }
 
@@ -334,6 +402,25 @@ impl Data {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Marks typed around a quote go (the template adds the language's own); marks that do not
+    /// enclose the whole quote, and quotations inside it, stay.
+    #[test]
+    fn a_quotes_own_outer_marks_go() {
+        let stripped =
+            |s: &str| markdown::plain_text(&without_outer_marks(vec![Inline::Text { text: s.into() }]));
+        assert_eq!(stripped("“As a Welcoming City, we act.”"), "As a Welcoming City, we act.");
+        assert_eq!(
+            stripped("„Als \"Welcoming City\" fragen wir nicht.“"),
+            "Als \"Welcoming City\" fragen wir nicht."
+        );
+        assert_eq!(stripped("«Una “città rifugio” resta fedele.»"), "Una “città rifugio” resta fedele.");
+        assert_eq!(stripped("« Nous accueillons. »"), "Nous accueillons.");
+        assert_eq!(stripped("\"Welcome\" is what we say"), "\"Welcome\" is what we say");
+        assert_eq!(stripped("\"Yes,\" she said, \"we do.\""), "\"Yes,\" she said, \"we do.\"");
+        assert_eq!(stripped("“One” and “two”"), "“One” and “two”");
+        assert_eq!(stripped("No marks."), "No marks.");
+    }
 
     /// What `translate` and `new` write reads back as the same front matter.
     #[test]

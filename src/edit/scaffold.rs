@@ -77,7 +77,7 @@ country = {{ {lang} = {country} }}
 population = 0                 # TODO: the number of inhabitants (digits only)
 # population_year = {year}     # the year of that number, if it is not the report's
 report_year = {year}             # the year the report was written
-update_year = {year}             # the year of its "What is new" section
+update_year = {year}             # the year of its "What is new" section (leave out with no update)
 
 # The networks the city belongs to, shown in the key-figures box, e.g.
 # networks = ["Solidarity Cities", "Eurocities"]

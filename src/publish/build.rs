@@ -78,6 +78,9 @@ pub struct Summary {
     pub unchanged: Vec<Entry>,
     /// The reports (or cities, or languages) that failed.
     pub failed: Vec<Failure>,
+    /// How many reports were not made: a city or a language that fails stops several (and a
+    /// folder that cannot be a city counts as one).
+    pub failed_reports: usize,
     /// Problems in the data or templates that did not stop any report.
     pub warnings: Vec<Diagnostic>,
     /// How long the build took.
@@ -102,6 +105,7 @@ pub fn build(
 ) -> anyhow::Result<Summary> {
     let start = Instant::now();
     let pairs = options.select.pairs(project);
+    let selected = pairs.len();
     let out = OutDir::open(&options.out, &|| progress(Progress::Waiting { out: &options.out }))?;
 
     let mut summary = Summary::default();
@@ -136,6 +140,12 @@ pub fn build(
     }
     summary.built.sort_by(|a, b| (&a.city, &a.lang).cmp(&(&b.city, &b.lang)));
     summary.failed.sort_by(|a, b| (&a.slug, &a.lang).cmp(&(&b.slug, &b.lang)));
+    let folders = summary
+        .failed
+        .iter()
+        .filter(|f| f.slug.as_ref().is_some_and(|s| !project.cities().contains(s)))
+        .count();
+    summary.failed_reports = selected.saturating_sub(summary.built.len() + summary.unchanged.len()) + folders;
     summary.seconds = start.elapsed().as_secs_f64();
     Ok(summary)
 }

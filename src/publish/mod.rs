@@ -1,12 +1,14 @@
 //! Publishing many reports: [`build`] selects cities and languages, skips what is unchanged,
 //! renders the rest in parallel and writes each file; `schedule` orders a batch for Typst's
 //! memoisation, `inputs` hashes what each report is made from; [`outdir`] owns the output
-//! folder (its lock, atomic writes, `manifest.json`).
+//! folder (its lock, atomic writes, `manifest.json`); [`check`] typesets every kind of file
+//! without writing it, remembering what passed by the same inputs hash.
 //!
 //! May import: `print`, `typeset`, `report`, `data`, `diagnostics`, and the crate's
 //! [`Project`](crate::Project).
 
 pub mod build;
+pub mod check;
 mod inputs;
 pub mod outdir;
 mod schedule;

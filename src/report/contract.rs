@@ -396,7 +396,9 @@ impl Coverage {
                 } else {
                     format!("the {name}")
                 };
-                format!("{part} is outdated: {default} changed since it was translated")
+                // "the takeaways are", "the tagline is".
+                let verb = if name.ends_with('s') { "are" } else { "is" };
+                format!("{part} {verb} outdated: {default} changed since it was translated")
             })
             .collect()
     }

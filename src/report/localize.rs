@@ -122,7 +122,8 @@ pub fn localize(
 
     let figures = key_figures(facts, strings, lang, default, location);
 
-    let date = date.or(facts.date).unwrap_or(Date { year: facts.update_year, month: 1, day: 1 });
+    let year = facts.update_year.unwrap_or(facts.report_year);
+    let date = date.or(facts.date).unwrap_or(Date { year, month: 1, day: 1 });
     let mut keywords = data.site.keywords.clone();
     keywords.push(name.clone());
     let page_url = data.site.city_page(&city.slug, lang);
@@ -164,10 +165,8 @@ fn key_figures(
     default: &str,
     location: Localized<Vec<Inline>>,
 ) -> Vec<Figure> {
-    let mayor = match &facts.mayor.party {
-        Some(p) => format!("{} ({})", facts.mayor.name, p.get(lang, default)),
-        None => facts.mayor.name.clone(),
-    };
+    let (party, party_fallback) = facts.mayor.party.as_ref().map_or(("", false), |p| p.pick(lang, default));
+    let mayor = mayor_line(&facts.mayor.name, party);
     let mut population = format_number(facts.population, &strings.number);
     if let Some(year) = facts.population_year {
         population.push_str(&format!(" ({year})"));
@@ -178,11 +177,31 @@ fn key_figures(
         outdated: false,
         content: vec![Inline::Text { text: s }],
     };
+    // A party named only in the default language is that language's text, marked as such.
+    let mayor = if party_fallback {
+        Localized { lang: default.to_string(), fallback: true, ..plain(mayor) }
+    } else {
+        plain(mayor)
+    };
     vec![
         Figure { name: "population", label: strings.get("population").to_string(), value: plain(population) },
         Figure { name: "location", label: strings.get("location").to_string(), value: location },
-        Figure { name: "mayor", label: strings.get("mayor").to_string(), value: plain(mayor) },
+        Figure { name: "mayor", label: strings.get("mayor").to_string(), value: mayor },
     ]
+}
+
+/// The mayor and their party: `Name (Party)`; a party written in parentheses already keeps
+/// them alone (`(PvdA)`), and one with parentheses inside (`Labour Party (PvdA)`) follows a
+/// comma, so that no parentheses are ever nested.
+fn mayor_line(name: &str, party: &str) -> String {
+    let party = party.trim();
+    let bare = party.strip_prefix('(').and_then(|p| p.strip_suffix(')')).filter(|p| !p.contains(['(', ')']));
+    match bare {
+        _ if party.is_empty() => name.to_string(),
+        Some(inner) => format!("{name} ({inner})"),
+        None if party.contains(['(', ')']) => format!("{name}, {party}"),
+        None => format!("{name} ({party})"),
+    }
 }
 
 /// The report's fixed strings, their placeholders filled with the city's name, tagline and
@@ -194,7 +213,8 @@ fn chrome(
     tagline: &Localized<Vec<Inline>>,
 ) -> BTreeMap<&'static str, String> {
     let tagline_text = markdown::plain_text(&tagline.content);
-    let (report_year, update_year) = (facts.report_year.to_string(), facts.update_year.to_string());
+    let report_year = facts.report_year.to_string();
+    let update_year = facts.update_year.map_or(String::new(), |y| y.to_string());
     let values = [
         ("city", name),
         ("tagline", &tagline_text),
@@ -202,7 +222,15 @@ fn chrome(
         ("updated", &update_year),
         ("year", &update_year),
     ];
-    strings.text.iter().map(|(k, v)| (*k, fill(v, &values))).collect()
+    let mut chrome: BTreeMap<&'static str, String> =
+        strings.text.iter().map(|(k, v)| (*k, fill(v, &values))).collect();
+    // A report without an update says only when it was written.
+    if facts.update_year.is_none()
+        && let Some(date) = chrome.get("report_date").cloned()
+    {
+        chrome.insert("report_dates", date);
+    }
+    chrome
 }
 
 /// The closing note with the no-break spaces of `lang`.

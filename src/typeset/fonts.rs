@@ -102,6 +102,14 @@ impl Fonts {
                 seen.push((c, at, 1));
             }
         }
+        // Characters written as escapes (`&#x6D4B;`, `\u6D4B`) print as surely as typed ones.
+        for (range, decoded) in crate::data::escapes(text) {
+            for c in decoded.chars().filter(|&c| !c.is_whitespace() && !c.is_control() && !is_invisible(c)) {
+                if !covered.contains(&c) && !seen.iter().any(|(s, ..)| *s == c) && !self.covers(c) {
+                    seen.push((c, range.start, 1));
+                }
+            }
+        }
         seen.into_iter()
             .map(|(c, at, count)| {
                 let more = if count > 1 { format!(" (and {} more times in this file)", count - 1) } else { String::new() };

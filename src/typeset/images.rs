@@ -219,6 +219,22 @@ fn verify_svg(file: &ImageFile) -> Result<(), String> {
             doc.root_element().tag_name().name()
         ));
     }
+    // A picture inside an SVG must be inside it (`data:`): one that names another file (a path,
+    // `file:`, a web address) is not read, and Typst would refuse the SVG in the template.
+    let href = |n: &roxmltree::Node| {
+        n.attributes().find(|a| a.name() == "href").map(|a| a.value().trim().to_string())
+    };
+    let outside = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "image")
+        .find_map(|n| href(&n).filter(|h| !h.to_ascii_lowercase().starts_with("data:")).map(|h| (n, h)));
+    if let Some((node, h)) = outside {
+        return Err(format!(
+            "{} draws the file `{h}` (line {}): an SVG must hold its pictures itself",
+            file.shown.display(),
+            doc.text_pos_at(node.range().start).row
+        ));
+    }
     Ok(())
 }
 

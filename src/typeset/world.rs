@@ -24,6 +24,11 @@ use crate::diagnostics;
 use crate::report::contract::protocol::{INPUT_NOTES, INPUT_OUTPUT, NOTES_DIR, OUTPUT_JSON, REPORT_TEMPLATE};
 use crate::typeset::fonts::Fonts;
 
+/// The largest template file read (the whole of `templates/` is about 60 KB).
+const MAX_TEMPLATE_BYTES: u64 = 4 << 20;
+/// The largest file of `data/` or `templates/` a template may read: a picture's limit.
+const MAX_SERVED_BYTES: u64 = crate::data::MAX_IMAGE_BYTES;
+
 /// What every report of a project shares: library, fonts, templates.
 pub struct Shared {
     /// The project root, canonical.
@@ -73,8 +78,10 @@ impl Shared {
                             diagnostics::display_path(&path, &root).display()
                         );
                     }
-                    let text = fs::read_to_string(&path)
+                    let bytes = crate::data::read_regular(&path, MAX_TEMPLATE_BYTES)
                         .with_context(|| format!("cannot read the template {}", path.display()))?;
+                    let text = String::from_utf8(bytes)
+                        .with_context(|| format!("the template {} is not UTF-8", path.display()))?;
                     let id = id_for(&root, &path)?;
                     templates.insert(id, Source::new(id, text));
                 }
@@ -218,7 +225,12 @@ impl ReportWorld {
         if real.is_dir() {
             return Err(FileError::IsDirectory);
         }
-        fs::read(&real).map_err(|e| FileError::from_io(e, &path))
+        crate::data::read_regular(&real, MAX_SERVED_BYTES).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => {
+                FileError::from_io(e, &path)
+            }
+            _ => FileError::Other(Some(format!("{}: {e}", vpath.get_with_slash()).into())),
+        })
     }
 }
 
