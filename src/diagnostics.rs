@@ -386,7 +386,7 @@ fn toml_in_words(message: &str) -> (String, Option<String>) {
         return (
             format!("the field `{field}` is missing here"),
             Some(format!(
-                "add a line `{field} = …` (docs/data-format.md lists every field and which are required)"
+                "add a line `{field} = …`, or a `[{field}]` table where it is one (the README's \"Writing a city report\" lists every field and which are required)"
             )),
         );
     }

@@ -129,7 +129,7 @@ const CASES: &[Case] = &[
         find: "contents = \"Contents\"",
         replace: "contents = \"Contents of {city}\"",
         expect: &[
-            "data/i18n/en.toml:8:12",
+            "data/i18n/en.toml:9:12",
             "`contents` uses the unknown placeholder `{city}`",
             "`contents` has no placeholders",
         ],
@@ -146,14 +146,14 @@ const CASES: &[Case] = &[
         file: "i18n/fr.toml",
         find: "mayor = \"Maire\"",
         replace: "maire = \"Maire\"",
-        expect: &["data/i18n/fr.toml:14:1", "unknown key `maire`", "`mayor` is missing"],
+        expect: &["data/i18n/fr.toml:15:1", "unknown key `maire`", "`mayor` is missing"],
     },
     Case {
         name: "fixed string that is not a string",
         file: "i18n/de.toml",
         find: "contents = \"Inhalt\"",
         replace: "contents = 3",
-        expect: &["data/i18n/de.toml:8:12", "`contents` must be a string, not integer"],
+        expect: &["data/i18n/de.toml:9:12", "`contents` must be a string, not integer"],
     },
     Case {
         name: "default language file missing",
@@ -209,7 +209,7 @@ const CASES: &[Case] = &[
         file: "cities/tiny/city.toml",
         find: "[mayor]\nname = \"Ann Example\"\nparty = { en = \"Example Party\" }\n",
         replace: "",
-        expect: &["data/cities/tiny/city.toml", "missing field `mayor`"],
+        expect: &["data/cities/tiny/city.toml", "the field `mayor` is missing", "a `[mayor]` table"],
     },
     Case {
         name: "networks not a list",
@@ -415,7 +415,7 @@ const CASES: &[Case] = &[
         file: "i18n/en.toml",
         find: "contents = \"Contents\"",
         replace: "contents = \"Contents",
-        expect: &["data/i18n/en.toml:8:"],
+        expect: &["data/i18n/en.toml:9:"],
     },
     Case {
         name: "i18n number format without a separator",

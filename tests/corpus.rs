@@ -260,24 +260,26 @@ fn bundles_of_every_pair_and_of_all_are_made() {
     let root = corpus();
     let slugs = slugs();
     let out = tempfile::tempdir().unwrap();
+    let qpdf = Command::new("qpdf").arg("--version").output().is_ok();
     let bundle = |cities: &str, lang: &str, flags: &[&str], file: &str| {
         let path = out.path().join(file);
         let mut args = vec!["bundle", "--city", cities, "--lang", lang, "-o", path.to_str().unwrap()];
         args.extend(flags);
         must_succeed(&run(root, &args));
+        if qpdf {
+            let o = Command::new("qpdf").arg("--check").arg(&path).output().unwrap();
+            assert!(o.status.success(), "qpdf --check {file}: {}", String::from_utf8_lossy(&o.stdout));
+        }
         Pdf::new(std::fs::read(&path).unwrap())
     };
     for (i, a) in slugs.iter().enumerate() {
         for b in &slugs[i + 1..] {
-            let pdf = bundle(
-                &format!("{a},{b}"),
-                "en",
-                &["--profile", "print", "--booklet"],
-                &format!("{a}-{b}.pdf"),
-            );
-            for slug in [a, b] {
-                let name = City::read(slug).fact(&City::read(slug).facts["name"], "en");
-                assert!(contains_loose(&pdf.text(), &name), "{a},{b}: no {name}");
+            for (flags, ending) in &KINDS[2..] {
+                let pdf = bundle(&format!("{a},{b}"), "en", flags, &format!("{a}-{b}{ending}.pdf"));
+                for slug in [a, b] {
+                    let name = City::read(slug).fact(&City::read(slug).facts["name"], "en");
+                    assert!(contains_loose(&pdf.text(), &name), "{a},{b}{ending}: no {name}");
+                }
             }
         }
     }

@@ -353,3 +353,79 @@ fn a_long_place_name_fits_the_cover() {
     let milan = Pdf::new(render(&repo(), "milan", "en"));
     assert!(milan.font_sizes(0).iter().any(|&s| (s - 60.0).abs() < 0.1), "{:?}", milan.font_sizes(0));
 }
+
+/// A 210-letter word in a heading: it breaks in the heading and the contents of an A4 file (it
+/// ran off the page; `check` passed it, `build` refused it), and whatever kind of file still
+/// cannot hold it, plain `check` refuses too: `check` and `build` agree.
+#[test]
+fn check_and_build_agree_on_what_only_the_page_shows() {
+    let project = project_from("tiny");
+    let en = project.path().join("data/cities/tiny/en.md");
+    let word = "Integrationsmaßnahmen".repeat(10);
+    let text = std::fs::read_to_string(&en)
+        .unwrap()
+        .replace("## The first approach {#first}", &format!("## The first {word} approach {{#first}}"));
+    std::fs::write(&en, text).unwrap();
+    must_succeed(&run(project.path(), &["check", "--data-only"]));
+    let out = project.path().join("out");
+    let pdf = Pdf::new(render(project.path(), "tiny", "en"));
+    assert!(contains_loose(&pdf.text().replace('\u{200b}', ""), &word));
+    let check = run(project.path(), &["check"]);
+    let mut every_kind_builds = true;
+    for kind in [
+        &["--profile", "web"][..],
+        &["--profile", "archive"],
+        &["--profile", "print"],
+        &["--profile", "print", "--paper", "a5"],
+        &["--profile", "print", "--booklet"],
+    ] {
+        let mut args = vec!["build", "--force", "--city", "tiny", "-o", out.to_str().unwrap()];
+        args.extend(kind);
+        every_kind_builds &= run(project.path(), &args).status.success();
+    }
+    assert_eq!(check.status.success(), every_kind_builds, "{}", String::from_utf8_lossy(&check.stderr));
+}
+
+/// Lists and counts in plain words: a translation's list naming an id twice names it once,
+/// outdated parts take their verb's number, a bundle of one city says "1 city".
+#[test]
+fn lists_and_counts_read_as_words() {
+    let project = project_from("tiny");
+    let de = project.path().join("data/cities/tiny/de.md");
+    let text = std::fs::read_to_string(&de).unwrap().replacen(
+        "+++\n",
+        "+++\nto_translate = [\"nosuch\", \"nosuch\"]\n",
+        1,
+    );
+    std::fs::write(&de, text).unwrap();
+    let o = run(project.path(), &["check", "--data-only"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("names `nosuch`, which en.md") && !stderr.contains("`nosuch`, `nosuch`"),
+        "{stderr}"
+    );
+
+    let project = project_from("tiny");
+    must_succeed(&run(project.path(), &["translate", "tiny", "--to", "de"]));
+    let en = project.path().join("data/cities/tiny/en.md");
+    let text = std::fs::read_to_string(&en)
+        .unwrap()
+        .replace("\"Second takeaway.\"", "\"Second takeaway, changed.\"");
+    std::fs::write(&en, text).unwrap();
+    let de = project.path().join("data/cities/tiny/de.md");
+    let text =
+        std::fs::read_to_string(&de).unwrap().replace("to_translate = [\"takeaways\", ", "to_translate = [");
+    std::fs::write(&de, text).unwrap();
+    let o = run(project.path(), &["check", "--data-only"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("the takeaways are outdated"), "{stderr}");
+
+    let out = project.path().join("one.pdf");
+    let o = run(project.path(), &["bundle", "--city", "tiny", "--lang", "en", "-o", out.to_str().unwrap()]);
+    must_succeed(&o);
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("(1 city, "),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+}

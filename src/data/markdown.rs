@@ -520,6 +520,12 @@ pub const MAX_NESTING: usize = 12;
 /// compounds at the wrong place and stay in the PDF's text.
 pub const LONGEST_RUN: usize = 30;
 
+/// A word longer than this is no word of any language the site publishes (German's famous
+/// longest, the Danube steamship company's, has 81 letters): it gets break opportunities like
+/// any other run, for where it cannot hyphenate (a heading, the contents, a box) it would run
+/// off the page.
+pub const LONGEST_WORD: usize = 100;
+
 /// Only these addresses become links in a published report.
 fn is_published_url(url: &str) -> bool {
     let lower = url.trim().to_ascii_lowercase();
@@ -555,7 +561,8 @@ pub fn break_long_runs(text: &str) -> String {
     while !rest.is_empty() {
         let end = rest.find(breaks).unwrap_or(rest.len());
         let (run, after) = rest.split_at(end);
-        if run.chars().count() > LONGEST_RUN && !is_word(run) {
+        let length = run.chars().count();
+        if length > LONGEST_WORD || (length > LONGEST_RUN && !is_word(run)) {
             for (i, c) in run.chars().enumerate() {
                 if i > 0 && i % LONGEST_RUN == 0 {
                     out.push('\u{200B}');
@@ -1179,7 +1186,14 @@ fn numeric_column(rows: &[Vec<Vec<Inline>>], column: usize) -> bool {
         .peekable();
     cells.peek().is_some()
         && cells.all(|t| {
+            // A short unit after the number (`2.4 m`, `3 bn`, `12 km`) is part of it.
             let t = t.trim();
+            let unit = t.chars().rev().take_while(|c| c.is_alphabetic()).count();
+            let t = if (1..=3).contains(&unit) {
+                &t[..t.len() - t.chars().rev().take(unit).map(char::len_utf8).sum::<usize>()]
+            } else {
+                t
+            };
             t.chars().any(|c| c.is_ascii_digit())
                 && t.chars().all(|c| c.is_ascii_digit() || " .,'’%+-−–~€$£×\u{A0}\u{202F}".contains(c))
         })
@@ -1481,6 +1495,12 @@ mod tests {
         assert_eq!(table.rows[1].len(), 3, "a short row gets empty cells");
         let m = messages(body("# A {#a}\n\n| | |\n|---|---|\n| 1 | 2 |\n"));
         assert!(m.iter().any(|x| x.contains("the table's header row is empty")), "{m:?}");
+        // Amounts with a short unit are numbers too; words are not.
+        let s =
+            body("# A {#a}\n\n| Spent | Who |\n| --- | --- |\n| € 0.3 m | city |\n| € 1.6 bn | state |\n")
+                .unwrap();
+        let Block::Table(table) = &s[0].blocks[0] else { panic!("{:?}", s[0].blocks) };
+        assert_eq!(table.align, ["right", "left"]);
     }
 
     #[test]
