@@ -273,7 +273,8 @@ fn read_output_profile(root: &Path, data: &Data) -> Result<Arc<[u8]>, OpenError>
             "name an ICC profile inside the project, e.g. `icc/PSOcoated_v3_300_mth.icc` (the one shipped)",
         ));
     }
-    let bytes = std::fs::read(&path)
+    // An ordinary file only: a named pipe at the name would never end.
+    let bytes = crate::data::read_regular(&path, 64 << 20)
         .map_err(|e| error(format!("cannot read the output profile `{name}`: {e}"), "check the file"))?;
     if !crate::data::is_cmyk_output_profile(&bytes) {
         return Err(error(

@@ -429,3 +429,34 @@ fn lists_and_counts_read_as_words() {
         String::from_utf8_lossy(&o.stdout)
     );
 }
+
+/// The site's files too: a named pipe as a language's fixed strings, a folder as site.toml, a
+/// named pipe as the print profile `[print]` names, each refused with its path, never waited on.
+#[test]
+fn the_sites_own_files_are_ordinary_files_or_refused() {
+    let limit = Duration::from_secs(60);
+    let project = project_from("tiny");
+    let pl = project.path().join("data/i18n/pl.toml");
+    std::fs::remove_file(&pl).unwrap();
+    if !mkfifo(&pl) {
+        eprintln!("mkfifo is not available: skipped");
+        return;
+    }
+    let stderr = must_fail(&run_within(project.path(), &["check", "--data-only"], limit));
+    assert!(stderr.contains("data/i18n/pl.toml") && stderr.contains("named pipe"), "{stderr}");
+
+    let project = project_from("tiny");
+    let site = project.path().join("data/site.toml");
+    let text = std::fs::read_to_string(&site).unwrap();
+    std::fs::write(&site, format!("{text}\n[print]\nprofile = \"shop.icc\"\n")).unwrap();
+    assert!(mkfifo(&project.path().join("shop.icc")));
+    let stderr = must_fail(&run_within(project.path(), &["check", "--data-only"], limit));
+    assert!(stderr.contains("shop.icc") && stderr.contains("named pipe"), "{stderr}");
+
+    let project = project_from("tiny");
+    let site = project.path().join("data/site.toml");
+    std::fs::remove_file(&site).unwrap();
+    std::fs::create_dir(&site).unwrap();
+    let stderr = must_fail(&run_within(project.path(), &["check", "--data-only"], limit));
+    assert!(stderr.contains("data/site.toml") && stderr.contains("it is a folder, not a file"), "{stderr}");
+}

@@ -164,5 +164,7 @@ fn for_block_inlines(block: &Block, f: &mut dyn FnMut(&[Inline])) {
         Block::Paragraph { content } | Block::Heading { content } => f(content),
         Block::List { items, .. } => items.iter().flatten().for_each(|b| for_block_inlines(b, f)),
         Block::Quote { content } => content.iter().for_each(|b| for_block_inlines(b, f)),
+        Block::Figure(figure) => f(&figure.caption),
+        Block::Table(table) => table.header.iter().chain(table.rows.iter().flatten()).for_each(|c| f(c)),
     }
 }

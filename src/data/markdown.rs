@@ -736,26 +736,7 @@ impl<'s> Converter<'s> {
             }
             Tag::Emphasis => Frame::Emph(Vec::new()),
             Tag::Strong => Frame::Strong(Vec::new()),
-            Tag::Link { link_type, dest_url, .. } => {
-                let url = match link_type {
-                    LinkType::Email => format!("mailto:{dest_url}"),
-                    _ => dest_url.to_string(),
-                };
-                if url.chars().count() > MAX_URL_CHARS {
-                    self.errors.push(
-                        self.src
-                            .error(range.clone(), format!("this address is {} characters long; a link may have at most {MAX_URL_CHARS}", url.chars().count()))
-                            .hint("link to the page itself, without the tracking or search parameters after `?`; browsers and PDF readers refuse longer ones"),
-                    );
-                } else if !is_published_url(&url) {
-                    self.errors.push(
-                        self.src
-                            .error(range, format!("`{url}` is not a web or e-mail address"))
-                            .hint("a published report links only to http://, https:// and mailto: addresses; write the whole address, e.g. <https://example.org/page>"),
-                    );
-                }
-                Frame::Link { url, content: Vec::new() }
-            }
+            Tag::Link { link_type, dest_url, .. } => self.link(link_type, &dest_url, range),
             Tag::List(start) => Frame::List { ordered: start.is_some(), items: Vec::new() },
             Tag::Item => Frame::Item(Vec::new(), Vec::new()),
             Tag::BlockQuote(_) => Frame::Quote(Vec::new()),
@@ -781,6 +762,30 @@ impl<'s> Converter<'s> {
             Tag::TableCell => Frame::Cell(Vec::new()),
             other => self.refuse(&other, range),
         }
+    }
+
+    /// A link: its address as the PDF holds it (an e-mail address with `mailto:`), refused
+    /// unless it is a web or e-mail address of at most [`MAX_URL_CHARS`].
+    fn link(&mut self, link_type: LinkType, dest_url: &str, range: Range<usize>) -> Frame {
+        let url = match link_type {
+            LinkType::Email => format!("mailto:{dest_url}"),
+            _ => dest_url.to_string(),
+        };
+        let length = url.chars().count();
+        if length > MAX_URL_CHARS {
+            self.errors.push(
+                self.src
+                    .error(range, format!("this address is {length} characters long; a link may have at most {MAX_URL_CHARS}"))
+                    .hint("link to the page itself, without the tracking or search parameters after `?`; browsers and PDF readers refuse longer ones"),
+            );
+        } else if !is_published_url(&url) {
+            self.errors.push(
+                self.src
+                    .error(range, format!("`{url}` is not a web or e-mail address"))
+                    .hint("a published report links only to http://, https:// and mailto: addresses; write the whole address, e.g. <https://example.org/page>"),
+            );
+        }
+        Frame::Link { url, content: Vec::new() }
     }
 
     /// A construct a report cannot show (a code block, a table, an image): an error, and its
