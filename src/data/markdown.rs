@@ -1191,16 +1191,13 @@ fn numeric_column(rows: &[Vec<Vec<Inline>>], column: usize) -> bool {
         .peekable();
     cells.peek().is_some()
         && cells.all(|t| {
-            // A short unit after the number (`2.4 m`, `3 bn`, `12 km`) is part of it.
-            let t = t.trim();
-            let unit = t.chars().rev().take_while(|c| c.is_alphabetic()).count();
-            let t = if (1..=3).contains(&unit) {
-                &t[..t.len() - t.chars().rev().take(unit).map(char::len_utf8).sum::<usize>()]
-            } else {
-                t
+            // Tokens of number characters, and short unit words (`2.4 m`, `0,3 mln €`, `12 km`).
+            let number = |w: &str| w.chars().all(|c| c.is_ascii_digit() || " .,'’%+-−–~€$£×".contains(c));
+            let unit = |w: &str| {
+                w.trim_end_matches('.').chars().count() <= 3
+                    && w.trim_end_matches('.').chars().all(char::is_alphabetic)
             };
-            t.chars().any(|c| c.is_ascii_digit())
-                && t.chars().all(|c| c.is_ascii_digit() || " .,'’%+-−–~€$£×\u{A0}\u{202F}".contains(c))
+            t.chars().any(|c| c.is_ascii_digit()) && t.split_whitespace().all(|w| number(w) || unit(w))
         })
 }
 
@@ -1502,7 +1499,7 @@ mod tests {
         assert!(m.iter().any(|x| x.contains("the table's header row is empty")), "{m:?}");
         // Amounts with a short unit are numbers too; words are not.
         let s =
-            body("# A {#a}\n\n| Spent | Who |\n| --- | --- |\n| € 0.3 m | city |\n| € 1.6 bn | state |\n")
+            body("# A {#a}\n\n| Spent | Who |\n| --- | --- |\n| € 0.3 m | city |\n| 1,6 mln € | state |\n")
                 .unwrap();
         let Block::Table(table) = &s[0].blocks[0] else { panic!("{:?}", s[0].blocks) };
         assert_eq!(table.align, ["right", "left"]);
