@@ -393,6 +393,18 @@ fn toml_in_words(message: &str) -> (String, Option<String>) {
     if message.starts_with("unknown field") {
         return (message.to_string(), Some("check the field's spelling, or delete it".into()));
     }
+    if message.starts_with("invalid type:") && message.ends_with("expected a sequence") {
+        return (
+            "this must be a list in square brackets".into(),
+            Some("write it as a list, even of one: [\"First.\", \"Second.\"]".into()),
+        );
+    }
+    if message.contains("did not match any variant of untagged enum Localized") {
+        return (
+            "this must be text in quotes, or one text per language".into(),
+            Some("write `\"Milan\"`, or `{ en = \"Milan\", de = \"Mailand\" }`".into()),
+        );
+    }
     if message.starts_with("invalid type:") && message.ends_with("expected a string") {
         return (
             "this must be text in quotes".into(),
@@ -405,6 +417,25 @@ fn toml_in_words(message: &str) -> (String, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The TOML reader's messages as an editor reads them, each with what to write.
+    #[test]
+    fn toml_messages_are_in_the_editors_words() {
+        for (said, says, hint) in [
+            ("invalid type: string \"360,000\", expected u64", "not the text \"360,000\"", "360000"),
+            ("invalid type: string \"x\", expected i32", "must be a number", "digits only"),
+            ("invalid value: integer `-5`, expected u64", "out of range", "zero or more"),
+            ("missing field `name`", "the field `name` is missing here", "`name = …`"),
+            ("invalid type: string \"a\", expected a sequence", "a list in square brackets", "[\""),
+            ("data did not match any variant of untagged enum Localized", "one text per language", "{ en ="),
+            ("invalid type: integer `5`, expected a string", "text in quotes", "double quotes"),
+        ] {
+            let (message, h) = toml_in_words(said);
+            assert!(message.contains(says), "{said} → {message}");
+            assert!(h.is_some_and(|h| h.contains(hint)), "{said}: no hint with {hint}");
+        }
+        assert_eq!(toml_in_words("expected `=`").0, "expected `=`");
+    }
 
     #[test]
     fn line_and_column_are_one_based_and_count_characters() {
