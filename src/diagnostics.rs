@@ -396,7 +396,7 @@ fn toml_in_words(message: &str) -> (String, Option<String>) {
     if message.starts_with("invalid type:") && message.ends_with("expected a sequence") {
         return (
             "this must be a list in square brackets".into(),
-            Some("write it as a list, even of one: [\"First.\", \"Second.\"]".into()),
+            Some("write it as a list, even of one item: [\"…\", \"…\"]".into()),
         );
     }
     if message.contains("did not match any variant of untagged enum Localized") {

@@ -216,7 +216,7 @@ const CASES: &[Case] = &[
         file: "cities/tiny/city.toml",
         find: "update_year = 2023",
         replace: "update_year = 2023\nnetworks = \"Eurocities\"",
-        expect: &["data/cities/tiny/city.toml:6:12", "expected a sequence"],
+        expect: &["data/cities/tiny/city.toml:6:12", "this must be a list in square brackets"],
     },
     Case {
         name: "invalid UTF-8 in city.toml",
