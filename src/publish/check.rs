@@ -26,11 +26,14 @@ pub const KINDS: [(Profile, Option<Paper>, bool); 5] = [
     (Profile::Print, None, true),
 ];
 
-/// The inputs hashes that passed, read from [`CHECKED`] and written back with the new ones.
+/// The inputs hashes that passed, read from [`CHECKED`] and written back with the new ones;
+/// and what every report of each of the [`KINDS`] shares (templates, fonts, the print profile),
+/// hashed once for the whole check.
 #[derive(Debug)]
 pub struct Checked {
     path: PathBuf,
     passed: Mutex<BTreeSet<String>>,
+    shared: Vec<Vec<u8>>,
 }
 
 impl Checked {
@@ -39,12 +42,19 @@ impl Checked {
         let path = project.data().root.join(CHECKED);
         let text = crate::data::read_regular(&path, 16 << 20).ok().and_then(|b| String::from_utf8(b).ok());
         let passed = text.map(|t| t.lines().map(str::to_string).collect()).unwrap_or_default();
-        Self { path, passed: Mutex::new(passed) }
+        Self { passed: Mutex::new(passed), ..Self::none(project) }
     }
 
-    /// An empty record that is never written (for `--force`).
+    /// An empty record (for `--force`): everything is typeset, what passes is remembered.
     pub fn none(project: &Project) -> Self {
-        Self { path: project.data().root.join(CHECKED), passed: Mutex::default() }
+        let shared = KINDS
+            .iter()
+            .map(|&(profile, paper, booklet)| match Output::new(profile, paper, booklet) {
+                Ok(output) => shared_digest(project, output, None),
+                Err(_) => Vec::new(),
+            })
+            .collect();
+        Self { path: project.data().root.join(CHECKED), passed: Mutex::default(), shared }
     }
 
     fn knows(&self, hash: &str) -> bool {
@@ -96,7 +106,7 @@ pub struct Typeset {
 pub fn typeset_every_kind(project: &Project, city: &City, lang: &str, checked: &Checked) -> Typeset {
     let mut out = Typeset::default();
     let (warnings, refused) = (&mut out.warnings, &mut out.refused);
-    for (profile, paper, booklet) in KINDS {
+    for (&(profile, paper, booklet), shared) in KINDS.iter().zip(&checked.shared) {
         let Ok(output) = Output::new(profile, paper, booklet) else { continue };
         let file = output.file_name(&city.slug, lang);
         let report = match project.report(city, lang, output.report()) {
@@ -106,8 +116,7 @@ pub fn typeset_every_kind(project: &Project, city: &City, lang: &str, checked: &
                 continue;
             }
         };
-        let shared = shared_digest(project, output, None);
-        let hash = inputs_hash(&shared, &report.json(&[]), city, &project.data().root);
+        let hash = inputs_hash(shared, &report.json(&[]), city, &project.data().root);
         if checked.knows(&hash) {
             out.unchanged += 1;
             continue;
