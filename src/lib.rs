@@ -6,9 +6,11 @@
 //!
 //! ```text
 //! data/     data/ ─▶ validated data: site, cities, texts, fixed strings, Markdown
-//! report/   (city, language) ─▶ Report, the data the templates receive; the kind of file
-//! typeset/  Report ─▶ laid-out pages (Typst), proofed ─▶ PDF
-//! print/    booklets and bundles, made from typeset reports
+//! report/   (city, language) ─▶ Report (or a Bundle), the data the templates receive; the kind of file
+//! typeset/  a document's data ─▶ laid-out pages (Typst), proofed ─▶ PDF as Typst writes it
+//! finish/   that PDF ─▶ the file its kind declares (PDF/X-4, links, streams), in one update
+//! make/     the one path of every file: a report or a bundle, any kind, a booklet on top
+//! project   the API: open a project, load a city, make a report, a bundle, a file
 //! publish/  many reports ─▶ out/ and manifest.json, incremental and atomic
 //! edit/     the editors' tools: watch, new, translate
 //! ```
@@ -27,7 +29,9 @@ pub mod diagnostics;
 #[cfg(feature = "typeset")]
 pub mod edit;
 #[cfg(feature = "typeset")]
-pub mod print;
+pub mod finish;
+#[cfg(feature = "typeset")]
+pub mod make;
 #[cfg(feature = "typeset")]
 pub mod publish;
 pub mod report;

@@ -9,6 +9,8 @@ use anyhow::Context;
 
 use crate::data::{City, Data, Date};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::make::{Site, Source};
+use crate::report::bundle::Bundle;
 use crate::report::contract::Report;
 use crate::report::output::Output;
 use crate::typeset::render::Rendered;
@@ -230,9 +232,59 @@ impl Project {
         Ok(Selection { cities, langs, shard })
     }
 
-    /// Typesets one report.
+    /// Makes one report as the file its output says (its own kind: a print report, not a
+    /// booklet of it).
     pub fn render(&self, report: &Report) -> Result<Rendered, Diagnostics> {
-        crate::typeset::render::render(&self.shared, report)
+        let file = report.output.file_name(&report.slug, &report.lang);
+        self.make(Source::Report(report), report.output, &file)
+    }
+
+    /// Makes `source` as the file `output`, named `file` (for its preflight report): the one
+    /// path every file is made by ([`crate::make`]). `source`'s reports are made with
+    /// [`Project::report`] for `output.report()`.
+    pub fn make(&self, source: Source, output: Output, file: &str) -> Result<Rendered, Diagnostics> {
+        crate::make::make(self.site(), source, output, file, None)
+    }
+
+    /// The site's parts every file is made with.
+    pub fn site(&self) -> Site<'_> {
+        Site { shared: &self.shared, print: &self.data.site.print }
+    }
+
+    /// The bundle of `cities` in `lang`, made as `output`; `title` replaces the language's
+    /// `bundle_title`. Every city is checked first: one that cannot be loaded, or is named
+    /// twice, stops the bundle with its errors.
+    pub fn bundle(
+        &self,
+        cities: &[String],
+        lang: &str,
+        output: Output,
+        title: Option<&str>,
+    ) -> Result<Bundle, Diagnostics> {
+        let mut errors = Vec::new();
+        let mut reports = Vec::new();
+        for (i, slug) in cities.iter().enumerate() {
+            if cities[..i].contains(slug) {
+                let message = format!("`{slug}` is named twice");
+                errors.push(Diagnostic::file(format!("data/cities/{slug}"), message));
+                continue;
+            }
+            match self.city(slug) {
+                Ok(city) => match self.report(&city, lang, output.report()) {
+                    Ok(report) => reports.push(report),
+                    Err(d) => errors.extend(d.0),
+                },
+                Err(d) => errors.extend(d.0.into_iter().filter(|d| !d.warning)),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Diagnostics(errors));
+        }
+        Bundle::of(reports, lang, output, title).ok_or_else(|| {
+            Diagnostic::file("data/cities", "a bundle needs at least one city")
+                .hint("name the cities with --city, e.g. --city milan,naples")
+                .into()
+        })
     }
 
     /// Checks that `lang` is a site language.

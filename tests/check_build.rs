@@ -396,7 +396,7 @@ proptest! {
         eprintln!("check accepted generated report {accepted}");
         for lang in ["en", "de"] {
             for (kind, output) in kinds() {
-                let made = p.report(&city, lang, output).and_then(|report| cityreport::print::make(&p, &report, output));
+                let made = p.report(&city, lang, output).and_then(|report| p.make(cityreport::make::Source::Report(&report), output, "file.pdf"));
                 if let Err(d) = made {
                     panic!("check accepted this, but the {kind} file in {lang} failed:\n{d}\n--- en.md ---\n{}\n--- city.toml ---\n{}", r.markdown(), r.city_toml());
                 }

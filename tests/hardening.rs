@@ -200,9 +200,10 @@ fn data_passes_then_bundle(root: &Path, cities: &[&str]) -> Result<(), Vec<Strin
     }
     let output = cityreport::Output::new(cityreport::report::output::Profile::Print, None, true).unwrap();
     let slugs: Vec<String> = cities.iter().map(|s| s.to_string()).collect();
-    let bundle = cityreport::print::bundle::assemble(&p, &slugs, "en", output, None)
+    let bundle = p
+        .bundle(&slugs, "en", output, None)
         .unwrap_or_else(|d| panic!("check passed, the bundle's assembly failed: {d:?}"));
-    cityreport::print::bundle::render(&p, &bundle, output, "bundle.pdf")
+    p.make(cityreport::make::Source::Bundle(&bundle), output, "bundle.pdf")
         .unwrap_or_else(|d| panic!("check passed, the bundle failed: {d:?}"));
     Ok(())
 }

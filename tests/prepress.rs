@@ -138,7 +138,7 @@ fn print_files_have_no_links_but_keep_their_structure() {
 fn print_files_paint_in_cmyk_within_the_ink_limit() {
     for name in FILES {
         let bytes = std::fs::read(milan().path().join(name)).unwrap();
-        let pages = cityreport::print::pdfx::ink_coverage(&bytes).unwrap();
+        let pages = cityreport::finish::pdfx::ink_coverage(&bytes).unwrap();
         for p in &pages {
             assert!(p.rgb.is_empty(), "{name} page {}: RGB {:?}", p.page, p.rgb);
             assert!(p.max_total <= 300.5, "{name} page {}: {} % ink", p.page, p.max_total);

@@ -85,8 +85,9 @@ fuzz_target!(|data: &[u8]| {
     let project = first.reopen(false).expect("the site's files did not change");
     let output = Output::new(Profile::Print, None, true).unwrap();
     let cities = ["tiny".to_string(), "tiny-two".to_string()];
-    let made = cityreport::print::bundle::assemble(&project, &cities, "en", output, None)
-        .and_then(|b| cityreport::print::bundle::render(&project, &b, output, "bundle.pdf"));
+    let made = project
+        .bundle(&cities, "en", output, None)
+        .and_then(|b| project.make(cityreport::make::Source::Bundle(&b), output, "bundle.pdf"));
     if let Err(d) = made {
         let proof_only = d.0.iter().all(|e| e.hints.iter().any(|h| h.contains("proof rule")));
         assert!(proof_only, "check accepted this, but a bundle of it failed:\n{d}");

@@ -307,16 +307,15 @@ fn bundle(project: &Project, a: BundleArgs) -> anyhow::Result<bool> {
     let output = a.kind.output(&project.data().site.print)?;
     let path = a.output.unwrap_or_else(|| Path::new("out").join(output.file_name("bundle", &a.lang)));
     let start = std::time::Instant::now();
-    let bundle =
-        match cityreport::print::bundle::assemble(project, &a.city, &a.lang, output, a.title.as_deref()) {
-            Ok(b) => b,
-            Err(d) => {
-                emit(&d);
-                return Ok(false);
-            }
-        };
+    let bundle = match project.bundle(&a.city, &a.lang, output, a.title.as_deref()) {
+        Ok(b) => b,
+        Err(d) => {
+            emit(&d);
+            return Ok(false);
+        }
+    };
     let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-    let rendered = match cityreport::print::bundle::render(project, &bundle, output, &file) {
+    let rendered = match project.make(cityreport::make::Source::Bundle(&bundle), output, &file) {
         Ok(r) => r,
         Err(d) => {
             emit(&d);

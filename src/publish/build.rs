@@ -350,14 +350,10 @@ fn failure(job: &Job, diagnostics: Diagnostics) -> Failure {
 /// Renders one report, with the pictures asked for.
 fn make(project: &Project, options: &Options, job: &Job) -> Result<Pending, Failure> {
     let fail = |diagnostics| failure(job, diagnostics);
-    let mut rendered =
-        crate::typeset::render::render_files(project.shared(), &job.report, job.files()).map_err(fail)?;
-    if options.output.booklet {
-        rendered = crate::print::impose::booklet(project.shared(), &job.report, options.output, rendered)
-            .map_err(fail)?;
-    }
     let file = options.output.file_name(&job.city.slug, &job.lang);
-    let mut rendered = crate::print::finish(project, rendered, options.output, &file).map_err(fail)?;
+    let source = crate::make::Source::Report(&job.report);
+    let mut rendered =
+        crate::make::make(project.site(), source, options.output, &file, Some(job.files())).map_err(fail)?;
     let mut pictures = Vec::new();
     let preflight = rendered.preflight.take().map(|text| {
         let name = format!("{file}.preflight.txt");

@@ -122,7 +122,7 @@ pub fn typeset_every_kind(project: &Project, city: &City, lang: &str, checked: &
             continue;
         }
         out.typeset += 1;
-        match crate::print::make(project, &report, output) {
+        match project.make(crate::make::Source::Report(&report), output, &file) {
             Ok(r) if r.warnings.is_empty() => checked.remember(hash),
             // Warnings are said again at every check, so the report is typeset again.
             Ok(r) => warnings.extend(r.warnings),

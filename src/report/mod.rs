@@ -11,6 +11,7 @@
 //!
 //! May import: `data`, `diagnostics`.
 
+pub mod bundle;
 pub mod contract;
 pub mod footnotes;
 pub mod format;

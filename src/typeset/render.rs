@@ -16,10 +16,10 @@ use crate::data::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::report::contract::Report;
 use crate::report::contract::protocol::REPORT_TEMPLATE;
-use crate::report::output::{Output, Profile};
+use crate::report::output::Profile;
 use crate::typeset::proof::Setting;
 use crate::typeset::proof::page::Pages;
-use crate::typeset::world::{ReportWorld, Shared};
+use crate::typeset::world::ReportWorld;
 
 /// The longest report: Milan's has 14 pages; a data file at its size limit makes about 240.
 pub const MAX_PAGES: usize = 400;
@@ -34,7 +34,7 @@ pub struct Rendered {
     pub warnings: Vec<Diagnostic>,
     /// The laid-out pages, for pictures of them ([`page_png`]).
     pub document: PagedDocument,
-    /// A print file's preflight report, written beside it (`crate::print::preflight`).
+    /// A print file's preflight report, written beside it (`crate::finish::preflight`).
     pub preflight: Option<String>,
 }
 
@@ -59,53 +59,6 @@ pub fn standards(profile: Profile) -> &'static [typst_pdf::PdfStandard] {
         Profile::Print => &[],
         Profile::Archive => &[PdfStandard::A_2a, PdfStandard::Ua_1],
     }
-}
-
-/// Typesets `report` and exports it as PDF.
-pub fn render(shared: &Arc<Shared>, report: &Report) -> Result<Rendered, Diagnostics> {
-    render_files(shared, report, report.files(&[]))
-}
-
-/// Typesets `report`, whose World serves `files` (its [`Report::files`] without breaks) until
-/// the pagination asks for breaks.
-pub fn render_files(
-    shared: &Arc<Shared>,
-    report: &Report,
-    files: Vec<(String, Vec<u8>)>,
-) -> Result<Rendered, Diagnostics> {
-    let today = today(report)?;
-    let ident = match report.output.profile {
-        // The web file's identifier predates the profiles; it stays as it was.
-        Profile::Web => format!("cityreport/{}/{}", report.slug, report.lang),
-        profile => format!("cityreport/{}/{}/{profile}", report.slug, report.lang),
-    };
-    let standards = standards(report.output.profile);
-    let (pictures, picture_warnings) =
-        crate::typeset::images::serve(&report.pictures, report.output.profile, shared.output_profile())?;
-    let mut first = Some(files);
-    let (world, typeset) = typeset_paginated(&[report], |breaks| {
-        let files = match first.take() {
-            Some(files) if breaks.is_empty() => files,
-            _ => report.files(breaks),
-        };
-        let world = ReportWorld::new(shared.clone(), files, today).with_pictures(&pictures);
-        let mut typeset = self::typeset(&world)?;
-        typeset.warnings.extend(picture_warnings.iter().cloned());
-        Ok((world, typeset))
-    })?;
-    let pages = typeset.document.pages().len();
-    if pages > MAX_PAGES {
-        let message = format!("the report has {pages} pages; a report may have at most {MAX_PAGES}");
-        return Err(Diagnostic::file(format!("data/cities/{}", report.slug), message)
-            .hint("a city report is a few dozen pages: check the texts for pasted material")
-            .into());
-    }
-    let typeset = proofed(&world, typeset, &[report], Setting::of(report.output, shared.total_ink()))?;
-    let mut rendered = export(&world, typeset, ident, today, standards)?;
-    if report.output.profile == Profile::Print {
-        rendered.finish_print(report.output, REPORT_TEMPLATE)?;
-    }
-    Ok(rendered)
 }
 
 /// Proofs the `typeset` document of `world` ([`crate::typeset::proof`]) made of `reports` as `setting`
@@ -163,19 +116,6 @@ fn more_breaks(pages: &Pages, breaks: &[String], reports: &[&Report]) -> Option<
         }
     }
     (more.len() > breaks.len()).then_some(more)
-}
-
-impl Rendered {
-    /// Finishes a print file made from the template `template` ([`set_bleed_boxes`]).
-    pub(crate) fn finish_print(&mut self, output: Output, template: &str) -> Result<(), Diagnostics> {
-        self.pdf = set_bleed_boxes(std::mem::take(&mut self.pdf), output.bleed_mm()).map_err(|e| {
-            Diagnostic::file(
-                template.trim_start_matches('/'),
-                format!("cannot mark the bleed in the PDF: {e:#}"),
-            )
-        })?;
-        Ok(())
-    }
 }
 
 /// The report's date, for the PDF and for `datetime.today()`.
@@ -252,91 +192,8 @@ pub fn export_as(
         tagged,
         ..PdfOptions::default()
     };
-    let mut pdf =
-        typst_pdf::pdf(&document, &options).map_err(|errors| Diagnostics(convert(world, &errors)))?;
-    // Under PDF/UA Typst joins a link's lines into one annotation, which Chrome clicks as the
-    // box around them all (see `links`).
-    if standards.contains(&PdfStandard::Ua_1) {
-        pdf = crate::typeset::links::one_per_line(pdf).map_err(|e| {
-            Diagnostic::file(
-                REPORT_TEMPLATE.trim_start_matches('/'),
-                format!("cannot write the links one per line: {e:#}"),
-            )
-        })?;
-    }
+    let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| Diagnostics(convert(world, &errors)))?;
     Ok(Rendered { pdf, pages: document.pages().len(), warnings, document, preflight: None })
-}
-
-/// Finishes a print PDF: gives every page its `BleedBox` (the `TrimBox` Typst wrote, grown by
-/// the bleed; the MediaBox beyond it is the slug with the crop marks), and makes the blending
-/// colour space of transparency groups (which the PDF pages placed in a booklet carry, as sRGB)
-/// DeviceCMYK, so nothing in a print file is RGB. Written as an incremental update, so Typst's
-/// bytes stay as they are.
-pub(crate) fn set_bleed_boxes(pdf: Vec<u8>, bleed_mm: f64) -> anyhow::Result<Vec<u8>> {
-    use lopdf::Object;
-    let bleed = (bleed_mm / 25.4 * 72.0) as f32;
-    let previous = lopdf::Document::load_mem(&pdf)?;
-    let version = previous.version.clone();
-    let pages: Vec<lopdf::ObjectId> = previous.get_pages().into_values().collect();
-    let groups: Vec<lopdf::ObjectId> = previous
-        .objects
-        .iter()
-        .filter(|(_, o)| {
-            let Ok(stream) = o.as_stream() else { return false };
-            let group =
-                stream.dict.get(b"Group").ok().and_then(|g| previous.dereference(g).ok()).map(|(_, g)| g);
-            group.and_then(|g| g.as_dict().ok()).is_some_and(|g| g.has(b"CS"))
-        })
-        .map(|(id, _)| *id)
-        .collect();
-    let mut update = lopdf::IncrementalDocument::create_from(pdf, previous);
-    update.new_document.version = version;
-    for id in pages {
-        update.opt_clone_object_to_new_document(id)?;
-        let page = update.new_document.get_object_mut(id)?.as_dict_mut()?;
-        let rect = |key: &[u8]| -> Result<Vec<f32>, lopdf::Error> {
-            page.get(key)?.as_array()?.iter().map(Object::as_float).collect()
-        };
-        let (media, trim) = (rect(b"MediaBox")?, rect(b"TrimBox")?);
-        let (&[ml, mb, mr, mt], &[tl, tb, tr, tt]) = (&media[..], &trim[..]) else {
-            anyhow::bail!("page {id:?} has a MediaBox or TrimBox that is not four numbers");
-        };
-        let bleed_box =
-            [(tl - bleed).max(ml), (tb - bleed).max(mb), (tr + bleed).min(mr), (tt + bleed).min(mt)];
-        page.set("BleedBox", bleed_box.iter().map(|v| Object::Real(*v)).collect::<Vec<_>>());
-    }
-    for id in groups {
-        update.opt_clone_object_to_new_document(id)?;
-        let stream = update.new_document.get_object_mut(id)?.as_stream_mut()?;
-        // An inline group dictionary is changed in place; a shared one would be rare (Typst
-        // writes them inline) and is replaced by an inline copy.
-        let mut group = match stream.dict.get(b"Group")? {
-            Object::Dictionary(d) => d.clone(),
-            _ => lopdf::Dictionary::from_iter([("S", Object::Name(b"Transparency".to_vec()))]),
-        };
-        group.set("CS", Object::Name(b"DeviceCMYK".to_vec()));
-        stream.dict.set("Group", Object::Dictionary(group));
-    }
-    display_doc_title(&mut update)?;
-    let mut out = Vec::new();
-    update.save_to(&mut out)?;
-    Ok(out)
-}
-
-/// Makes a viewer show the document's title rather than its file name (`/DisplayDocTitle`),
-/// as the web and archive files do (PDF/UA asks it; Typst writes it only then).
-fn display_doc_title(update: &mut lopdf::IncrementalDocument) -> anyhow::Result<()> {
-    use lopdf::Object;
-    let root = update.get_prev_documents().trailer.get(b"Root")?.as_reference()?;
-    update.opt_clone_object_to_new_document(root)?;
-    let catalog = update.new_document.get_object_mut(root)?.as_dict_mut()?;
-    let mut prefs = match catalog.get(b"ViewerPreferences") {
-        Ok(Object::Dictionary(d)) => d.clone(),
-        _ => lopdf::Dictionary::new(),
-    };
-    prefs.set("DisplayDocTitle", Object::Boolean(true));
-    catalog.set("ViewerPreferences", Object::Dictionary(prefs));
-    Ok(())
 }
 
 /// Typst diagnostics as ours: file (relative to the project), text and range.
@@ -396,7 +253,14 @@ mod tests {
         edit(&mut json);
         let mut files = report.files(&[]);
         files[0].1 = serde_json::to_vec(&json).unwrap();
-        render_files(project.shared(), &report, files)
+        let site = crate::make::Site { shared: project.shared(), print: &project.data().site.print };
+        crate::make::make(
+            site,
+            crate::make::Source::Report(&report),
+            report.output,
+            "milan-de.pdf",
+            Some(files),
+        )
     }
 
     #[track_caller]

@@ -12,7 +12,8 @@ use anyhow::{Context, Result};
 use lopdf::content::{Content, Operation};
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 
-use super::{is_rgb_space, number};
+use super::colour::is_rgb_space;
+use super::ink::number;
 
 /// Converts RGB colours to CMYK through a profile.
 struct Converter {
@@ -93,7 +94,7 @@ pub(super) fn rgb_content_as_cmyk(doc: &Document, icc: &[u8]) -> Result<BTreeMap
 fn content_streams(doc: &Document) -> Vec<(ObjectId, Option<Dictionary>)> {
     let mut out = Vec::new();
     for (_, page) in doc.get_pages() {
-        let resources = super::inherited(doc, page, b"Resources")
+        let resources = super::checks::inherited(doc, page, b"Resources")
             .and_then(|r| doc.dereference(r).ok())
             .and_then(|(_, r)| r.as_dict().ok().cloned());
         let Ok(page_dict) = doc.get_dictionary(page) else { continue };

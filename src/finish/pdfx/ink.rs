@@ -8,7 +8,8 @@ use anyhow::{Context, Result};
 use lopdf::content::{Content, Operation};
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 
-use super::{inherited, lossy, object_dict, page_rect, rect_of};
+use super::checks::{inherited, lossy, page_rect, rect_of};
+use crate::finish::edit::object_dict;
 
 /// The inks one page of a PDF sets for painting, read from its content streams (and the Form
 /// XObjects, tiling patterns and shadings they use).

@@ -4,11 +4,11 @@
 
 use std::fmt::Write as _;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use lopdf::Document;
 
 use crate::data::PrintCondition;
-use crate::print::pdfx::{PageInk, ink_coverage_of};
+use crate::finish::pdfx::{PageInk, ink_coverage_of};
 use crate::report::output::{Output, Paper};
 
 /// What the report says about a print file beyond what the file holds.
@@ -21,17 +21,16 @@ pub struct Job<'a> {
     pub condition: &'a PrintCondition,
 }
 
-/// The preflight report of the print file `pdf`, made as `job` says. Fails only if the PDF
-/// cannot be read.
-pub fn report(pdf: &[u8], job: &Job) -> Result<String> {
-    let doc = Document::load_mem(pdf).context("cannot read the print file")?;
-    let inks = ink_coverage_of(&doc)?;
+/// The preflight report of the print file `doc`, made as `job` says. Fails only if its
+/// content cannot be read.
+pub fn report(doc: &Document, job: &Job) -> Result<String> {
+    let inks = ink_coverage_of(doc)?;
     let mut out = String::new();
     let line = |out: &mut String, key: &str, value: String| _ = writeln!(out, "{key:<16}{value}");
     let _ = writeln!(out, "Preflight report: {}\n", job.file);
-    line(&mut out, "Standard", standard(&doc));
-    line(&mut out, "Output intent", intent(&doc, job.condition));
-    line(&mut out, "Trim size", trim_size(&doc, job.output));
+    line(&mut out, "Standard", standard(doc));
+    line(&mut out, "Output intent", intent(doc, job.condition));
+    line(&mut out, "Trim size", trim_size(doc, job.output));
     line(
         &mut out,
         "Bleed",
@@ -41,7 +40,7 @@ pub fn report(pdf: &[u8], job: &Job) -> Result<String> {
     line(&mut out, "Inks", inks_used(&inks));
     line(&mut out, "Total ink", total_ink(&inks, job.condition.total_ink));
     line(&mut out, "Pictures", pictures(&inks));
-    line(&mut out, "Fonts", fonts(&doc));
+    line(&mut out, "Fonts", fonts(doc));
     line(&mut out, "Thinnest rule", thinnest(&inks));
     line(&mut out, "Trapping", "not trapped (Trapped: False): trap it if your press needs it".into());
     line(&mut out, "Links", "none: a print file has no link annotations or actions".into());
@@ -161,7 +160,7 @@ fn total_ink(inks: &[PageInk], limit: f64) -> String {
 
 /// The fonts (without their subset prefix), and whether all are embedded.
 fn fonts(doc: &Document) -> String {
-    let fonts = crate::print::pdfx::fonts(doc);
+    let fonts = crate::finish::pdfx::fonts(doc);
     let plain = |name: &str| name.split_once('+').map_or(name, |(_, n)| n).to_string();
     let names: std::collections::BTreeSet<String> = fonts.iter().map(|(n, _)| plain(n)).collect();
     let missing: Vec<String> = fonts.iter().filter(|(_, e)| !e).map(|(n, _)| plain(n)).collect();

@@ -8,26 +8,25 @@
 //! one per line, each with its line's rectangle, all children of the same `Link` element of the
 //! structure tree (PDF/UA allows a link element several annotations), as an incremental update
 //! that leaves Typst's bytes as they are.
+//!
+//! A print file has no links ([`remove`]): a link cannot be followed on paper, and a print
+//! shop's preflight refuses annotations inside the page and actions.
 
-use lopdf::{Dictionary, IncrementalDocument, Object, ObjectId};
+use std::collections::BTreeSet;
 
-/// The PDF with every multi-line link annotation split into one per line; unchanged if it has
-/// none.
-pub fn one_per_line(pdf: Vec<u8>) -> anyhow::Result<Vec<u8>> {
-    // Reading the PDF costs more than the rest (6 ms of 7 for Milan's): skip files with no
-    // annotation of several lines.
-    if !pdf.windows(11).any(|w| w == b"/QuadPoints") {
-        return Ok(pdf);
-    }
-    let previous = lopdf::Document::load_mem(&pdf)?;
-    let splits = multi_line_links(&previous);
+use anyhow::Result;
+use lopdf::{Dictionary, Document, IncrementalDocument, Object, ObjectId};
+
+use crate::finish::edit::edit_at;
+
+/// Splits, in `update`, every link annotation of several lines into one per line.
+pub(super) fn one_per_line(update: &mut IncrementalDocument) -> anyhow::Result<()> {
+    let previous = update.get_prev_documents();
+    let splits = multi_line_links(previous);
     if splits.is_empty() {
-        return Ok(pdf);
+        return Ok(());
     }
-    let version = previous.version.clone();
-    let tree = StructTree::of(&previous)?;
-    let mut update = IncrementalDocument::create_from(pdf, previous);
-    update.new_document.version = version;
+    let tree = StructTree::of(previous)?;
     let mut next_key = tree.next_key;
     let mut new_nums: Vec<(i64, ObjectId)> = Vec::new();
     for (page, annots) in splits {
@@ -57,7 +56,7 @@ pub fn one_per_line(pdf: Vec<u8>) -> anyhow::Result<Vec<u8>> {
                 added.push(id);
             }
             if let Some(element) = element {
-                add_kids(&mut update, element, page, &added)?;
+                add_kids(update, element, page, &added)?;
             }
             let at =
                 page_annots.iter().position(|a| a.as_reference().ok() == Some(annot)).map_or(0, |p| p + 1);
@@ -69,11 +68,20 @@ pub fn one_per_line(pdf: Vec<u8>) -> anyhow::Result<Vec<u8>> {
         update.new_document.get_object_mut(page)?.as_dict_mut()?.set("Annots", page_annots);
     }
     if !new_nums.is_empty() {
-        tree.extend(&mut update, &new_nums, next_key)?;
+        tree.extend(update, &new_nums, next_key)?;
     }
-    let mut out = Vec::new();
-    update.save_to(&mut out)?;
-    Ok(out)
+    Ok(())
+}
+
+/// Whether `pdf` may have a link annotation of several lines: reading a PDF costs more than
+/// the rest (6 ms of 7 for Milan's web file), so a file without `/QuadPoints` is not read.
+pub(super) fn may_have_multi_line_links(pdf: &[u8]) -> bool {
+    pdf.windows(11).any(|w| w == b"/QuadPoints")
+}
+
+/// Whether `doc` has a link annotation of several lines.
+pub(super) fn has_multi_line_links(doc: &lopdf::Document) -> bool {
+    !multi_line_links(doc).is_empty()
 }
 
 /// A link annotation's lines: each quadrilateral's bounding rectangle `[x0 y0 x1 y1]`.
@@ -217,5 +225,96 @@ impl StructTree {
         dict.set("ParentTree", Object::Dictionary(Dictionary::from_iter([("Nums", Object::Array(nums))])));
         dict.set("ParentTreeNextKey", Object::Integer(next_key));
         Ok(())
+    }
+}
+
+/// Removes every Link annotation from the pages, and its object reference (`OBJR`) from the
+/// structure element that holds it: the link's text stays tagged as a `Link` element. Returns
+/// how many were removed.
+pub(super) fn remove(update: &mut IncrementalDocument) -> Result<usize> {
+    let doc = update.get_prev_documents();
+    let is_link = |annot: &Object| {
+        let dict = match annot {
+            Object::Reference(id) => doc.get_dictionary(*id).ok(),
+            other => other.as_dict().ok(),
+        };
+        dict.and_then(|d| d.get(b"Subtype").ok()).and_then(|s| s.as_name().ok()) == Some(b"Link")
+    };
+    let mut removed: BTreeSet<ObjectId> = BTreeSet::new();
+    let mut pages: Vec<(ObjectId, Vec<Object>)> = Vec::new();
+    for page in doc.get_pages().into_values() {
+        let annots = doc.get_dictionary(page)?.get(b"Annots").and_then(|a| doc.dereference(a));
+        let Ok((_, Object::Array(annots))) = annots else { continue };
+        let (links, kept): (Vec<&Object>, Vec<&Object>) = annots.iter().partition(|a| is_link(a));
+        if !links.is_empty() {
+            removed.extend(links.iter().filter_map(|a| a.as_reference().ok()));
+            pages.push((page, kept.into_iter().cloned().collect()));
+        }
+    }
+    let elements = struct_elements_citing(doc, &removed);
+    for (page, kept) in &pages {
+        edit_at(update, (*page, Vec::new()), |dict| {
+            if kept.is_empty() {
+                dict.remove(b"Annots");
+            } else {
+                dict.set("Annots", Object::Array(kept.clone()));
+            }
+        })?;
+    }
+    for id in elements {
+        edit_at(update, (id, Vec::new()), |element| {
+            if let Ok(kids) = element.get(b"K") {
+                let kids = without_objrs(kids, &removed);
+                element.set("K", kids);
+            }
+        })?;
+    }
+    Ok(removed.len())
+}
+
+/// The structure elements (objects reachable from the structure tree's root) with a kid that
+/// is an object reference to one of `annots`.
+fn struct_elements_citing(doc: &Document, annots: &BTreeSet<ObjectId>) -> Vec<ObjectId> {
+    let root = doc.catalog().ok().and_then(|c| c.get(b"StructTreeRoot").ok()?.as_reference().ok());
+    let mut stack: Vec<ObjectId> = root.into_iter().collect();
+    let mut seen: BTreeSet<ObjectId> = BTreeSet::new();
+    let mut citing = Vec::new();
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        let Ok(element) = doc.get_dictionary(id) else { continue };
+        let Ok(kids) = element.get(b"K") else { continue };
+        let kids = match kids {
+            Object::Array(items) => items.iter().collect(),
+            one => vec![one],
+        };
+        for kid in kids {
+            match kid {
+                Object::Reference(child) => stack.push(*child),
+                Object::Dictionary(d) if objr_target(d).is_some_and(|t| annots.contains(&t)) => {
+                    citing.push(id);
+                }
+                _ => {}
+            }
+        }
+    }
+    citing.sort();
+    citing.dedup();
+    citing
+}
+
+/// The object an object-reference kid (`<< /Type /OBJR /Obj … >>`) refers to.
+fn objr_target(kid: &Dictionary) -> Option<ObjectId> {
+    (kid.get(b"Type").ok()?.as_name().ok()? == b"OBJR").then(|| kid.get(b"Obj").ok()?.as_reference().ok())?
+}
+
+/// The kids `kids` of a structure element without the object references to `annots`.
+fn without_objrs(kids: &Object, annots: &BTreeSet<ObjectId>) -> Object {
+    let keep = |kid: &Object| !kid.as_dict().ok().and_then(objr_target).is_some_and(|t| annots.contains(&t));
+    match kids {
+        Object::Array(items) => Object::Array(items.iter().filter(|k| keep(k)).cloned().collect()),
+        one if keep(one) => one.clone(),
+        _ => Object::Array(Vec::new()),
     }
 }

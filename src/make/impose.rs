@@ -11,7 +11,6 @@ use serde::Serialize;
 use typst::foundations::Datetime;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::report::contract::Report;
 use crate::report::contract::protocol::{
     BOOKLET_JSON, BOOKLET_PAGES, BOOKLET_TEMPLATE, PAD_TO_FOUR, REPORT_TEMPLATE,
 };
@@ -57,24 +56,9 @@ struct Booklet {
     sides: Vec<Side>,
 }
 
-/// Imposes the rendered print report `pages` (of `report`, whose paper is A5) as a booklet
-/// made as `output`; its warnings are the pages' and the sheets'.
-pub fn booklet(
-    shared: &Arc<Shared>,
-    report: &Report,
-    output: Output,
-    mut pages: Rendered,
-) -> Result<Rendered, Diagnostics> {
-    let ident = format!("cityreport/{}/{}/booklet", report.slug, report.lang);
-    let today = render::today(report)?;
-    let mut sheets = impose(shared, report.files(&[]), ident, today, output, &pages)?;
-    sheets.warnings.append(&mut pages.warnings);
-    Ok(sheets)
-}
-
 /// Imposes the print pages `pages` of the document whose World served `document` (the files
 /// of the data it was made from, a report's or a bundle's: giving the title, language and
-/// output) as a booklet.
+/// output) as a booklet, exported and not yet finished.
 pub fn impose(
     shared: &Arc<Shared>,
     mut document: Vec<(String, Vec<u8>)>,
@@ -120,9 +104,7 @@ pub fn impose(
         &[],
         crate::typeset::proof::Setting::of(output, shared.total_ink()),
     )?;
-    let mut sheets = render::export_as(&world, typeset, ident, today, &[], false)?;
-    sheets.finish_print(output, BOOKLET_TEMPLATE)?;
-    Ok(sheets)
+    render::export_as(&world, typeset, ident, today, &[], false)
 }
 
 #[cfg(test)]
