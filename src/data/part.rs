@@ -2,8 +2,8 @@
 //! the report shows the default language's); `to_translate` and `translated` name parts by
 //! their ids.
 
-use super::markdown::Section;
-use super::{Text, part_hash};
+use super::markdown::{Block, Inline, Section, insert_block_break_points, insert_break_points};
+use super::{Quote, Text, part_hash};
 
 /// A part of a report, named in the front matter's `to_translate` and `translated` lists by
 /// its [`id`](Self::id).
@@ -50,32 +50,65 @@ impl Part {
     }
 
     /// The version of this part of `text` a translation records ([`part_hash`]); `None` when
-    /// the text lacks it.
+    /// the text lacks it. It is taken with the part's break opportunities (see
+    /// `markdown::insert_break_points`), as the data stage converted it when it inserted them:
+    /// the versions recorded since stay current.
     pub fn hash_in(&self, text: &Text) -> Option<String> {
         match self {
-            Self::Tagline => text.tagline.as_ref().map(part_hash),
-            Self::Takeaways => text.takeaways.as_ref().map(part_hash),
-            Self::Quote => text.quote.as_ref().map(part_hash),
-            Self::Location => text.location.as_ref().map(part_hash),
+            Self::Tagline => text.tagline.as_deref().map(|t| part_hash(&with_breaks(t))),
+            Self::Takeaways => text
+                .takeaways
+                .as_ref()
+                .map(|t| part_hash(&t.iter().map(|i| with_breaks(i)).collect::<Vec<_>>())),
+            Self::Quote => text.quote.as_ref().map(|q| {
+                part_hash(&Quote { text: with_breaks(&q.text), attribution: with_breaks(&q.attribution) })
+            }),
+            Self::Location => text.location.as_deref().map(|t| part_hash(&with_breaks(t))),
             Self::Section(id) => text.sections.iter().find(|s| &s.id == id).map(section_hash),
         }
     }
 }
 
 /// The version of a default-language section a translation records: its title, lead and
-/// prose (not its sub-sections, which are parts of their own).
+/// prose (not its sub-sections, which are parts of their own), with their break opportunities
+/// (see [`Part::hash_in`]).
 pub fn section_hash(s: &Section) -> String {
-    part_hash(&(&s.title, &s.lead, &s.blocks))
+    let mut blocks: Vec<Block> = s.blocks.clone();
+    insert_block_break_points(&mut blocks);
+    part_hash(&(&with_breaks(&s.title), &s.lead.as_deref().map(with_breaks), &blocks))
+}
+
+/// `inlines` with their break opportunities.
+fn with_breaks(inlines: &[Inline]) -> Vec<Inline> {
+    let mut inlines = inlines.to_vec();
+    insert_break_points(&mut inlines);
+    inlines
 }
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::Part;
+    use crate::data::markdown::Inline;
+    use crate::data::{parse_text, part_hash};
 
     #[test]
     fn ids_name_parts_both_ways() {
         for part in Part::FRONT.into_iter().chain([Part::Section("background".into())]) {
             assert_eq!(Part::from_id(part.id()), part);
         }
+    }
+
+    /// A version is taken with the part's break opportunities, which the report stage inserts
+    /// (the data stage inserted them when the versions recorded so far were taken).
+    #[test]
+    fn versions_are_taken_with_break_opportunities() {
+        let md = "+++\ntagline = \"See 3f9a1c0d5e7b2a4c6e8f0a1b3c5d7e9f1a2b\"\n+++\n";
+        let text = parse_text(Path::new("en.md"), md.into(), "en").unwrap();
+        let tagline = vec![Inline::Text { text: "See 3f9a1c0d5e7b2a4c6e8f0a1b3c5d7e\u{200B}9f1a2b".into() }];
+        assert_eq!(Part::Tagline.hash_in(&text), Some(part_hash(&tagline)));
+        // As the version recorded before the report stage inserted them.
+        assert_eq!(Part::Tagline.hash_in(&text).as_deref(), Some("a64291a13859"));
     }
 }

@@ -233,7 +233,10 @@ pub fn parse_text(shown: &Path, text: Arc<str>, lang: &str) -> Result<Text, Diag
     // Both halves are converted, so a mistake in each is reported in the same run.
     let quote = fm.quote.as_ref().and_then(|q| {
         let (text, attribution) = (inline(&q.text), inline(&q.attribution));
-        Some(Quote { text: without_outer_marks(text?), attribution: attribution? })
+        // With the break points a run had with its marks (see `markdown::insert_break_points`).
+        let mut text = text?;
+        markdown::insert_break_points(&mut text);
+        Some(Quote { text: without_outer_marks(text), attribution: attribution? })
     });
     let location = fm.figures.as_ref().and_then(|f| f.location.as_ref()).and_then(&mut inline);
     let source = SourceRef { path: shown.clone(), text: text.clone(), offset: body_start };
@@ -420,6 +423,16 @@ mod tests {
         assert_eq!(stripped("\"Yes,\" she said, \"we do.\""), "\"Yes,\" she said, \"we do.\"");
         assert_eq!(stripped("“One” and “two”"), "“One” and “two”");
         assert_eq!(stripped("No marks."), "No marks.");
+    }
+
+    /// A quote's own marks go after its break opportunities are placed: a run the mark ended
+    /// keeps them where it had them with the mark.
+    #[test]
+    fn a_quotes_break_opportunities_are_placed_with_its_marks() {
+        let md = "+++\n[quote]\ntext = \"„Bundesausbildungsförderungsgesetz ist gut.“\"\nattribution = \"A\"\n+++\n";
+        let text = parse_text(Path::new("en.md"), md.into(), "en").unwrap();
+        let expected = "Bundesausbildungsförderungsge\u{200B}setz ist gut.";
+        assert_eq!(text.quote.unwrap().text, vec![Inline::Text { text: expected.into() }]);
     }
 
     /// What `translate` and `new` write reads back as the same front matter.

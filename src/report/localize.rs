@@ -12,7 +12,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::data::markdown::{self, Block, Inline, Section};
-use crate::data::{City, Data, Date, Facts, Part, Quote, Strings, Text, part_hash, section_hash};
+use crate::data::{City, Data, Date, Facts, Part, Quote, Strings, Text};
 use crate::report::contract::{
     Coverage, Figure, Localized, Meta, Origin, Report, Role, SCHEMA, SectionOut, SiteOut,
 };
@@ -35,24 +35,24 @@ struct Picker<'a> {
 }
 
 impl<'a> Picker<'a> {
-    /// The part `name` (id `id`) in the report's language if its text has it (and it is not
-    /// still to be translated), else from the default language (which has every part:
-    /// [`Data::load_city`] checked it); outdated if the translation records another version of
-    /// the default part (`hash`) than the current one.
+    /// The part `name` (`part`, which `get` finds in a text) in the report's language if its
+    /// text has it (and it is not still to be translated), else from the default language
+    /// (which has every part: [`Data::load_city`] checked it); outdated if the translation
+    /// records another version of the default part ([`Part::hash_in`]) than the current one.
     fn pick<T: Clone + Default + 'a>(
         &mut self,
         name: &str,
-        id: &str,
+        part: &Part,
         get: impl Fn(&'a Text) -> Option<&'a T>,
-        hash: impl Fn(&T) -> String,
     ) -> Localized<T> {
         self.coverage.total += 1;
+        let id = part.id();
         let own = self.own.filter(|t| !t.to_translate.iter().any(|x| x == id));
         let base = get(self.base);
         if let Some(content) = own.and_then(&get) {
             self.coverage.translated += 1;
             let recorded = own.and_then(|t| t.translated.get(id));
-            let outdated = recorded.zip(base).is_some_and(|(r, b)| *r != hash(b));
+            let outdated = recorded.is_some_and(|r| part.hash_in(self.base).is_some_and(|h| *r != h));
             if outdated {
                 self.coverage.outdated.push(name.to_string());
             }
@@ -89,20 +89,21 @@ pub fn localize(
     let base = &city.texts[default];
     let mut picker = Picker { lang, default, own: city.texts.get(lang), base, coverage: Coverage::default() };
 
-    let tagline = picker.pick(Part::Tagline.id(), Part::Tagline.id(), |t| t.tagline.as_ref(), part_hash);
-    let takeaways =
-        picker.pick(Part::Takeaways.id(), Part::Takeaways.id(), |t| t.takeaways.as_ref(), part_hash);
-    let quote = picker.pick(Part::Quote.id(), Part::Quote.id(), |t| t.quote.as_ref(), part_hash);
-    let location = picker.pick(Part::Location.id(), Part::Location.id(), |t| t.location.as_ref(), part_hash);
+    let tagline = picker.pick(Part::Tagline.id(), &Part::Tagline, |t| t.tagline.as_ref());
+    let takeaways = picker.pick(Part::Takeaways.id(), &Part::Takeaways, |t| t.takeaways.as_ref());
+    let quote = picker.pick(Part::Quote.id(), &Part::Quote, |t| t.quote.as_ref());
+    let location = picker.pick(Part::Location.id(), &Part::Location, |t| t.location.as_ref());
 
     let facts = &city.facts;
     let name = facts.name.get(lang, default).to_string();
     let chrome = chrome(strings, facts, &name, &tagline);
 
-    let mut sections = sections(&mut picker, &chrome["update_title"]);
+    let mut sections = sections(&mut picker);
     place_missing_footnotes(&mut sections, city);
     key_footnotes(&mut sections, &city.slug);
     let (mut tagline, mut takeaways, mut quote, mut location) = (tagline, takeaways, quote, location);
+    break_runs_in_parts(&mut sections, &mut [&mut tagline, &mut location], &mut takeaways, &mut quote);
+    title_updates(&mut sections, &chrome["update_title"], lang);
     bind_words(&mut sections, &mut [&mut tagline, &mut location], &mut takeaways, &mut quote);
     let regions: BTreeMap<String, String> =
         data.strings.iter().filter_map(|(l, s)| Some((l.clone(), s.region.clone()?))).collect();
@@ -233,9 +234,10 @@ fn chrome(
     chrome
 }
 
-/// The closing note with the no-break spaces of `lang`.
+/// The closing note with its break opportunities and the no-break spaces of `lang`.
 fn closing_note(closing: &[Block], lang: &str) -> Vec<Block> {
     let mut closing = closing.to_vec();
+    typography::break_block_runs(&mut closing);
     for_each_inline(&mut [], &mut None, &mut closing, &mut |i| {
         if let Inline::Text { text } = i {
             *text = typography::bind(text, lang);
@@ -303,6 +305,47 @@ fn key_range(text: &str, key: &str) -> Range<usize> {
     if range.is_empty() { crate::data::key_range(text, &format!("[{key}]")) } else { range }
 }
 
+/// Break opportunities in the long runs of characters of every part ([`typography::break_runs`]),
+/// the footnotes in its sections too. Before [`bind_words`]: whether a space binds depends on
+/// the characters before it, which a break opportunity can set apart (a number of up to four
+/// digits binds to the word after it, a longer one does not).
+fn break_runs_in_parts(
+    sections: &mut [SectionOut],
+    parts: &mut [&mut Localized<Vec<Inline>>],
+    takeaways: &mut Localized<Vec<Vec<Inline>>>,
+    quote: &mut Localized<Quote>,
+) {
+    let mut stack: Vec<&mut SectionOut> = sections.iter_mut().collect();
+    while let Some(s) = stack.pop() {
+        typography::break_runs(&mut s.title);
+        if let Some(lead) = &mut s.lead {
+            typography::break_runs(lead);
+        }
+        typography::break_block_runs(&mut s.blocks);
+        stack.extend(s.subsections.iter_mut());
+    }
+    for part in parts.iter_mut() {
+        typography::break_runs(&mut part.content);
+    }
+    for t in &mut takeaways.content {
+        typography::break_runs(t);
+    }
+    typography::break_runs(&mut quote.content.text);
+    typography::break_runs(&mut quote.content.attribution);
+}
+
+/// The update section written without a title (`# {#update}`) titled `update_title`, in the
+/// report's language `lang`.
+fn title_updates(sections: &mut [SectionOut], update_title: &str, lang: &str) {
+    for s in sections {
+        if s.title.is_empty() && s.role == Role::Update {
+            s.title = vec![Inline::Text { text: update_title.to_string() }];
+            s.title_lang = lang.to_string();
+        }
+        title_updates(&mut s.subsections, update_title, lang);
+    }
+}
+
 /// Where lines must not break ([`typography::bind`]), in every part in its own language; and
 /// no heading ends with a word alone on its line.
 fn bind_words(
@@ -339,8 +382,9 @@ fn bind_words(
 }
 
 /// The numbered sections, in the default language's order, each in the report's language
-/// where it exists; `update_title` titles an update section written without a title.
-fn sections(picker: &mut Picker<'_>, update_title: &str) -> Vec<SectionOut> {
+/// where it exists (an update section written without a title is titled later:
+/// [`title_updates`]).
+fn sections(picker: &mut Picker<'_>) -> Vec<SectionOut> {
     let mut sections: Vec<SectionOut> = Vec::new();
     let (mut major, mut minor) = (0, 0);
     let mut previous_fallback = false;
@@ -353,21 +397,17 @@ fn sections(picker: &mut Picker<'_>, update_title: &str) -> Vec<SectionOut> {
             minor += 1;
             format!("{major}.{minor}")
         };
-        let part = picker.pick(&number, &s.id, |t| t.sections.iter().find(|x| x.id == s.id), section_hash);
+        let part =
+            picker.pick(&number, &Part::Section(s.id.clone()), |t| t.sections.iter().find(|x| x.id == s.id));
         let role = Role::of(&s.id);
         let Section { title, lead, blocks, .. } = part.content;
-        let (title, title_lang) = if title.is_empty() && role == Role::Update {
-            (vec![Inline::Text { text: update_title.to_string() }], picker.lang.to_string())
-        } else {
-            (title, part.lang.clone())
-        };
         let out = SectionOut {
             id: s.id.clone(),
             number,
             level: s.level,
             role,
             title,
-            title_lang,
+            title_lang: part.lang.clone(),
             lead,
             blocks,
             lang: part.lang,

@@ -1,9 +1,9 @@
-//! Where a line must not break, and what the report's text gets for it before it reaches the
-//! templates: no-break spaces (U+00A0) that keep words together as each language's
-//! typesetting asks. Typst breaks lines at every space; these spaces are the ones it may not
-//! break at.
+//! Where a line must and must not break, and what the report's text gets for it before it
+//! reaches the templates: no-break spaces (U+00A0) that keep words together as each language's
+//! typesetting asks (Typst breaks lines at every space; these spaces are the ones it may not
+//! break at), and break opportunities (U+200B) in runs of characters too long for a line.
 
-use crate::data::markdown::Inline;
+use crate::data::markdown::{self, Block, Inline};
 
 /// `text`, in `lang`, with a no-break space where a line must not break:
 ///
@@ -35,6 +35,22 @@ pub fn bind_last_word(title: &mut [Inline]) {
     if let Some(at) = text[..trimmed].rfind(' ') {
         text.replace_range(at..at + 1, "\u{A0}");
     }
+}
+
+/// Break opportunities (U+200B) in the long runs of characters of every text and code of
+/// `inlines` but a link's, so that a hash, an identifier or a word longer than any language's
+/// breaks inside the text area instead of running off the page; the templates turn each into
+/// a break opportunity that leaves no character in the PDF. Which runs, and where: the data
+/// stage's rule ([`markdown::insert_break_points`]), which the versions translations record
+/// are taken with too.
+pub fn break_runs(inlines: &mut [Inline]) {
+    markdown::insert_break_points(inlines);
+}
+
+/// [`break_runs`] in every run of inlines of `blocks` (paragraphs, headings, list items,
+/// quotes, captions, table cells).
+pub fn break_block_runs(blocks: &mut [Block]) {
+    markdown::insert_block_break_points(blocks);
 }
 
 /// The space at `i` comes before a dash and a space (` – `).
