@@ -1,6 +1,8 @@
 //! Located errors: everything a person wrote (data files, templates) is reported with its
 //! file, line and column, a caret under the offending text, and a hint where one helps.
 //!
+//! May import: nothing of the crate (every stage imports this).
+//!
 //! Every stage reports problems in its input as [`Diagnostic`]s; a stage that finds several
 //! problems returns them all at once as [`Diagnostics`], so `check` can list every mistake in
 //! one run instead of one per run.

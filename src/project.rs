@@ -1,6 +1,9 @@
 //! An open project: its data's shared parts, its fonts and its templates, loaded once; the
-//! library's entry point ([`Project`]). It stands above the typesetting stage (it holds the
-//! shared World parts) and below the print and publish stages, which take it.
+//! library's entry point ([`Project`]): load a city, make its report, a bundle, a file, check
+//! it. It stands above the stages that make a file (it holds the shared World parts and the
+//! printing condition they take) and below the publish and edit stages, which take it.
+//!
+//! May import: `make`, `finish`, `typeset`, `report`, `data`, `diagnostics`.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -154,7 +157,7 @@ impl Project {
         let errors: Vec<Diagnostic> = city
             .images
             .values()
-            .filter_map(|file| crate::typeset::images::verify(file).err().map(|e| (file, e)))
+            .filter_map(|file| crate::typeset::prepare::verify(file).err().map(|e| (file, e)))
             .map(|(file, e)| {
                 Diagnostic::file(file.shown.clone(), e)
                     .hint("open the file in an image editor and save it again, or take it from the original")

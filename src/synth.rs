@@ -1,5 +1,7 @@
 //! Synthetic cities shaped like Milan, for tests and benchmarks of large batches.
 //!
+//! May import: `data`, `diagnostics`.
+//!
 //! [`generate`] writes a complete project folder: `data/` with N cities (five sections,
 //! four sub-sections, unnumbered sub-headings, leads, about 30 footnotes, lists, key figures
 //! and an update section in the default language; section 1 and the front matter translated

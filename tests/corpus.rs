@@ -29,7 +29,7 @@ const KINDS: [(&[&str], &str); 5] = [
 
 /// The corpus as a project (with the site's strings, templates and fonts), built once in
 /// every kind of file; the temporary folder lives as long as the test process.
-fn corpus() -> &'static Path {
+pub(crate) fn corpus() -> &'static Path {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = project_from("corpus");

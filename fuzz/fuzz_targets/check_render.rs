@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use cityreport::publish::check::{CheckOptions, Finding};
 use cityreport::report::output::{Output, Profile};
 use libfuzzer_sys::fuzz_target;
 
@@ -47,33 +48,23 @@ fuzz_target!(|data: &[u8]| {
         Ok(p) => p,
         Err(e) => panic!("the site's files did not change, yet: {e}"),
     };
-    let city = match project.city("tiny") {
-        Ok(city) => city,
-        Err(d) => {
-            for e in d.0.iter().filter(|e| !e.warning) {
-                assert!(
-                    e.text.is_some() && e.path.starts_with("data"),
-                    "an error not located in the data: {e}"
-                );
-            }
-            return;
-        }
-    };
-    // What `check` typesets: every kind of file. What it refuses is located in the data or
-    // is the proof's finding on a page; what it accepts, `build` makes (the same code).
-    let checked = cityreport::publish::check::Checked::none(&project);
-    let refused = cityreport::publish::check::typeset_every_kind(&project, &city, "en", &checked).refused;
-    for r in &refused {
-        for e in r.diagnostics.0.iter().filter(|e| !e.warning) {
+    // What `check` does (the data, the pictures, every kind of file typeset and proofed):
+    // what it refuses is located in the data or is the proof's finding on a page; what it
+    // accepts, `build` makes (the same code).
+    let options = CheckOptions { cities: vec!["tiny".into()], ..CheckOptions::default() };
+    let report = project.check(&options);
+    for finding in &report.findings {
+        let (file, diagnostics) = match finding {
+            Finding::Diagnostics(d) => ("tiny", d),
+            Finding::Refused { refused, .. } => (refused.file.as_str(), &refused.diagnostics),
+            Finding::Coverage { .. } => continue,
+        };
+        for e in diagnostics.0.iter().filter(|e| !e.warning) {
             let proof = e.hints.iter().any(|h| h.contains("proof rule"));
-            assert!(
-                proof || (e.text.is_some() && e.path.starts_with("data")),
-                "{}: not located in the data: {e}",
-                r.file
-            );
+            assert!(proof || (e.text.is_some() && e.path.starts_with("data")), "{file}: not located in the data: {e}");
         }
     }
-    if !refused.is_empty() {
+    if !report.passed {
         return;
     }
     // A bundle of two cities that pass (the same text twice: every name a template makes from

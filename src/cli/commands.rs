@@ -198,105 +198,27 @@ fn watch(project: Project, a: RenderArgs) -> anyhow::Result<bool> {
 /// then (unless `--data-only`) typesets every report as every kind of file, so that `build`,
 /// `render` and `bundle` pass when `check` does.
 fn check(project: &Project, a: CheckArgs) -> anyhow::Result<bool> {
-    let all = a.slugs.is_empty();
-    let slugs = if all { project.cities().to_vec() } else { a.slugs };
-    let mut ok = true;
-    for lang in project.languages() {
-        if let Some(d) = project.language_problems(lang) {
-            emit(d);
-            ok = false;
-        }
-    }
-    if all {
-        for (_, d) in project.bad_cities() {
-            emit(&d.clone().into());
-            ok = false;
-        }
-    }
-    let mut cities = Vec::new();
-    for slug in &slugs {
-        match project.city(slug) {
-            Ok(city) => {
-                emit(&Diagnostics(city.warnings.clone()));
-                match project.verify_pictures(&city) {
-                    Ok(()) => {
-                        print_coverage(project, &city);
-                        cities.push(city);
-                    }
-                    Err(d) => {
-                        emit(&d);
-                        ok = false;
-                    }
-                }
-            }
-            Err(d) => {
-                emit(&d);
-                ok &= !d.has_errors();
+    use cityreport::publish::check::{CheckOptions, Finding};
+    let options = CheckOptions { cities: a.slugs, data_only: a.data_only, force: a.force, remember: true };
+    let report = project.check(&options);
+    for finding in &report.findings {
+        match finding {
+            Finding::Diagnostics(d) => emit(d),
+            Finding::Coverage { slug, lang, lines } => lines.iter().for_each(|l| say!("{slug} {lang}: {l}")),
+            Finding::Refused { slug, lang, refused } => {
+                say!("{slug} {lang}: {} could not be made:", refused.file);
+                emit(&refused.diagnostics);
             }
         }
     }
-    let typeset = if a.data_only { None } else { Some(typeset_cities(project, &cities, a.force)) };
-    ok &= typeset.is_none_or(|(passed, ..)| passed);
-    if ok {
-        let files = typeset.map_or(String::from(" (data only)"), |(_, n, unchanged)| {
+    if report.passed {
+        let files = report.files.map_or(String::from(" (data only)"), |(n, unchanged)| {
             format!(" ({n} files typeset, {unchanged} unchanged since they passed)")
         });
-        say!(
-            "checked {} {}: no errors{files}",
-            slugs.len(),
-            if slugs.len() == 1 { "city" } else { "cities" }
-        );
+        let cities = if report.cities == 1 { "city" } else { "cities" };
+        say!("checked {} {cities}: no errors{files}", report.cities);
     }
-    Ok(ok)
-}
-
-/// Each translation's coverage and outdated parts.
-fn print_coverage(project: &Project, city: &cityreport::data::City) {
-    let default = &project.data().site.default_language;
-    for lang in project.languages().iter().filter(|l| *l != default) {
-        // A broken language was reported already, once.
-        let Ok(report) = project.report(city, lang, Output::WEB) else { continue };
-        say!("{} {lang}: {}", city.slug, report.coverage.summary(default));
-        for line in report.coverage.outdated_lines(default) {
-            say!("{} {lang}: {line}", city.slug);
-        }
-    }
-}
-
-/// Typesets and proofs every city in every language as every kind of file (on every core;
-/// what passed before with the same inputs is skipped), printing what goes wrong in order;
-/// whether nothing did, how many files were typeset and how many skipped.
-fn typeset_cities(project: &Project, cities: &[cityreport::data::City], force: bool) -> (bool, usize, usize) {
-    use cityreport::publish::check::{Checked, typeset_every_kind};
-    use rayon::prelude::*;
-    let checked = if force { Checked::none(project) } else { Checked::open(project) };
-    let pairs: Vec<(&cityreport::data::City, &String)> = cities
-        .iter()
-        .flat_map(|c| {
-            project.languages().iter().filter(|l| project.language_problems(l).is_none()).map(move |l| (c, l))
-        })
-        .collect();
-    let results: Vec<_> =
-        pairs.par_iter().map(|(city, lang)| typeset_every_kind(project, city, lang, &checked)).collect();
-    checked.save();
-    let (mut ok, mut typeset, mut unchanged) = (true, 0, 0);
-    // A warning about a city's file (a photo's resolution) is found in each language and kind
-    // of file: said once.
-    let mut said = std::collections::HashSet::new();
-    for ((city, lang), t) in pairs.iter().zip(results) {
-        (typeset, unchanged) = (typeset + t.typeset, unchanged + t.unchanged);
-        let fresh = t
-            .warnings
-            .into_iter()
-            .filter(|w| said.insert((w.path.clone(), w.range.clone(), w.message.clone())));
-        emit(&Diagnostics(fresh.collect()));
-        for r in t.refused {
-            say!("{} {lang}: {} could not be made:", city.slug, r.file);
-            emit(&r.diagnostics);
-            ok &= !r.diagnostics.has_errors();
-        }
-    }
-    (ok, typeset, unchanged)
+    Ok(report.passed)
 }
 
 /// Renders a bundle of several cities; nothing is written when anything is wrong.

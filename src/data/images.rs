@@ -1,7 +1,7 @@
 //! The pictures of a city: the files its texts' figures and its cover name, found in the
 //! city's folder or in `data/images/`, read through the data sandbox, and checked from their
 //! headers (what they are, how many pixels) with the facts `city.toml` gives them (credit,
-//! decorative). Decoding the pixels is the typesetting stage's (`typeset::images`), which
+//! decorative). Decoding the pixels is the typesetting stage's (`typeset::prepare`), which
 //! `check` runs too.
 
 use std::collections::btree_map::Entry;

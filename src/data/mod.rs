@@ -32,6 +32,7 @@ mod site;
 mod text;
 pub mod todo;
 mod toml_offsets;
+mod write;
 
 pub use city::*;
 pub use date::*;
@@ -41,6 +42,7 @@ pub use read::*;
 pub use site::*;
 pub use text::*;
 use toml_offsets::*;
+pub use write::{temporary, write_atomic};
 
 pub use i18n::{FIXED, Fixed, NumberFormat, Strings};
 

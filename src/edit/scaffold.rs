@@ -49,7 +49,7 @@ pub fn create(root: &Path, city: &NewCity) -> Result<Vec<PathBuf>, Diagnostics> 
     let mut written = Vec::new();
     for (file, contents) in files {
         let path = dir.join(&file);
-        if let Err(e) = crate::publish::outdir::write_atomic(&path, contents.as_bytes()) {
+        if let Err(e) = crate::data::write_atomic(&path, contents.as_bytes()) {
             return Err(
                 Diagnostic::file(format!("{shown}/{file}"), format!("cannot write the file: {e:#}")).into()
             );

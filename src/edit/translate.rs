@@ -89,7 +89,7 @@ pub fn translate(
     let old = own.map(|t| t.source.text.to_string());
     let written = old.as_deref() != Some(text.as_str());
     if written {
-        crate::publish::outdir::write_atomic(&file, text.as_bytes())
+        crate::data::write_atomic(&file, text.as_bytes())
             .map_err(|e| Diagnostic::file(&shown, format!("cannot write the file: {e:#}")))?;
     }
     Ok(Outcome { file: shown, written, to_translate, up_to_date })

@@ -27,7 +27,7 @@ use crate::data::PrintCondition;
 use crate::report::output::{Output, Profile};
 
 /// How a file is finished.
-pub struct Job<'a> {
+pub struct Finishing<'a> {
     /// The file's name (for the preflight report).
     pub file: &'a str,
     /// The kind of file.
@@ -68,14 +68,14 @@ pub struct Finished {
 }
 
 /// Finishes the PDF `pdf` that Typst wrote as `job` says (see the module's description).
-pub fn finish(pdf: Vec<u8>, job: &Job) -> Result<Finished> {
+pub fn finish(pdf: Vec<u8>, job: &Finishing) -> Result<Finished> {
     let pdf = stream_ends::unambiguous(pdf)?;
     match (job.output.profile, job.print) {
         (Profile::Print, Some(print)) => {
             let (pdf, doc) = print_file(pdf, job.output.bleed_mm(), &print.intent)?;
             let preflight = preflight::report(
                 &doc,
-                &preflight::Job { file: job.file, output: job.output, condition: print.condition },
+                &preflight::Subject { file: job.file, output: job.output, condition: print.condition },
             )?;
             Ok(Finished { pdf, preflight: Some(preflight) })
         }

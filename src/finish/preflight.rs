@@ -12,7 +12,7 @@ use crate::finish::pdfx::{PageInk, ink_coverage_of};
 use crate::report::output::{Output, Paper};
 
 /// What the report says about a print file beyond what the file holds.
-pub struct Job<'a> {
+pub struct Subject<'a> {
     /// The file's name.
     pub file: &'a str,
     /// The kind of file.
@@ -23,7 +23,7 @@ pub struct Job<'a> {
 
 /// The preflight report of the print file `doc`, made as `job` says. Fails only if its
 /// content cannot be read.
-pub fn report(doc: &Document, job: &Job) -> Result<String> {
+pub fn report(doc: &Document, job: &Subject) -> Result<String> {
     let inks = ink_coverage_of(doc)?;
     let mut out = String::new();
     let line = |out: &mut String, key: &str, value: String| _ = writeln!(out, "{key:<16}{value}");

@@ -59,7 +59,7 @@ pub fn make(
     let reports = source.reports();
     let all: Vec<_> = reports.iter().flat_map(|r| r.pictures.iter().cloned()).collect();
     let (pictures, picture_warnings) =
-        crate::typeset::images::serve(&all, output.profile, shared.output_profile())?;
+        crate::typeset::prepare::serve(&all, output.profile, shared.output_profile())?;
     let mut first = first;
     let (world, typeset) = render::typeset_paginated(&reports, |breaks| {
         let files = match first.take() {
@@ -98,7 +98,7 @@ fn finished(
 ) -> Result<Rendered, Diagnostics> {
     let print =
         (output.profile == Profile::Print).then(|| Print::of(site.print, site.shared.output_profile()));
-    let job = finish::Job { file, output, print };
+    let job = finish::Finishing { file, output, print };
     let done = finish::finish(std::mem::take(&mut rendered.pdf), &job).map_err(|e| match print {
         Some(_) => Diagnostic::file("data/site.toml", format!("{file}: cannot make it PDF/X-4: {e:#}"))
             .hint("the print file is checked as PDF/X-4 for the output intent of `[print]`"),

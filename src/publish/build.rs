@@ -14,11 +14,12 @@ use anyhow::Context;
 use rayon::prelude::*;
 
 use crate::data::City;
+pub use crate::data::write_atomic;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::project::{Project, Selection};
 use crate::publish::inputs::{inputs_hash, shared_digest};
 use crate::publish::outdir::OutDir;
-pub use crate::publish::outdir::{Entry, MANIFEST, Manifest, read_manifest, write_atomic};
+pub use crate::publish::outdir::{Entry, MANIFEST, Manifest, read_manifest};
 use crate::publish::schedule::{Done, Schedule};
 use crate::report::output::{Output, Profile};
 

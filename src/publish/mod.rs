@@ -4,8 +4,7 @@
 //! folder (its lock, atomic writes, `manifest.json`); [`check`] typesets every kind of file
 //! without writing it, remembering what passed by the same inputs hash.
 //!
-//! May import: `print`, `typeset`, `report`, `data`, `diagnostics`, and the crate's
-//! [`Project`](crate::Project).
+//! May import: `project`, `make`, `finish`, `typeset`, `report`, `data`, `diagnostics`.
 
 pub mod build;
 pub mod check;

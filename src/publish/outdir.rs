@@ -12,7 +12,6 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -20,6 +19,7 @@ use anyhow::Context;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::data::{temporary, write_atomic};
 use crate::report::contract::Coverage;
 use crate::report::output::{Paper, Profile};
 
@@ -227,34 +227,6 @@ fn remove_stale_temporaries(out: &Path) {
             let _ = std::fs::remove_file(entry.path());
         }
     }
-}
-
-/// `bytes` in a temporary file beside `target`, complete and on disk, ready to be renamed.
-fn temporary(target: &Path, bytes: &[u8]) -> anyhow::Result<tempfile::NamedTempFile> {
-    let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".cityreport-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    tmp.write_all(bytes)?;
-    // Temporary files are private (0600); the published file is readable by the web server.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
-    }
-    tmp.as_file().sync_all()?;
-    Ok(tmp)
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so
-/// `path` holds either its previous content or the complete new one, never a part.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    temporary(path, bytes)?
-        .persist(path)
-        .with_context(|| format!("cannot rename onto {}", path.display()))?;
-    Ok(())
 }
 
 /// Writes a rendered file (a bundle) to `path` atomically, and with `png` each page as a picture next to it

@@ -10,9 +10,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::data::markdown::{Block, Inline, ids};
-use crate::data::{Date, Quote};
+use crate::data::{Date, ImageFile, Quote};
 use crate::report::output::Output;
-use crate::report::pictures::{CoverPhoto, Picture};
 
 /// The version of the JSON's shape. The templates refuse data of another version; raise it
 /// with every change a template could notice (a renamed or removed field, a new role or node
@@ -402,6 +401,35 @@ impl Coverage {
             })
             .collect()
     }
+}
+
+/// A picture of a report as the typesetting stage prepares it.
+#[derive(Debug, Clone)]
+pub struct Picture {
+    /// The virtual file the templates read.
+    pub path: String,
+    /// The file.
+    pub file: Arc<ImageFile>,
+    /// The size it is printed at, in millimetres (for a cover photo, the size of the whole
+    /// picture, of which the box shows a part).
+    pub printed: (f64, f64),
+    /// Where the data names it, for messages.
+    pub origin: Origin,
+}
+
+/// The cover photo as the templates receive it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverPhoto {
+    /// The virtual file.
+    pub path: String,
+    /// The box's width, in millimetres: the photo fills it, cropped to its middle.
+    pub width: f64,
+    /// The box's height, in millimetres.
+    pub height: f64,
+    /// What the photo shows, in the report's language (or the default language's).
+    pub alt: String,
+    /// Its credit line.
+    pub credit: String,
 }
 
 #[cfg(test)]

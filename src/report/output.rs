@@ -4,7 +4,7 @@
 //!
 //! The profile and paper reach the templates in the JSON (`output`), so the templates decide
 //! what changes in print (bleed, crop marks, CMYK colours, back cover); the booklet is made from
-//! the print file afterwards ([`crate::print::impose`]).
+//! the print file afterwards ([`crate::make::impose`]).
 
 use std::fmt;
 use std::str::FromStr;

@@ -3,13 +3,9 @@
 //! typesetting stage can prepare each picture for the size it is printed at (a web file's
 //! photo downsampled to [`WEB_PPI`]) and the templates place it at exactly that size.
 
-use std::sync::Arc;
-
-use serde::Serialize;
-
 use crate::data::markdown::{Block, Placed};
 use crate::data::{City, ImageFile};
-use crate::report::contract::{Origin, SectionOut};
+use crate::report::contract::{CoverPhoto, Origin, Picture, SectionOut};
 use crate::report::output::Paper;
 
 /// The resolution of a web or archive file's raster pictures at their printed size, at most:
@@ -33,35 +29,6 @@ pub fn cover_box(paper: Paper) -> (f64, f64) {
         Paper::A4 => (174.0, 104.0),
         Paper::A5 => (112.0, 66.0),
     }
-}
-
-/// A picture of a report as the typesetting stage prepares it.
-#[derive(Debug, Clone)]
-pub struct Picture {
-    /// The virtual file the templates read.
-    pub path: String,
-    /// The file.
-    pub file: Arc<ImageFile>,
-    /// The size it is printed at, in millimetres (for a cover photo, the size of the whole
-    /// picture, of which the box shows a part).
-    pub printed: (f64, f64),
-    /// Where the data names it, for messages.
-    pub origin: Origin,
-}
-
-/// The cover photo as the templates receive it.
-#[derive(Debug, Clone, Serialize)]
-pub struct CoverPhoto {
-    /// The virtual file.
-    pub path: String,
-    /// The box's width, in millimetres: the photo fills it, cropped to its middle.
-    pub width: f64,
-    /// The box's height, in millimetres.
-    pub height: f64,
-    /// What the photo shows, in the report's language (or the default language's).
-    pub alt: String,
-    /// Its credit line.
-    pub credit: String,
 }
 
 /// The virtual path of `file`: its hash, the same for every report showing it. No extension:

@@ -3,14 +3,14 @@
 //!
 //! [`world`] is the sandboxed Typst World (templates, the report's JSON, `data/`, [`fonts`]);
 //! [`render`] compiles and exports; [`paginate`] asks for page breaks where a footnote leaves
-//! a line alone; [`proof`] checks every laid-out page; [`images`] prepares each picture for
+//! a line alone; [`proof`] checks every laid-out page; [`prepare`] prepares each picture for
 //! the kind of file.
 //!
 //! May import: `report`, `data`, `diagnostics`.
 
 pub mod fonts;
-pub mod images;
 pub mod paginate;
+pub mod prepare;
 pub mod proof;
 pub mod render;
 pub mod world;

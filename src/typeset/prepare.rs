@@ -3,7 +3,7 @@
 //! file, at its full resolution, converted by Little CMS from its own colour profile (or sRGB)
 //! to the printing condition's CMYK and written as a CMYK JPEG, with a warning below
 //! [`PRINT_MIN_PPI`]. SVG pictures are served as they are (a print file's finish converts
-//! their colours; see `print::pdfx`).
+//! their colours; see `finish::pdfx`).
 //!
 //! A picture is decoded and converted once per process for each size and kind of file it is
 //! needed in (a city's seven languages share it): [`prepare`] keeps what it made, by the
@@ -18,8 +18,9 @@ use typst::foundations::Bytes;
 
 use crate::data::{ImageFile, ImageKind, MAX_PIXELS};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::report::contract::Picture;
 use crate::report::output::Profile;
-use crate::report::pictures::{PRINT_MIN_PPI, Picture, WEB_PPI};
+use crate::report::pictures::{PRINT_MIN_PPI, WEB_PPI};
 
 /// The JPEG quality of a web file's photos: no artefacts a reader sees at 200 ppi.
 const WEB_QUALITY: u8 = 82;
@@ -240,7 +241,7 @@ fn verify_svg(file: &ImageFile) -> Result<(), String> {
 
 /// What of an SVG a print file cannot take: Typst draws gradients, patterns and pictures
 /// inside an SVG in RGB, and only flat fills and strokes are converted to CMYK afterwards
-/// (`print::pdfx`).
+/// (`finish::pdfx`).
 fn svg_for_print(file: &ImageFile) -> Result<(), String> {
     let text = std::str::from_utf8(&file.bytes).unwrap_or_default();
     let doc = roxmltree::Document::parse(text).map_err(|e| e.to_string())?;

@@ -186,7 +186,7 @@ impl ReportWorld {
         Self { shared, main: file_id(main), files, today }
     }
 
-    /// The World serving `pictures` too (`typeset::images::serve`), at their paths.
+    /// The World serving `pictures` too (`typeset::prepare::serve`), at their paths.
     pub fn with_pictures(mut self, pictures: &[(String, Bytes)]) -> Self {
         for (path, bytes) in pictures {
             if let Ok(vpath) = VirtualPath::new(path) {

@@ -4,7 +4,7 @@
 use anyhow::{Context, Result, bail, ensure};
 use lopdf::{Document, Object, ObjectId};
 
-use super::ink::{Rect, number, page_ink};
+use super::ink::{Bounds, number, page_ink};
 
 /// The value of the inheritable page attribute `key` of page `page`: its own or an ancestor's.
 pub(super) fn inherited<'a>(doc: &'a Document, page: ObjectId, key: &[u8]) -> Option<&'a Object> {
@@ -20,18 +20,18 @@ pub(super) fn inherited<'a>(doc: &'a Document, page: ObjectId, key: &[u8]) -> Op
 }
 
 /// A rectangle object (four numbers, possibly behind a reference).
-pub(super) fn rect_of(doc: &Document, object: &Object) -> Option<Rect> {
+pub(super) fn rect_of(doc: &Document, object: &Object) -> Option<Bounds> {
     let values = doc.dereference(object).ok()?.1.as_array().ok()?;
     let v: Vec<f64> = values.iter().filter_map(number).collect();
     match v.as_slice() {
-        &[a, b, c, d] if values.len() == 4 => Some(Rect::new((a, b), (c, d))),
+        &[a, b, c, d] if values.len() == 4 => Some(Bounds::new((a, b), (c, d))),
         _ => None,
     }
 }
 
 /// Page `page`'s box `key` (MediaBox and CropBox inherited), `None` if it has none; an error if
 /// it is not a rectangle.
-pub(super) fn page_rect(doc: &Document, page: ObjectId, key: &[u8]) -> Result<Option<Rect>> {
+pub(super) fn page_rect(doc: &Document, page: ObjectId, key: &[u8]) -> Result<Option<Bounds>> {
     let value = if key == b"MediaBox" || key == b"CropBox" {
         inherited(doc, page, key)
     } else {

@@ -86,27 +86,27 @@ const MAX_NESTING: usize = 16;
 
 /// An axis-aligned rectangle in the page's default user space.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) struct Rect {
+pub(super) struct Bounds {
     pub(super) x0: f64,
     pub(super) y0: f64,
     pub(super) x1: f64,
     pub(super) y1: f64,
 }
 
-impl Rect {
+impl Bounds {
     /// The rectangle of two corners, in any order.
     pub(super) fn new(a: (f64, f64), b: (f64, f64)) -> Self {
-        Rect { x0: a.0.min(b.0), y0: a.1.min(b.1), x1: a.0.max(b.0), y1: a.1.max(b.1) }
+        Bounds { x0: a.0.min(b.0), y0: a.1.min(b.1), x1: a.0.max(b.0), y1: a.1.max(b.1) }
     }
 
     /// The smallest rectangle holding this one and the point `p`.
     fn with(self, p: (f64, f64)) -> Self {
-        Rect { x0: self.x0.min(p.0), y0: self.y0.min(p.1), x1: self.x1.max(p.0), y1: self.y1.max(p.1) }
+        Bounds { x0: self.x0.min(p.0), y0: self.y0.min(p.1), x1: self.x1.max(p.0), y1: self.y1.max(p.1) }
     }
 
     /// Where this rectangle and `other` overlap (empty: `x0 > x1` or `y0 > y1`).
-    fn intersect(self, other: Rect) -> Self {
-        Rect {
+    fn intersect(self, other: Bounds) -> Self {
+        Bounds {
             x0: self.x0.max(other.x0),
             y0: self.y0.max(other.y0),
             x1: self.x1.min(other.x1),
@@ -116,7 +116,7 @@ impl Rect {
 
     /// Whether something painted over this rectangle shows in `area`: they overlap over more
     /// than a line along their edges (a hairline lying inside counts, one touching it does not).
-    fn shows_in(self, area: Rect) -> bool {
+    fn shows_in(self, area: Bounds) -> bool {
         const EPS: f64 = 0.05;
         let o = self.intersect(area);
         let (w, h) = (o.x1 - o.x0, o.y1 - o.y0);
@@ -130,7 +130,7 @@ impl Rect {
     }
 
     /// Whether `inner` lies within this rectangle (to 0.01 pt).
-    pub(super) fn contains(self, inner: Rect) -> bool {
+    pub(super) fn contains(self, inner: Bounds) -> bool {
         const EPS: f64 = 0.01;
         inner.x0 >= self.x0 - EPS
             && inner.y0 >= self.y0 - EPS
@@ -142,7 +142,7 @@ impl Rect {
     fn transform(self, m: &Matrix) -> Self {
         let corners = [(self.x0, self.y0), (self.x1, self.y0), (self.x0, self.y1), (self.x1, self.y1)];
         let first = apply(m, corners[0]);
-        corners[1..].iter().fold(Rect::new(first, first), |r, &c| r.with(apply(m, c)))
+        corners[1..].iter().fold(Bounds::new(first, first), |r, &c| r.with(apply(m, c)))
     }
 }
 
@@ -301,7 +301,7 @@ impl Tally {
 struct GState {
     ctm: Matrix,
     /// Where painting shows (the clipping path's bounding box), in default user space.
-    clip: Rect,
+    clip: Bounds,
     fill_space: Space,
     fill: Paint,
     stroke_space: Space,
@@ -320,7 +320,7 @@ struct GState {
 
 impl GState {
     /// The initial graphics state of a page whose MediaBox is `media`.
-    fn new(media: Rect) -> Self {
+    fn new(media: Bounds) -> Self {
         GState {
             ctm: IDENTITY,
             clip: media,
@@ -343,26 +343,26 @@ impl GState {
 struct Scan<'a> {
     doc: &'a Document,
     /// The page's visible area (BleedBox).
-    visible: Rect,
+    visible: Bounds,
     tally: Tally,
     /// The Form XObjects, patterns and shadings being scanned, innermost last (against loops).
     forms: Vec<ObjectId>,
 }
 
 /// The state of one content stream being scanned.
-struct Frame<'r> {
+struct Nested<'r> {
     resources: Option<&'r Dictionary>,
     stack: Vec<GState>,
     gs: GState,
     /// The current path's bounding box, and a clip waiting for the path to be painted.
-    path: Option<Rect>,
+    path: Option<Bounds>,
     clip_pending: bool,
 }
 
 impl<'a> Scan<'a> {
     /// Scans the operations `ops` drawn with `resources`, starting from `state`.
     fn run(&mut self, ops: &[Operation], resources: Option<&'a Dictionary>, state: GState) -> Result<()> {
-        let mut f = Frame { resources, stack: Vec::new(), gs: state, path: None, clip_pending: false };
+        let mut f = Nested { resources, stack: Vec::new(), gs: state, path: None, clip_pending: false };
         for op in ops {
             self.op(&mut f, op)?;
         }
@@ -370,7 +370,7 @@ impl<'a> Scan<'a> {
     }
 
     /// One operation.
-    fn op(&mut self, f: &mut Frame<'a>, op: &Operation) -> Result<()> {
+    fn op(&mut self, f: &mut Nested<'a>, op: &Operation) -> Result<()> {
         let o = &op.operands;
         let num = |i: usize| o.get(i).and_then(number).unwrap_or(0.0);
         match op.operator.as_str() {
@@ -400,13 +400,13 @@ impl<'a> Scan<'a> {
     }
 
     /// A path construction point.
-    fn point(&self, f: &mut Frame<'a>, p: (f64, f64)) {
+    fn point(&self, f: &mut Nested<'a>, p: (f64, f64)) {
         let p = apply(&f.gs.ctm, p);
-        f.path = Some(f.path.map_or(Rect::new(p, p), |r| r.with(p)));
+        f.path = Some(f.path.map_or(Bounds::new(p, p), |r| r.with(p)));
     }
 
     /// Paints the current path (filled, stroked), then applies a pending clip.
-    fn paint_path(&mut self, f: &mut Frame<'a>, fill: bool, stroke: bool) -> Result<()> {
+    fn paint_path(&mut self, f: &mut Nested<'a>, fill: bool, stroke: bool) -> Result<()> {
         if let Some(path) = f.path.take() {
             let inside = self.shows(&f.gs, path);
             let (fill_paint, stroke_paint) = (f.gs.fill.clone(), f.gs.stroke.clone());
@@ -432,12 +432,12 @@ impl<'a> Scan<'a> {
     }
 
     /// Whether something painted over `area` (default user space) shows in the visible area.
-    fn shows(&self, gs: &GState, area: Rect) -> bool {
+    fn shows(&self, gs: &GState, area: Bounds) -> bool {
         gs.forced.unwrap_or_else(|| area.intersect(gs.clip).shows_in(self.visible))
     }
 
     /// Colour, text, XObject and shading operators; others are ignored.
-    fn colour_op(&mut self, f: &mut Frame<'a>, op: &Operation) -> Result<()> {
+    fn colour_op(&mut self, f: &mut Nested<'a>, op: &Operation) -> Result<()> {
         let o = &op.operands;
         let values = || o.iter().filter_map(number).map(|v| v as f32).collect::<Vec<_>>();
         match op.operator.as_str() {
@@ -473,7 +473,7 @@ impl<'a> Scan<'a> {
     }
 
     /// Text state and showing operators.
-    fn text_op(&mut self, f: &mut Frame<'a>, op: &Operation) -> Result<()> {
+    fn text_op(&mut self, f: &mut Nested<'a>, op: &Operation) -> Result<()> {
         let o = &op.operands;
         let num = |i: usize| o.get(i).and_then(number).unwrap_or(0.0);
         let gs = &mut f.gs;
@@ -506,11 +506,11 @@ impl<'a> Scan<'a> {
     }
 
     /// Shows text at the current text position, painted as the rendering mode says.
-    fn show_text(&mut self, f: &mut Frame<'a>) -> Result<()> {
+    fn show_text(&mut self, f: &mut Nested<'a>) -> Result<()> {
         let gs = &f.gs;
         let s = gs.font_size.abs().max(1.0);
         let to_page = multiply(&gs.tm, &gs.ctm);
-        let area = Rect::new((0.0, -0.25 * s), (s, s)).transform(&to_page);
+        let area = Bounds::new((0.0, -0.25 * s), (s, s)).transform(&to_page);
         let inside = self.shows(gs, area);
         let (fill, stroke) = match gs.text_mode % 4 {
             0 => (true, false),
@@ -536,7 +536,7 @@ fn paint_of(space: &Space, operands: &[Object]) -> Paint {
 
 impl<'a> Scan<'a> {
     /// Records `paint` used inside (or outside) the visible area; follows a pattern's content.
-    fn paint(&mut self, f: &Frame<'a>, paint: &Paint, inside: bool) -> Result<()> {
+    fn paint(&mut self, f: &Nested<'a>, paint: &Paint, inside: bool) -> Result<()> {
         match paint {
             Paint::Gray(g) => self.tally.gray(*g, inside),
             Paint::Cmyk(c) => self.tally.cmyk(*c, inside),
@@ -586,7 +586,7 @@ impl<'a> Scan<'a> {
 
     /// Paints with the pattern `name`: a coloured tiling pattern's content, an uncoloured one's
     /// colour `under`, a shading pattern's shading.
-    fn pattern(&mut self, f: &Frame<'a>, name: &[u8], under: Option<&Paint>, inside: bool) -> Result<()> {
+    fn pattern(&mut self, f: &Nested<'a>, name: &[u8], under: Option<&Paint>, inside: bool) -> Result<()> {
         let Some((id, pattern)) = self.resource(f.resources, b"Pattern", name) else {
             self.tally.unmeasured.insert(format!("pattern /{} not found", lossy(name)));
             return Ok(());
@@ -625,7 +625,7 @@ impl<'a> Scan<'a> {
     }
 
     /// The `sh` operator: paints the shading `name` over the clipping area.
-    fn shading_op(&mut self, f: &Frame<'a>, name: Option<&Object>) -> Result<()> {
+    fn shading_op(&mut self, f: &Nested<'a>, name: Option<&Object>) -> Result<()> {
         let name = name.and_then(|n| n.as_name().ok()).unwrap_or_default();
         let inside = self.shows(&f.gs, f.gs.clip);
         match self.resource(f.resources, b"Shading", name) {
@@ -639,7 +639,7 @@ impl<'a> Scan<'a> {
 
     /// A shading's colours: the ends of its function (exponential, or stitched from
     /// exponential ones), which bound the colours between them.
-    fn shading(&mut self, f: &Frame<'a>, shading: &Object, inside: bool) -> Result<()> {
+    fn shading(&mut self, f: &Nested<'a>, shading: &Object, inside: bool) -> Result<()> {
         let Some(dict) = object_dict(shading) else { return Ok(()) };
         let space = match dict.get(b"ColorSpace") {
             Ok(cs) => self.space(cs, f.resources, 0),
@@ -747,7 +747,7 @@ impl<'a> Scan<'a> {
     }
 
     /// The `Do` operator: a Form XObject's content, or an image.
-    fn xobject(&mut self, f: &Frame<'a>, name: Option<&Object>) -> Result<()> {
+    fn xobject(&mut self, f: &Nested<'a>, name: Option<&Object>) -> Result<()> {
         let name = name.and_then(|n| n.as_name().ok()).unwrap_or_default();
         let Some((id, object)) = self.resource(f.resources, b"XObject", name) else {
             self.tally.unmeasured.insert(format!("XObject /{} not found", lossy(name)));
@@ -773,8 +773,8 @@ impl<'a> Scan<'a> {
     }
 
     /// An image (XObject or inline, with the dictionary `dict`) painted over the unit square.
-    fn image(&mut self, f: &Frame<'a>, dict: &Dictionary) -> Result<()> {
-        let inside = self.shows(&f.gs, Rect::new((0.0, 0.0), (1.0, 1.0)).transform(&f.gs.ctm));
+    fn image(&mut self, f: &Nested<'a>, dict: &Dictionary) -> Result<()> {
+        let inside = self.shows(&f.gs, Bounds::new((0.0, 0.0), (1.0, 1.0)).transform(&f.gs.ctm));
         let get = |long: &[u8], short: &[u8]| dict.get(long).or_else(|_| dict.get(short)).ok();
         if get(b"ImageMask", b"IM").and_then(|m| m.as_bool().ok()) == Some(true) {
             return self.paint(f, &f.gs.fill.clone(), inside);
@@ -808,7 +808,7 @@ impl<'a> Scan<'a> {
     }
 
     /// An inline image (`BI … ID … EI`), which lopdf gives as a stream operand.
-    fn inline_image(&mut self, f: &Frame<'a>, image: Option<&Object>) -> Result<()> {
+    fn inline_image(&mut self, f: &Nested<'a>, image: Option<&Object>) -> Result<()> {
         match image.and_then(|i| i.as_stream().ok()) {
             Some(stream) => self.image(f, &stream.dict),
             None => Ok(()),

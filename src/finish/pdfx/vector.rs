@@ -16,11 +16,11 @@ use super::colour::is_rgb_space;
 use super::ink::number;
 
 /// Converts RGB colours to CMYK through a profile.
-struct Converter {
+struct ToCmyk {
     transform: lcms2::Transform<[u16; 3], [u16; 4]>,
 }
 
-impl Converter {
+impl ToCmyk {
     fn new(icc: &[u8]) -> Result<Self> {
         let target = lcms2::Profile::new_icc(icc)
             .map_err(|e| anyhow::anyhow!("cannot read the output profile: {e}"))?;
@@ -74,7 +74,7 @@ pub(super) fn rgb_content_as_cmyk(doc: &Document, icc: &[u8]) -> Result<BTreeMap
         }
         let converter = match &converter {
             Some(c) => c,
-            None => converter.insert(Converter::new(icc)?),
+            None => converter.insert(ToCmyk::new(icc)?),
         };
         let rewritten = rewrite(ops.operations, &rgb_names, converter);
         let bytes = Content { operations: rewritten }.encode().context("cannot write a content stream")?;
@@ -171,7 +171,7 @@ struct Spaces {
 /// `ops` with every RGB colour as CMYK: `r g b rg` → `c m y k k`; selecting an RGB space
 /// (`/c0 cs`) → black in DeviceCMYK (the initial colour of a newly selected space), and the
 /// colours set in it (`r g b scn`) → `c m y k k`.
-fn rewrite(ops: Vec<Operation>, rgb_names: &[(Vec<u8>, Kind)], converter: &Converter) -> Vec<Operation> {
+fn rewrite(ops: Vec<Operation>, rgb_names: &[(Vec<u8>, Kind)], converter: &ToCmyk) -> Vec<Operation> {
     let mut stack = vec![Spaces::default()];
     let mut out = Vec::with_capacity(ops.len());
     let kind_of = |op: &Operation| {

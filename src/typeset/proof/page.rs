@@ -220,7 +220,7 @@ impl Page {
 
 /// A footnote: the page of its marker, and of its entry.
 #[derive(Debug, Clone)]
-pub struct Note {
+pub struct PageNote {
     /// As printed in its entry.
     pub number: String,
     /// 0-based page of the marker in the text, if found.
@@ -241,7 +241,7 @@ pub struct Pages {
     /// The named paragraphs (`milan/3.1/2`).
     pub paragraphs: Vec<String>,
     /// Every footnote with an entry, in order.
-    pub notes: Vec<Note>,
+    pub notes: Vec<PageNote>,
     /// The numbered sections' starts: name (`milan/3.1`) and 0-based page.
     pub sections: Vec<(String, usize)>,
     /// The text pages' margins, as the templates mark them.
@@ -481,7 +481,7 @@ impl Walk {
     fn finish(mut self) -> Pages {
         for (i, (location, entry, number)) in self.entries.iter().enumerate() {
             let marker = self.markers.iter().find(|(l, ..)| l == location);
-            self.out.notes.push(Note {
+            self.out.notes.push(PageNote {
                 number: number.clone().unwrap_or_else(|| (i + 1).to_string()),
                 marker: marker.map(|m| m.1),
                 entry: *entry,
