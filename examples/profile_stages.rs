@@ -35,7 +35,7 @@ fn main() {
             let pages = typeset.document.pages().len();
             let t = Instant::now();
             let ident = format!("{slug}/{lang}");
-            let standards = cityreport::typeset::render::standards(output.profile);
+            let standards = cityreport::typeset::render::standards(output.profile());
             let pdf = cityreport::typeset::render::export(&world, typeset, ident, today, standards)
                 .unwrap_or_else(|e| panic!("{e}"));
             let e = t.elapsed().as_secs_f64();

@@ -16,6 +16,54 @@ use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, termcolor};
 
+/// A place in a file a person wrote: the file as shown to them, its whole text, and a range
+/// of it (a part, a piece of Markdown, or the whole file). The one way a stage keeps where
+/// something was written, to say it there.
+#[derive(Debug, Clone)]
+pub struct Place {
+    /// The file, as shown to the user.
+    pub path: PathBuf,
+    /// The whole file.
+    pub text: Arc<str>,
+    /// Where in `text`.
+    pub range: Range<usize>,
+}
+
+impl Place {
+    /// The whole file `path` whose text is `text`.
+    pub fn file(path: impl Into<PathBuf>, text: Arc<str>) -> Self {
+        let range = 0..text.len();
+        Self { path: path.into(), text, range }
+    }
+
+    /// The piece of `path` that starts at byte `start` and runs to the end of the file.
+    pub fn from_offset(path: impl Into<PathBuf>, text: Arc<str>, start: usize) -> Self {
+        let range = start..text.len();
+        Self { path: path.into(), text, range }
+    }
+
+    /// Where the piece starts in the file.
+    pub fn start(&self) -> usize {
+        self.range.start
+    }
+
+    /// The place `span` (relative to this piece's start) in the same file.
+    pub fn within(&self, span: Range<usize>) -> Self {
+        let range = span.start + self.start()..span.end + self.start();
+        Self { range, ..self.clone() }
+    }
+
+    /// An error at `range`, relative to this piece's start.
+    pub fn error(&self, range: Range<usize>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::at(
+            self.path.clone(),
+            &self.text,
+            range.start + self.start()..range.end + self.start(),
+            message,
+        )
+    }
+}
+
 /// One problem in one file a person wrote.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
@@ -401,7 +449,7 @@ fn toml_in_words(message: &str) -> (String, Option<String>) {
             Some("write it as a list, even of one item: [\"…\", \"…\"]".into()),
         );
     }
-    if message.contains("did not match any variant of untagged enum Localized") {
+    if message.contains("did not match any variant of untagged enum PerLanguage") {
         return (
             "this must be text in quotes, or one text per language".into(),
             Some("write `\"Milan\"`, or `{ en = \"Milan\", de = \"Mailand\" }`".into()),
@@ -429,7 +477,11 @@ mod tests {
             ("invalid value: integer `-5`, expected u64", "out of range", "zero or more"),
             ("missing field `name`", "the field `name` is missing here", "`name = …`"),
             ("invalid type: string \"a\", expected a sequence", "a list in square brackets", "[\""),
-            ("data did not match any variant of untagged enum Localized", "one text per language", "{ en ="),
+            (
+                "data did not match any variant of untagged enum PerLanguage",
+                "one text per language",
+                "{ en =",
+            ),
             ("invalid type: integer `5`, expected a string", "text in quotes", "double quotes"),
         ] {
             let (message, h) = toml_in_words(said);

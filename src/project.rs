@@ -11,7 +11,7 @@ use std::sync::Arc;
 use anyhow::Context;
 
 use crate::data::{City, Data, Date};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Place};
 use crate::make::{Site, Source};
 use crate::report::bundle::Bundle;
 use crate::report::contract::Report;
@@ -69,13 +69,13 @@ impl Project {
                     .map_err(OpenError::Other)?,
             ),
         };
-        let (site_path, site_text) = &data.site_source;
+        let Place { path: site_path, text: site_text, .. } = &data.site_source;
         let missing = fonts.missing_glyphs(site_path, site_text);
         if !missing.is_empty() {
             return Err(OpenError::Data(Diagnostics(missing)));
         }
         let mut data = data;
-        for (lang, (path, text)) in &data.strings_sources {
+        for (lang, Place { path, text, .. }) in &data.strings_sources {
             let missing = fonts.missing_glyphs(path, text);
             if !missing.is_empty() {
                 data.broken_languages.insert(lang.clone(), Diagnostics(missing));
@@ -309,7 +309,7 @@ fn read_output_profile(root: &Path, data: &Data) -> Result<Arc<[u8]>, OpenError>
     /// The shipped profile (`icc/`), in the binary: every project has it.
     static SHIPPED: &[u8] = include_bytes!("../icc/PSOcoated_v3_300_mth.icc");
     let Some(name) = &data.site.print.profile else { return Ok(SHIPPED.into()) };
-    let (site_path, site_text) = &data.site_source;
+    let Place { path: site_path, text: site_text, .. } = &data.site_source;
     let error = |message: String, hint: &str| {
         let range = crate::data::key_range(site_text, "profile");
         let d = if range.is_empty() {

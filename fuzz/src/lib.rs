@@ -53,9 +53,9 @@ fn check_range(d: &Diagnostic) {
     }
 }
 
-/// A `SourceRef` whose whole text is `text`, at offset 0.
-pub fn source(path: &str, text: &str) -> data::markdown::SourceRef {
-    data::markdown::SourceRef { path: path.into(), text: text.into(), offset: 0 }
+/// The whole file `path` whose text is `text`.
+pub fn source(path: &str, text: &str) -> cityreport::diagnostics::Place {
+    cityreport::diagnostics::Place::file(path, text.into())
 }
 
 /// Runs the three Markdown entry points on `text`.
@@ -79,7 +79,7 @@ pub fn fuzz_markdown(text: &str) {
 pub fn fuzz_front_matter(text: &str) {
     match data::parse_text(Path::new("data/cities/fuzz/en.md"), text.into(), "en") {
         Ok(t) => {
-            let body = &t.source.text[t.source.offset..];
+            let body = &t.source.text[t.source.start()..];
             check_sections(&t.sections, body, "fn:en:");
             for inlines in t.tagline.iter().chain(t.takeaways.iter().flatten()).chain(t.location.iter()) {
                 check_no_footnotes(inlines);

@@ -220,11 +220,27 @@ fn parse_title(s: &str) -> Result<String, String> {
     }
 }
 
+/// The kind of file the flags `--profile`, `--paper` and `--booklet` ask for, or what to
+/// change in them.
+pub fn output_of(profile: Profile, paper: Option<Paper>, booklet: bool) -> anyhow::Result<Output> {
+    use cityreport::report::output::Mismatch;
+    Output::new(profile, paper, booklet).map_err(|mismatch| {
+        anyhow::anyhow!(match mismatch {
+            Mismatch::BookletNotPrint => "--booklet makes a print file: add --profile print".to_string(),
+            Mismatch::BookletNotA5 => {
+                "a booklet folds A4 sheets into A5 pages: use --paper a5 (or leave it out)".to_string()
+            }
+            Mismatch::PaperNotPrint(p) =>
+                format!("the {p} profile is A4; a paper size is for --profile print"),
+        })
+    })
+}
+
 impl OutputArgs {
     /// The checked combination; `auto` creep is the thickness of one sheet of `print`'s paper
     /// (or of --paper-weight).
     pub fn output(&self, print: &cityreport::data::PrintCondition) -> anyhow::Result<Output> {
-        let output = Output::new(self.profile, self.paper, self.booklet).map_err(anyhow::Error::msg)?;
+        let output = output_of(self.profile, self.paper, self.booklet)?;
         let thickness = match self.paper_weight {
             Some(weight) => {
                 cityreport::data::PrintCondition { paper_weight: f64::from(weight), ..print.clone() }

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use cityreport::diagnostics::Diagnostics;
 use cityreport::publish::build::{self, Event, Options, Progress};
-use cityreport::{OpenError, Output, Project};
+use cityreport::{OpenError, Project};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -285,7 +285,7 @@ fn export_data(project: &Project, a: ExportArgs) -> anyhow::Result<bool> {
             return Ok(false);
         }
     };
-    let output = Output::new(a.profile, a.paper, false).map_err(anyhow::Error::msg)?;
+    let output = crate::cli::args::output_of(a.profile, a.paper, false)?;
     let report = match project.report(&city, &a.lang, output) {
         Ok(r) => r,
         Err(d) => {

@@ -6,14 +6,14 @@ use super::*;
 /// A text that is the same in every language, or given per language.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
-pub enum Localized {
+pub enum PerLanguage {
     /// The same in every language (a proper name).
     One(String),
     /// Per language code.
     PerLang(BTreeMap<String, String>),
 }
 
-impl Localized {
+impl PerLanguage {
     /// The text in `lang`, else in `fallback`.
     pub fn get<'a>(&'a self, lang: &str, fallback: &str) -> &'a str {
         self.pick(lang, fallback).0
@@ -37,9 +37,9 @@ impl Localized {
 #[derive(Debug, Clone)]
 pub struct Facts {
     /// The city's name, per language or one for all.
-    pub name: Localized,
+    pub name: PerLanguage,
     /// The country's name, per language or one for all.
-    pub country: Localized,
+    pub country: PerLanguage,
     /// Inhabitants, as a number.
     pub population: u64,
     /// The year of `population`, printed after it when given.
@@ -66,7 +66,7 @@ pub struct Cover {
     /// The file as written (in the city's folder or `data/images/`).
     pub image: String,
     /// What the photo shows, per language or one for all.
-    pub alt: Localized,
+    pub alt: PerLanguage,
     /// Where `image` is written in `city.toml`.
     pub span: std::ops::Range<usize>,
 }
@@ -75,7 +75,7 @@ pub struct Cover {
 #[derive(Debug, Clone, Default)]
 pub struct ImageFacts {
     /// The credit line printed under the picture: photographer or source, and licence.
-    pub credit: Option<Localized>,
+    pub credit: Option<PerLanguage>,
     /// A picture that says nothing (an ornament): it takes no alt text and no credit, and is
     /// an artifact in the PDF's tags.
     pub decorative: bool,
@@ -89,15 +89,15 @@ pub struct Mayor {
     /// The mayor's name, the same in every language.
     pub name: String,
     /// Their party, per language or one for all.
-    pub party: Option<Localized>,
+    pub party: Option<PerLanguage>,
 }
 
 /// `city.toml` as written, with the places of the values that are checked after parsing.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct FactsFile {
-    name: Spanned<Localized>,
-    country: Spanned<Localized>,
+    name: Spanned<PerLanguage>,
+    country: Spanned<PerLanguage>,
     population: u64,
     #[serde(default)]
     population_year: Option<Spanned<i32>>,
@@ -119,14 +119,14 @@ pub(super) struct FactsFile {
 #[serde(deny_unknown_fields)]
 pub(super) struct CoverFile {
     image: Spanned<String>,
-    alt: Spanned<Localized>,
+    alt: Spanned<PerLanguage>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ImageFactsFile {
     #[serde(default)]
-    credit: Option<Spanned<Localized>>,
+    credit: Option<Spanned<PerLanguage>>,
     #[serde(default)]
     decorative: bool,
 }
@@ -136,7 +136,7 @@ pub(super) struct ImageFactsFile {
 pub(super) struct MayorFile {
     name: Spanned<String>,
     #[serde(default)]
-    party: Option<Spanned<Localized>>,
+    party: Option<Spanned<PerLanguage>>,
 }
 
 /// An error for each name in `city.toml` that prints nothing (empty, or only spaces): the
@@ -155,13 +155,13 @@ pub(super) fn blank_facts(file: &FactsFile, shown: &Path, text: &Arc<str>) -> Ve
     {
         let Some(value) = value else { continue };
         match value.get_ref() {
-            Localized::One(s) if blank(s) => places.push((format!("`{key}`"), value.span())),
-            Localized::PerLang(map) => {
+            PerLanguage::One(s) if blank(s) => places.push((format!("`{key}`"), value.span())),
+            PerLanguage::PerLang(map) => {
                 for lang in map.iter().filter(|(_, s)| blank(s)).map(|(lang, _)| lang) {
                     places.push((format!("`{key}` in `{lang}`"), value.span()));
                 }
             }
-            Localized::One(_) => {}
+            PerLanguage::One(_) => {}
         }
     }
     if blank(file.mayor.name.get_ref()) {
@@ -182,11 +182,7 @@ pub(super) fn blank_facts(file: &FactsFile, shown: &Path, text: &Arc<str>) -> Ve
 impl Data {
     /// Reads `city.toml` into plain facts, with the problems (errors and warnings) that do not
     /// stop it from being read.
-    #[allow(clippy::type_complexity)]
-    pub(super) fn load_facts(
-        &self,
-        path: &Path,
-    ) -> Result<(Facts, (PathBuf, Arc<str>), Vec<Diagnostic>), Diagnostics> {
+    pub(super) fn load_facts(&self, path: &Path) -> Result<(Facts, Place, Vec<Diagnostic>), Diagnostics> {
         let shown = diagnostics::display_path(path, &self.root);
         let text = read(path, &self.root)?;
         let file: FactsFile = parse_toml(&shown, &text, 0, &text)?;
@@ -258,7 +254,7 @@ impl Data {
                 })
                 .collect(),
         };
-        Ok((facts, (shown, text), errors))
+        Ok((facts, Place::file(shown, text), errors))
     }
 
     /// The per-language names of `city.toml`: each has the default language, and languages the
@@ -276,7 +272,7 @@ impl Data {
         .into_iter()
         .chain(file.images.values().map(|i| ("credit", i.get_ref().credit.as_ref())))
         {
-            let Some(Localized::PerLang(map)) = loc.map(Spanned::get_ref) else { continue };
+            let Some(PerLanguage::PerLang(map)) = loc.map(Spanned::get_ref) else { continue };
             let span = loc.map(Spanned::span).unwrap_or_default();
             if !map.contains_key(default) {
                 let message = format!("`{what}` has no text in the default language `{default}`");

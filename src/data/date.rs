@@ -77,4 +77,4 @@ impl std::str::FromStr for Date {
 
 /// The years a report may name: a four-digit year the PDF's date and the templates can hold,
 /// and wide enough for any report of the project.
-pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
+pub(super) const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;

@@ -12,7 +12,8 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
-use crate::data::markdown::{self, Block, SourceRef};
+use crate::data::markdown::{self, Block};
+use crate::diagnostics::Place;
 use crate::diagnostics::{self, Diagnostic};
 
 /// One fixed string: its key (in `data/i18n/<lang>.toml` and in the JSON's `strings`), what it
@@ -210,7 +211,7 @@ fn closing_note(
     errors: &mut Vec<Diagnostic>,
 ) -> Option<Vec<Block>> {
     let map = super::toml_string_offsets(&text[span.clone()], markdown);
-    let src = SourceRef { path: shown.to_path_buf(), text: text.clone(), offset: span.start };
+    let src = Place::from_offset(shown.to_path_buf(), text.clone(), span.start);
     let at = |i: usize| map.as_ref().and_then(|m| m.get(i.checked_sub(span.start)?).copied());
     markdown::convert_blocks(&src, markdown)
         .map_err(|d| {

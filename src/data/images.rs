@@ -105,7 +105,7 @@ impl Data {
         &self,
         dir: &Path,
         facts: &Facts,
-        facts_source: &(PathBuf, Arc<str>),
+        facts_source: &Place,
         texts: &BTreeMap<String, Text>,
         errors: &mut Vec<Diagnostic>,
     ) -> Images {
@@ -114,14 +114,14 @@ impl Data {
         if let Some(cover) = &facts.cover {
             uses.push(Use {
                 file: &cover.image,
-                shown: &facts_source.0,
-                text: &facts_source.1,
+                shown: &facts_source.path,
+                text: &facts_source.text,
                 range: cover.span.clone(),
             });
         }
         for text in texts.values() {
             for figure in figures(&text.sections) {
-                let range = figure.span.start + text.source.offset..figure.span.end + text.source.offset;
+                let range = figure.span.start + text.source.start()..figure.span.end + text.source.start();
                 errors.extend(check_figure(figure, facts, &text.source, range.clone()));
                 uses.push(Use {
                     file: &figure.file,
@@ -150,7 +150,7 @@ impl Data {
         for (name, f) in &facts.images {
             if !images.contains_key(name) && !uses.iter().any(|u| u.file == name) {
                 errors.push(
-                    Diagnostic::at(&facts_source.0, &facts_source.1, f.span.clone(), format!("no text or cover of the city shows the picture `{name}`"))
+                    Diagnostic::at(&facts_source.path, &facts_source.text, f.span.clone(), format!("no text or cover of the city shows the picture `{name}`"))
                         .hint("the table's name is the file as the figure writes it, e.g. `![…](tram.jpg)` → `[images.\"tram.jpg\"]`")
                         .warning(),
                 );
@@ -240,12 +240,7 @@ impl Data {
 
 /// The alt text of a figure agrees with `city.toml`: a picture has one unless it is decorative,
 /// and a decorative one has none.
-fn check_figure(
-    figure: &Figure,
-    facts: &Facts,
-    source: &SourceRef,
-    range: Range<usize>,
-) -> Option<Diagnostic> {
+fn check_figure(figure: &Figure, facts: &Facts, source: &Place, range: Range<usize>) -> Option<Diagnostic> {
     let decorative = facts.images.get(&figure.file).is_some_and(|f| f.decorative);
     let error = |m: String| Diagnostic::at(&source.path, &source.text, range.clone(), m);
     match (figure.alt.is_empty(), decorative) {

@@ -18,8 +18,9 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+use crate::diagnostics::Place;
 use crate::diagnostics::{self, Diagnostic, Diagnostics};
-use markdown::{Inline, Section, SourceRef};
+use markdown::{Inline, Section};
 
 mod city;
 mod date;
@@ -34,13 +35,17 @@ pub mod todo;
 mod toml_offsets;
 mod write;
 
-pub use city::*;
-pub use date::*;
+pub use city::{Cover, Facts, ImageFacts, Mayor, PerLanguage};
+pub use date::Date;
+use date::YEARS;
 pub use images::{ImageFile, ImageKind, Images, MAX_IMAGE_BYTES, MAX_PIXELS, MAX_SIDE, figures};
 pub use part::{Part, section_hash};
-pub use read::*;
-pub use site::*;
-pub use text::*;
+pub use read::{escapes, is_forbidden_char, is_inside_data, read_regular};
+use read::{inside_data, parse_toml, read, regular_file_len};
+use site::check_site;
+pub use site::{DEFAULT_PROFILE, PrintCondition, Site, is_cmyk_output_profile};
+use text::check_complete;
+pub use text::{FiguresMatter, FrontMatter, Quote, QuoteMatter, Text, parse_text};
 use toml_offsets::*;
 pub use write::{temporary, write_atomic};
 
@@ -66,7 +71,7 @@ pub struct City {
     /// Every `<lang>.md` that could be read, by language.
     pub texts: BTreeMap<String, Text>,
     /// `city.toml` as the user knows its path, and its text (for checks of every character).
-    pub facts_source: (PathBuf, Arc<str>),
+    pub facts_source: Place,
     /// The pictures its figures and cover show, by the file as written.
     pub images: Images,
     /// Problems that do not stop the reports from being made.
@@ -76,7 +81,7 @@ pub struct City {
 impl City {
     /// Every file of the city that was read: its path as the user knows it and its text.
     pub fn sources(&self) -> impl Iterator<Item = (&Path, &Arc<str>)> {
-        std::iter::once((self.facts_source.0.as_path(), &self.facts_source.1))
+        std::iter::once((self.facts_source.path.as_path(), &self.facts_source.text))
             .chain(self.texts.values().map(|t| (t.source.path.as_path(), &t.source.text)))
     }
 }
@@ -97,10 +102,10 @@ pub struct Data {
     pub cities: Vec<String>,
     /// Each sound i18n file's path as the user knows it and its text (for checks of every
     /// character).
-    pub strings_sources: BTreeMap<String, (PathBuf, Arc<str>)>,
+    pub strings_sources: BTreeMap<String, Place>,
     /// `data/site.toml`'s path as the user knows it and its text (for checks of every
     /// character).
-    pub site_source: (PathBuf, Arc<str>),
+    pub site_source: Place,
     /// Folders in `data/cities/` that cannot be cities (badly named, or leading outside the
     /// project), by folder name: reported as failures, the other cities are made.
     pub bad_cities: BTreeMap<String, Diagnostic>,
@@ -130,7 +135,7 @@ impl Data {
             site,
             strings,
             strings_sources,
-            site_source: (shown, text),
+            site_source: Place::file(shown, text),
             broken_languages,
             cities,
             bad_cities,
@@ -298,11 +303,10 @@ fn check_translated_sections(t: &Text, base: &Text, default: &str) -> Vec<Diagno
 
 /// The fixed strings of every site language, each on its own: a broken i18n file fails that
 /// language's reports only. (strings, their files, the broken languages' problems.)
-#[allow(clippy::type_complexity)]
 fn load_strings(
     site: &Site,
     root: &Path,
-) -> (BTreeMap<String, Strings>, BTreeMap<String, (PathBuf, Arc<str>)>, BTreeMap<String, Diagnostics>) {
+) -> (BTreeMap<String, Strings>, BTreeMap<String, Place>, BTreeMap<String, Diagnostics>) {
     let mut strings = BTreeMap::new();
     let mut sources = BTreeMap::new();
     let mut broken = BTreeMap::new();
@@ -320,7 +324,7 @@ fn load_strings(
         match parsed {
             Ok((s, text)) => {
                 strings.insert(lang.clone(), s);
-                sources.insert(lang.clone(), (shown, text));
+                sources.insert(lang.clone(), Place::file(shown, text));
             }
             Err(d) => {
                 broken.insert(lang.clone(), Diagnostics(d));
@@ -415,6 +419,7 @@ pub fn is_slug(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::text::split_front_matter;
 
     #[test]
     fn front_matter_is_found_between_plus_lines() {

@@ -7,7 +7,7 @@ use super::*;
 /// The largest data file cityreport reads. Milan's whole English report is 60 KB; a file
 /// many times that size is a mistake (a pasted export, a wrong file), and typesetting it
 /// would take minutes and gigabytes.
-pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+pub(super) const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
 /// Reads a data file: only from inside the project's `data/` folder (a symbolic link that
 /// leads elsewhere is refused before anything of its target is read), at most
@@ -46,7 +46,7 @@ pub(super) fn read(path: &Path, root: &Path) -> Result<Arc<str>, Diagnostic> {
 /// The length of the ordinary file at `path`; anything else that can stand at a name (a
 /// folder, a named pipe, a device, a socket) is an error that says what it is, found without
 /// opening it: opening a named pipe waits for a writer, forever.
-pub fn regular_file_len(path: &Path) -> std::io::Result<u64> {
+pub(super) fn regular_file_len(path: &Path) -> std::io::Result<u64> {
     use std::os::unix::fs::FileTypeExt;
     let meta = fs::metadata(path)?;
     let t = meta.file_type();

@@ -26,7 +26,7 @@ pub struct FrontMatter<S = String, L = Vec<S>> {
 }
 
 /// The front matter as read, every string with its place in the file.
-pub type Spans = FrontMatter<Spanned<String>, Spanned<Vec<Spanned<String>>>>;
+pub(super) type Spans = FrontMatter<Spanned<String>, Spanned<Vec<Spanned<String>>>>;
 
 /// `[quote]`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -216,7 +216,7 @@ pub struct Text {
     /// Part id → hash of the default-language part it translates (`translated`).
     pub translated: BTreeMap<String, String>,
     /// The file, for errors found later.
-    pub source: SourceRef,
+    pub source: Place,
 }
 
 /// Parses one `<lang>.md` (front matter and Markdown body) whose text is `text` and whose path,
@@ -239,7 +239,7 @@ pub fn parse_text(shown: &Path, text: Arc<str>, lang: &str) -> Result<Text, Diag
         Some(Quote { text: without_outer_marks(text), attribution: attribution? })
     });
     let location = fm.figures.as_ref().and_then(|f| f.location.as_ref()).and_then(&mut inline);
-    let source = SourceRef { path: shown.clone(), text: text.clone(), offset: body_start };
+    let source = Place::from_offset(shown.clone(), text.clone(), body_start);
     let sections = match markdown::convert_body(&source, &text[body_start..], &format!("fn:{lang}:")) {
         Ok(s) => s,
         Err(d) => {
@@ -290,7 +290,7 @@ fn front_field(
     s: &Spanned<String>,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<Vec<Inline>> {
-    let src = SourceRef { path: shown.to_path_buf(), text: text.clone(), offset: fm_start + s.span().start };
+    let src = Place::from_offset(shown.to_path_buf(), text.clone(), fm_start + s.span().start);
     let value = s.get_ref();
     if value.trim().is_empty() {
         errors.push(
@@ -305,13 +305,13 @@ fn front_field(
     };
     // The errors are at positions in the string's value; map them back to the file through
     // the string's quotes and escapes (or point at the string).
-    let raw = text.get(src.offset..(fm_start + s.span().end).min(text.len())).unwrap_or("");
+    let raw = text.get(src.start()..(fm_start + s.span().end).min(text.len())).unwrap_or("");
     let map = toml_string_offsets(raw, value);
-    let at = |i: usize| map.as_ref().and_then(|m| m.get(i.checked_sub(src.offset)?).copied());
+    let at = |i: usize| map.as_ref().and_then(|m| m.get(i.checked_sub(src.start())?).copied());
     errors.extend(d.0.into_iter().map(|mut e| {
         e.range = match (at(e.range.start), at(e.range.end)) {
-            (Some(a), Some(b)) => src.offset + a..src.offset + b.max(a),
-            _ => src.offset..src.offset + 1,
+            (Some(a), Some(b)) => src.start() + a..src.start() + b.max(a),
+            _ => src.start()..src.start() + 1,
         };
         e
     }));
@@ -321,7 +321,7 @@ fn front_field(
 /// The default language's text must have every part.
 pub(super) fn check_complete(t: &Text) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
-    let top = 0..t.source.offset.min(3);
+    let top = 0..t.source.start().min(3);
     let whole = |m: &str| Diagnostic::at(&t.source.path, &t.source.text, top.clone(), m.to_string());
     if t.tagline.is_none() {
         errors.push(whole("the default language must have a `tagline` in the front matter"));

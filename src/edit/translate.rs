@@ -156,7 +156,7 @@ fn file_text(base: &Text, own: Option<&Text>, choices: &[Choice], to_translate: 
 /// Each section's Markdown as written (heading to the next heading), without footnote
 /// definitions, by id.
 fn sections(text: &Text) -> BTreeMap<String, String> {
-    let body = &text.source.text[text.source.offset..];
+    let body = &text.source.text[text.source.start()..];
     let mut out = BTreeMap::new();
     for (i, s) in text.sections.iter().enumerate() {
         let end = text.sections.get(i + 1).map_or(body.len(), |n| n.span.start);
@@ -169,7 +169,7 @@ fn sections(text: &Text) -> BTreeMap<String, String> {
 
 /// The footnote definitions of a text, by label (each with its continuation lines).
 fn definitions(text: &Text) -> BTreeMap<String, String> {
-    split_definitions(&text.source.text[text.source.offset..]).1
+    split_definitions(&text.source.text[text.source.start()..]).1
 }
 
 /// `raw` without its footnote definitions, and the definitions by label. A definition is a

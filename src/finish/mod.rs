@@ -70,7 +70,7 @@ pub struct Finished {
 /// Finishes the PDF `pdf` that Typst wrote as `job` says (see the module's description).
 pub fn finish(pdf: Vec<u8>, job: &Finishing) -> Result<Finished> {
     let pdf = stream_ends::unambiguous(pdf)?;
-    match (job.output.profile, job.print) {
+    match (job.output.profile(), job.print) {
         (Profile::Print, Some(print)) => {
             let (pdf, doc) = print_file(pdf, job.output.bleed_mm(), &print.intent)?;
             let preflight = preflight::report(

@@ -44,7 +44,7 @@ pub fn report(doc: &Document, job: &Subject) -> Result<String> {
     line(&mut out, "Thinnest rule", thinnest(&inks));
     line(&mut out, "Trapping", "not trapped (Trapped: False): trap it if your press needs it".into());
     line(&mut out, "Links", "none: a print file has no link annotations or actions".into());
-    if job.output.booklet {
+    if job.output.booklet() {
         line(&mut out, "Creep", creep(job.output, doc.get_pages().len()));
     }
     let _ = writeln!(out, "\nFor the print shop:");
@@ -92,7 +92,7 @@ fn trim_size(doc: &Document, output: Output) -> String {
         let mm = |pt: f64| (pt / 72.0 * 25.4 * 10.0).round() / 10.0;
         (n.len() == 4).then(|| (mm(n[2] - n[0]), mm(n[3] - n[1])))
     });
-    let what = match (output.booklet, output.paper) {
+    let what = match (output.booklet(), output.paper()) {
         (true, _) => "A4 landscape sheets trimmed to two A5 pages",
         (false, Paper::A5) => "A5 pages",
         (false, Paper::A4) => "A4 pages",
@@ -102,7 +102,7 @@ fn trim_size(doc: &Document, output: Output) -> String {
 
 /// How many pages or sheets.
 fn pages(count: usize, output: Output) -> String {
-    if output.booklet {
+    if output.booklet() {
         format!("{count} sheet sides: {} sheets printed on both sides, {} A5 pages", count / 2, 2 * count)
     } else {
         format!("{count} (a multiple of 4: it can be saddle-stitched)")
@@ -191,13 +191,13 @@ fn creep(output: Output, sides: usize) -> String {
 /// What to tell the print shop, in English.
 fn instructions(output: Output, count: usize) -> Vec<String> {
     let mut steps = Vec::new();
-    if output.booklet {
+    if output.booklet() {
         steps.push(format!("Print the {count} sides on {} A4 sheets, both sides, turning on the short edge (the sides are in printing order: sheet 1 front, sheet 1 back, …).", count / 2));
         steps.push("Collate the sheets in order, sheet 1 outside; trim each sheet to 296 × 210 mm at the crop marks.".into());
         steps.push("Fold in the middle (the fold mark is in the slug) and saddle-stitch with two staples on the fold.".into());
         steps.push("The inner sheets' pages are moved toward the spine (creep) so that the margins line up after the fore-edge is trimmed: do not compensate again.".into());
     } else {
-        let paper = if output.paper == Paper::A5 { "A5" } else { "A4" };
+        let paper = if output.paper() == Paper::A5 { "A5" } else { "A4" };
         steps.push(format!("Print on {paper}, with 3 mm bleed; trim at the crop marks (TrimBox)."));
         steps.push(format!("{count} pages, a multiple of 4: loose copies, or folded and saddle-stitched."));
     }

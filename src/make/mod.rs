@@ -59,7 +59,7 @@ pub fn make(
     let reports = source.reports();
     let all: Vec<_> = reports.iter().flat_map(|r| r.pictures.iter().cloned()).collect();
     let (pictures, picture_warnings) =
-        crate::typeset::prepare::serve(&all, output.profile, shared.output_profile())?;
+        crate::typeset::prepare::serve(&all, output.profile(), shared.output_profile())?;
     let mut first = first;
     let (world, typeset) = render::typeset_paginated(&reports, |breaks| {
         let files = match first.take() {
@@ -75,11 +75,11 @@ pub fn make(
     source.check_length(typeset.document.pages().len())?;
     let setting = Setting::of(output.report(), shared.total_ink());
     let typeset = render::proofed(&world, typeset, &reports, setting)?;
-    let standards = render::standards(output.profile);
-    let mut rendered = render::export(&world, typeset, source.ident(output.profile), today, standards)?;
-    if output.booklet {
+    let standards = render::standards(output.profile());
+    let mut rendered = render::export(&world, typeset, source.ident(output.profile()), today, standards)?;
+    if output.booklet() {
         let data = document_files(source.json(&[]), output.report(), &[]);
-        let ident = source.ident(output.profile) + "/booklet";
+        let ident = source.ident(output.profile()) + "/booklet";
         let mut sheets = impose::impose(shared, data, ident, today, output, &rendered)?;
         sheets.warnings.append(&mut rendered.warnings);
         rendered = sheets;
@@ -97,7 +97,7 @@ fn finished(
     template: &str,
 ) -> Result<Rendered, Diagnostics> {
     let print =
-        (output.profile == Profile::Print).then(|| Print::of(site.print, site.shared.output_profile()));
+        (output.profile() == Profile::Print).then(|| Print::of(site.print, site.shared.output_profile()));
     let job = finish::Finishing { file, output, print };
     let done = finish::finish(std::mem::take(&mut rendered.pdf), &job).map_err(|e| match print {
         Some(_) => Diagnostic::file("data/site.toml", format!("{file}: cannot make it PDF/X-4: {e:#}"))

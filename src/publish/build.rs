@@ -386,9 +386,9 @@ fn make(project: &Project, options: &Options, job: &Job) -> Result<Pending, Fail
     let entry = Entry {
         city: job.city.slug.clone(),
         lang: job.lang.clone(),
-        profile: output.profile,
-        paper: (output.profile == Profile::Print).then_some(output.paper),
-        booklet: output.booklet,
+        profile: output.profile(),
+        paper: (output.profile() == Profile::Print).then_some(output.paper()),
+        booklet: output.booklet(),
         title: job.report.meta.title.clone(),
         file: file.clone(),
         bytes: rendered.pdf.len() as u64,

@@ -22,7 +22,7 @@ pub(super) fn shared_digest(project: &Project, output: Output, thumbnail: Option
     }
     h.update(project.shared().fonts().digest());
     // A print file is made for the printing condition, its profile embedded.
-    if output.profile == crate::report::output::Profile::Print {
+    if output.profile() == crate::report::output::Profile::Print {
         h.update(format!("{:?}", project.data().site.print).as_bytes());
         h.update(Sha256::digest(project.output_profile()));
     }

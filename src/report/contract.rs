@@ -3,14 +3,13 @@
 //! other name both sides must agree on. `templates/README.md` is the templates' side of it.
 
 use std::collections::BTreeMap;
-use std::ops::Range;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::data::markdown::{Block, Inline, ids};
 use crate::data::{Date, ImageFile, Quote};
+use crate::diagnostics::Place;
 use crate::report::output::Output;
 
 /// The version of the JSON's shape. The templates refuse data of another version; raise it
@@ -126,7 +125,7 @@ pub struct Report {
     /// The mayor's pull quote.
     pub quote: Localized<Quote>,
     /// The key-figures box: population, location, mayor.
-    pub figures: Vec<Figure>,
+    pub figures: Vec<KeyFigure>,
     /// The networks the city belongs to (proper names).
     pub networks: Vec<String>,
     /// The numbered sections, each with its sub-sections.
@@ -146,7 +145,7 @@ pub struct Report {
     /// Where each part came from in the data, for messages about the laid-out pages
     /// ([`crate::typeset::proof`]); not in the JSON.
     #[serde(skip)]
-    pub origins: Arc<BTreeMap<String, Origin>>,
+    pub origins: Arc<BTreeMap<String, Place>>,
 }
 
 /// A footnote's text as the templates read it from `/notes/<key>.json` when the note is laid
@@ -233,23 +232,11 @@ fn sorted_json(value: &impl Serialize) -> Vec<u8> {
     serde_json::to_vec(&value).expect("serialises to JSON")
 }
 
-/// Where a part of a report is written: its file, the file's text, and the part's key or
-/// heading in it.
-#[derive(Debug, Clone)]
-pub struct Origin {
-    /// The file, as the user knows it.
-    pub path: PathBuf,
-    /// Its text.
-    pub text: Arc<str>,
-    /// Where the part is written in it.
-    pub range: Range<usize>,
-}
-
 impl Report {
     /// Where the part the templates name `part` is written: `tagline`, `quote`, `city`,
     /// `networks`, `takeaways/2`, `figures/mayor`, a section or a paragraph in it (`3.1`,
     /// `3.1/2/0`), a table's cell (`3.1/4/12`, at the table), the closing note (`closing/0`).
-    pub fn origin(&self, part: &str) -> Option<&Origin> {
+    pub fn origin(&self, part: &str) -> Option<&Place> {
         // A table's cells (`3.1/4/12`) are found at the table (`3.1/4`).
         let mut segments = part.splitn(3, '/');
         if let (Some(number), Some(block)) = (segments.next(), segments.next())
@@ -291,7 +278,7 @@ pub struct SiteOut {
 
 /// One row of the key-figures box.
 #[derive(Debug, Clone, Serialize)]
-pub struct Figure {
+pub struct KeyFigure {
     /// Which figure it is: `population`, `location` or `mayor`.
     pub name: &'static str,
     /// The figure's label, in the report's language.
@@ -414,7 +401,7 @@ pub struct Picture {
     /// picture, of which the box shows a part).
     pub printed: (f64, f64),
     /// Where the data names it, for messages.
-    pub origin: Origin,
+    pub origin: Place,
 }
 
 /// The cover photo as the templates receive it.

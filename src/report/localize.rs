@@ -13,8 +13,9 @@ use std::sync::Arc;
 
 use crate::data::markdown::{self, Block, Inline, Section};
 use crate::data::{City, Data, Date, Facts, Part, Quote, Strings, Text};
+use crate::diagnostics::Place;
 use crate::report::contract::{
-    Coverage, Figure, Localized, Meta, Origin, Report, Role, SCHEMA, SectionOut, SiteOut,
+    Coverage, KeyFigure, Localized, Meta, Report, Role, SCHEMA, SectionOut, SiteOut,
 };
 use crate::report::footnotes::{for_each_inline, key_footnotes, notes, place_missing_footnotes};
 use crate::report::format::{fill, format_number};
@@ -108,8 +109,8 @@ pub fn localize(
     let regions: BTreeMap<String, String> =
         data.strings.iter().filter_map(|(l, s)| Some((l.clone(), s.region.clone()?))).collect();
     let notes = notes(&mut sections, &regions);
-    let mut pictures = place_figures(&mut sections, city, output.paper, default);
-    let cover = cover_photo(city, output.paper, lang, default).map(|(photo, picture)| {
+    let mut pictures = place_figures(&mut sections, city, output.paper(), default);
+    let cover = cover_photo(city, output.paper(), lang, default).map(|(photo, picture)| {
         pictures.insert(0, picture);
         photo
     });
@@ -138,7 +139,7 @@ pub fn localize(
         meta: Meta { title: chrome["title"].clone(), author: data.site.publisher.clone(), keywords, date },
         output: output.report(),
         site: SiteOut { name: data.site.name.clone(), url: data.site.url.clone() },
-        qr: (output.profile == Profile::Print).then(|| qr_rows(&page_url)),
+        qr: (output.profile() == Profile::Print).then(|| qr_rows(&page_url)),
         page_url,
         strings: chrome,
         country: facts.country.get(lang, default).to_string(),
@@ -165,7 +166,7 @@ fn key_figures(
     lang: &str,
     default: &str,
     location: Localized<Vec<Inline>>,
-) -> Vec<Figure> {
+) -> Vec<KeyFigure> {
     let (party, party_fallback) = facts.mayor.party.as_ref().map_or(("", false), |p| p.pick(lang, default));
     let mayor = mayor_line(&facts.mayor.name, party);
     let mut population = format_number(facts.population, &strings.number);
@@ -185,9 +186,13 @@ fn key_figures(
         plain(mayor)
     };
     vec![
-        Figure { name: "population", label: strings.get("population").to_string(), value: plain(population) },
-        Figure { name: "location", label: strings.get("location").to_string(), value: location },
-        Figure { name: "mayor", label: strings.get("mayor").to_string(), value: mayor },
+        KeyFigure {
+            name: "population",
+            label: strings.get("population").to_string(),
+            value: plain(population),
+        },
+        KeyFigure { name: "location", label: strings.get("location").to_string(), value: location },
+        KeyFigure { name: "mayor", label: strings.get("mayor").to_string(), value: mayor },
     ]
 }
 
@@ -254,9 +259,9 @@ fn origins(
     parts: &[(&str, &str)],
     sections: &[SectionOut],
     lang: &str,
-) -> BTreeMap<String, Origin> {
+) -> BTreeMap<String, Place> {
     let mut out = BTreeMap::new();
-    let at = |path: &std::path::Path, text: &Arc<str>, range: Range<usize>| Origin {
+    let at = |path: &std::path::Path, text: &Arc<str>, range: Range<usize>| Place {
         path: path.to_path_buf(),
         text: text.clone(),
         range,
@@ -276,24 +281,24 @@ fn origins(
     for s in all {
         let Some(t) = city.texts.get(&s.lang) else { continue };
         if let Some(written) = t.sections.iter().find(|x| x.id == s.id) {
-            let range = written.span.start + t.source.offset..written.span.end + t.source.offset;
+            let range = written.span.start + t.source.start()..written.span.end + t.source.start();
             out.insert(s.number.clone(), at(&t.source.path, &t.source.text, range));
         }
         // A table, by its block (`3.1/4`): what the pages find wrong in it is shown there.
         for (i, block) in s.blocks.iter().enumerate() {
             if let Block::Table(table) = block {
-                let range = table.span.start + t.source.offset..table.span.end + t.source.offset;
+                let range = table.span.start + t.source.start()..table.span.end + t.source.start();
                 out.insert(format!("{}/{i}", s.number), at(&t.source.path, &t.source.text, range));
             }
         }
     }
-    let (path, text) = &city.facts_source;
+    let Place { path, text, .. } = &city.facts_source;
     for (name, key) in
         [("city", "name"), ("population", "population"), ("mayor", "mayor"), ("networks", "networks")]
     {
         out.insert(name.to_string(), at(path, text, key_range(text, key)));
     }
-    if let Some((path, text)) = data.strings_sources.get(lang) {
+    if let Some(Place { path, text, .. }) = data.strings_sources.get(lang) {
         out.insert("closing".to_string(), at(path, text, key_range(text, "closing")));
     }
     out

@@ -48,15 +48,38 @@ pub enum Paper {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Output {
     /// Who the file is for.
-    pub profile: Profile,
+    profile: Profile,
     /// The trimmed page size (A4 but for A5 print files and booklets).
-    pub paper: Paper,
+    paper: Paper,
     /// Impose the pages two to a side of A4 sheets, in saddle-stitch order (print, A5).
-    pub booklet: bool,
+    booklet: bool,
     /// A booklet's creep compensation, in micrometres per sheet: each sheet's pages move
     /// toward the spine by this much for every sheet outside it, so that the outer margins
     /// line up after the folded stack is trimmed. 0 for none; not in the JSON.
-    pub creep_um: u32,
+    creep_um: u32,
+}
+
+/// Why the parts of a kind of file do not go together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mismatch {
+    /// A booklet is imposed from a print file.
+    BookletNotPrint,
+    /// A booklet folds A4 sheets into A5 pages.
+    BookletNotA5,
+    /// Only a print file has a paper size other than A4.
+    PaperNotPrint(Profile),
+}
+
+impl fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::BookletNotPrint => f.write_str("a booklet is imposed from a print file"),
+            Self::BookletNotA5 => f.write_str("a booklet folds A4 sheets into A5 pages"),
+            Self::PaperNotPrint(profile) => {
+                write!(f, "the {profile} profile is A4; only a print file has another paper size")
+            }
+        }
+    }
 }
 
 impl Serialize for Output {
@@ -74,16 +97,17 @@ impl Output {
     /// The web file, as the site links to it.
     pub const WEB: Self = Self { profile: Profile::Web, paper: Paper::A4, booklet: false, creep_um: 0 };
 
-    /// Checks that the parts go together; the message says what to change.
-    pub fn new(profile: Profile, paper: Option<Paper>, booklet: bool) -> Result<Self, String> {
+    /// The kind of file made of these parts, if they go together: the only way to make one
+    /// (but [`Output::WEB`]).
+    pub fn new(profile: Profile, paper: Option<Paper>, booklet: bool) -> Result<Self, Mismatch> {
         if booklet && profile != Profile::Print {
-            return Err("--booklet makes a print file: add --profile print".into());
+            return Err(Mismatch::BookletNotPrint);
         }
         if booklet && paper == Some(Paper::A4) {
-            return Err("a booklet folds A4 sheets into A5 pages: use --paper a5 (or leave it out)".into());
+            return Err(Mismatch::BookletNotA5);
         }
         if profile != Profile::Print && paper.is_some_and(|p| p != Paper::A4) {
-            return Err(format!("the {profile} profile is A4; a paper size is for --profile print"));
+            return Err(Mismatch::PaperNotPrint(profile));
         }
         let paper = if booklet { Paper::A5 } else { paper.unwrap_or_default() };
         Ok(Self { profile, paper, booklet, creep_um: 0 })
@@ -94,6 +118,21 @@ impl Output {
     pub fn with_creep(self, mm: f64) -> Self {
         let creep_um = if self.booklet { (mm * 1000.0).round().clamp(0.0, 1000.0) as u32 } else { 0 };
         Self { creep_um, ..self }
+    }
+
+    /// Who the file is for.
+    pub fn profile(self) -> Profile {
+        self.profile
+    }
+
+    /// The trimmed page size.
+    pub fn paper(self) -> Paper {
+        self.paper
+    }
+
+    /// Whether the pages are imposed as a booklet.
+    pub fn booklet(self) -> bool {
+        self.booklet
     }
 
     /// The creep per sheet, in millimetres.
@@ -200,18 +239,18 @@ mod tests {
 
     #[test]
     fn parts_that_do_not_go_together_are_refused() {
-        assert!(Output::new(Profile::Web, None, true).unwrap_err().contains("--profile print"));
-        assert!(Output::new(Profile::Print, Some(Paper::A4), true).unwrap_err().contains("--paper a5"));
-        assert!(Output::new(Profile::Web, Some(Paper::A5), false).unwrap_err().contains("--profile print"));
+        assert_eq!(Output::new(Profile::Web, None, true), Err(Mismatch::BookletNotPrint));
+        assert_eq!(Output::new(Profile::Print, Some(Paper::A4), true), Err(Mismatch::BookletNotA5));
+        assert_eq!(
+            Output::new(Profile::Web, Some(Paper::A5), false),
+            Err(Mismatch::PaperNotPrint(Profile::Web))
+        );
         assert_eq!(Output::new(Profile::Web, Some(Paper::A4), false), Ok(Output::WEB));
         assert_eq!("A5".parse(), Ok(Paper::A5));
         assert!("letter".parse::<Paper>().is_err());
-        assert!(
-            Output::new(Profile::Archive, Some(Paper::A5), false)
-                .unwrap_err()
-                .contains("archive profile is A4")
-        );
-        assert!(Output::new(Profile::Archive, None, true).unwrap_err().contains("--profile print"));
+        let archive_a5 = Output::new(Profile::Archive, Some(Paper::A5), false).unwrap_err();
+        assert!(archive_a5.to_string().contains("archive profile is A4"));
+        assert_eq!(Output::new(Profile::Archive, None, true), Err(Mismatch::BookletNotPrint));
         assert_eq!("archive".parse(), Ok(Profile::Archive));
         assert!("pdfa".parse::<Profile>().unwrap_err().contains("web, print or archive"));
     }

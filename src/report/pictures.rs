@@ -5,7 +5,8 @@
 
 use crate::data::markdown::{Block, Placed};
 use crate::data::{City, ImageFile};
-use crate::report::contract::{CoverPhoto, Origin, Picture, SectionOut};
+use crate::diagnostics::Place;
+use crate::report::contract::{CoverPhoto, Picture, SectionOut};
 use crate::report::output::Paper;
 
 /// The resolution of a web or archive file's raster pictures at their printed size, at most:
@@ -61,8 +62,7 @@ pub fn place_figures(sections: &mut [SectionOut], city: &City, paper: Paper, def
         figure.placed =
             Some(Placed { path: path.clone(), width, height, credit, decorative: facts.decorative });
         let Some(s) = city.texts.get(section_lang).map(|t| &t.source) else { return };
-        let range = figure.span.start + s.offset..figure.span.end + s.offset;
-        let origin = Origin { path: s.path.clone(), text: s.text.clone(), range };
+        let origin = s.within(figure.span.clone());
         pictures.push(Picture { path, file: file.clone(), printed: (width, height), origin });
     };
     for section in sections.iter_mut() {
@@ -110,7 +110,7 @@ pub fn cover_photo(city: &City, paper: Paper, lang: &str, default: &str) -> Opti
         alt: cover.alt.get(lang, default).to_string(),
         credit: credit.unwrap_or_default(),
     };
-    let (path_shown, text) = &city.facts_source;
-    let origin = Origin { path: path_shown.clone(), text: text.clone(), range: cover.span.clone() };
+    let Place { path: path_shown, text, .. } = &city.facts_source;
+    let origin = Place { path: path_shown.clone(), text: text.clone(), range: cover.span.clone() };
     Some((photo, Picture { path, file: file.clone(), printed, origin }))
 }

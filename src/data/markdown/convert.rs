@@ -12,7 +12,8 @@ use crate::diagnostics::Diagnostic;
 use super::footnotes::FootnoteDef;
 use super::tables::{close_cell, close_row};
 use super::tree::{has_footnote, merge_text, trim_inlines};
-use super::{Block, Figure, Inline, MAX_NESTING, MAX_URL_CHARS, SourceRef, ids, plain_text};
+use super::{Block, Figure, Inline, MAX_NESTING, MAX_URL_CHARS, ids, plain_text};
+use crate::diagnostics::Place;
 
 /// The Markdown extensions a report is written with.
 fn options() -> Options {
@@ -47,7 +48,7 @@ fn is_published_url(url: &str) -> bool {
 /// Builds the tree from pulldown-cmark's event stream.
 pub(super) struct TreeBuilder<'s> {
     /// The Markdown, for errors.
-    pub(super) src: &'s SourceRef,
+    pub(super) src: &'s Place,
     /// The errors found so far.
     pub(super) errors: Vec<Diagnostic>,
     /// The footnote definitions read, by label.
@@ -139,7 +140,7 @@ pub(super) enum Open {
 
 impl<'s> TreeBuilder<'s> {
     /// A builder for Markdown from `src`.
-    pub(super) fn new(src: &'s SourceRef) -> Self {
+    pub(super) fn new(src: &'s Place) -> Self {
         Self {
             src,
             errors: Vec::new(),

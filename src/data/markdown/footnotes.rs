@@ -11,7 +11,8 @@ use crate::diagnostics::Diagnostic;
 
 use super::convert::TreeBuilder;
 use super::tree::walk_block_inlines;
-use super::{Block, Inline, Section, SourceRef, plain_text};
+use super::{Block, Inline, Section, plain_text};
+use crate::diagnostics::Place;
 
 /// The longest footnote: a note must fit at the foot of the page that cites it (a longer one
 /// would be set on other pages than its citation).
@@ -56,7 +57,7 @@ impl TreeBuilder<'_> {
         }
         if let Some(first) = self.footnotes.get(&label) {
             let (line, _) =
-                crate::diagnostics::line_column(&self.src.text, first.span.start + self.src.offset);
+                crate::diagnostics::line_column(&self.src.text, first.span.start + self.src.start());
             self.errors.push(self.src.error(
                 span.clone(),
                 format!("footnote `[^{label}]` is defined twice (first on line {line})"),
@@ -110,7 +111,7 @@ pub(super) fn place_footnotes(
 
 /// An error when `defs` holds more than [`MAX_FOOTNOTES`], at the first definition past the
 /// limit in the file's order.
-fn too_many_footnotes(defs: &BTreeMap<String, FootnoteDef>, src: &SourceRef) -> Option<Diagnostic> {
+fn too_many_footnotes(defs: &BTreeMap<String, FootnoteDef>, src: &Place) -> Option<Diagnostic> {
     if defs.len() <= MAX_FOOTNOTES {
         return None;
     }
@@ -135,7 +136,7 @@ struct Resolver<'a> {
     /// Every label cited so far, and whether it is defined.
     used: HashMap<String, bool>,
     /// The Markdown, for errors.
-    src: &'a SourceRef,
+    src: &'a Place,
     /// What makes the labels unique within one PDF.
     prefix: &'a str,
     /// The errors found.

@@ -19,13 +19,9 @@
 //! `footnotes` (definitions and their citations), `tables` and `breaks` (the rule for break
 //! opportunities in long runs of characters, which the report stage inserts).
 
-use std::ops::Range;
-use std::path::PathBuf;
-use std::sync::Arc;
-
 use pulldown_cmark::{Event, Parser};
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostics, Place};
 
 mod breaks;
 mod convert;
@@ -53,34 +49,11 @@ pub const MAX_URL_CHARS: usize = 2000;
 /// How deep lists, quotes and emphasis may nest.
 pub const MAX_NESTING: usize = 12;
 
-/// Where a piece of Markdown sits: its file, the file's text and the byte offset of the piece.
-#[derive(Debug, Clone)]
-pub struct SourceRef {
-    /// The file, as shown to the user.
-    pub path: PathBuf,
-    /// The whole file.
-    pub text: Arc<str>,
-    /// Byte offset of the Markdown inside `text`.
-    pub offset: usize,
-}
-
-impl SourceRef {
-    /// An error at `range`, relative to this piece's offset.
-    pub fn error(&self, range: Range<usize>, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::at(
-            self.path.clone(),
-            &self.text,
-            range.start + self.offset..range.end + self.offset,
-            message,
-        )
-    }
-}
-
 /// Converts a report body into its numbered sections.
 ///
 /// `footnote_prefix` makes footnote labels unique within one PDF, where parts from several
 /// files (languages) meet.
-pub fn convert_body(src: &SourceRef, body: &str, footnote_prefix: &str) -> Result<Vec<Section>, Diagnostics> {
+pub fn convert_body(src: &Place, body: &str, footnote_prefix: &str) -> Result<Vec<Section>, Diagnostics> {
     let mut builder = TreeBuilder::new(src);
     let blocks = builder.blocks(body);
     let mut errors = std::mem::take(&mut builder.errors);
@@ -96,7 +69,7 @@ pub fn convert_body(src: &SourceRef, body: &str, footnote_prefix: &str) -> Resul
 
 /// Converts a short piece of Markdown (a front-matter field) into inlines: one paragraph,
 /// no headings, lists or footnotes.
-pub fn convert_inline(src: &SourceRef, text: &str) -> Result<Vec<Inline>, Diagnostics> {
+pub fn convert_inline(src: &Place, text: &str) -> Result<Vec<Inline>, Diagnostics> {
     let mut builder = TreeBuilder::new(src);
     let blocks = builder.blocks(text);
     let mut errors = std::mem::take(&mut builder.errors);
@@ -122,7 +95,7 @@ pub fn convert_inline(src: &SourceRef, text: &str) -> Result<Vec<Inline>, Diagno
 
 /// Converts Markdown with several paragraphs and lists (e.g. the closing note), no headings
 /// or footnotes.
-pub fn convert_blocks(src: &SourceRef, text: &str) -> Result<Vec<Block>, Diagnostics> {
+pub fn convert_blocks(src: &Place, text: &str) -> Result<Vec<Block>, Diagnostics> {
     let mut builder = TreeBuilder::new(src);
     let items = builder.blocks(text);
     let mut errors = std::mem::take(&mut builder.errors);

@@ -7,7 +7,8 @@ use std::ops::Range;
 use crate::diagnostics::Diagnostic;
 
 use super::convert::TopLevel;
-use super::{Block, Inline, Section, SourceRef};
+use super::{Block, Inline, Section};
+use crate::diagnostics::Place;
 
 /// Whether `id` may name a section: a lower-case ASCII letter, then lower-case letters,
 /// digits, `-` and `_` (the same in every language's file, and a TOML key as it is).
@@ -20,7 +21,7 @@ pub fn is_section_id(id: &str) -> bool {
 /// unique, its lead found, no text before the first heading.
 pub(super) fn into_sections(
     blocks: Vec<TopLevel>,
-    src: &SourceRef,
+    src: &Place,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Section> {
     let mut sections: Vec<Section> = Vec::new();
@@ -60,7 +61,7 @@ fn checked_id(
     id: Option<String>,
     span: &Range<usize>,
     ids: &mut HashMap<String, Range<usize>>,
-    src: &SourceRef,
+    src: &Place,
     errors: &mut Vec<Diagnostic>,
 ) -> String {
     let Some(id) = id else {
@@ -87,7 +88,7 @@ fn checked_id(
         );
     }
     if let Some(first) = ids.get(&id) {
-        let (line, _) = crate::diagnostics::line_column(&src.text, first.start + src.offset);
+        let (line, _) = crate::diagnostics::line_column(&src.text, first.start + src.start());
         errors.push(
             src.error(span.clone(), format!("the section id `{id}` is used twice (first on line {line})")),
         );

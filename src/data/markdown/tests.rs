@@ -1,9 +1,11 @@
 //! The Markdown conversion's unit tests: what the entry points return and refuse.
 
+use std::sync::Arc;
+
 use super::*;
 
-fn src(text: &str) -> SourceRef {
-    SourceRef { path: "t.md".into(), text: Arc::from(text), offset: 0 }
+fn src(text: &str) -> Place {
+    Place::from_offset("t.md", Arc::from(text), 0)
 }
 
 fn body(text: &str) -> Result<Vec<Section>, Diagnostics> {
@@ -289,7 +291,7 @@ fn duplicate_ids_and_footnotes_are_errors() {
 #[test]
 fn errors_are_located_in_the_whole_file() {
     let text = "+++\nx = 1\n+++\n# A\n";
-    let src = SourceRef { path: "f.md".into(), text: Arc::from(text), offset: 14 };
+    let src = Place::from_offset("f.md", Arc::from(text), 14);
     let m = convert_body(&src, &text[14..], "").unwrap_err().to_string();
     assert!(m.starts_with("f.md:4:1:"), "{m}");
 }

@@ -53,9 +53,9 @@ impl Setting {
     /// `output.booklet`, else pages), printed with at most `total_ink` percent of ink.
     pub fn of(output: Output, total_ink: f64) -> Self {
         Self {
-            print: output.profile == Profile::Print,
-            booklet: output.booklet,
-            paper: output.paper,
+            print: output.profile() == Profile::Print,
+            booklet: output.booklet(),
+            paper: output.paper(),
             bleed: output.bleed_mm() / 25.4 * 72.0,
             source_outset: (output.bleed_mm() + output.slug_mm()) / 25.4 * 72.0,
             total_ink,
@@ -75,7 +75,7 @@ pub enum Severity {
 
 /// Where a finding comes from.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Place {
+pub enum Origin {
     /// A part of the data (`milan/quote`, `milan/takeaways/2`) or a paragraph
     /// (`milan/3.1/2/0`).
     Data(String),
@@ -95,7 +95,7 @@ pub struct Finding {
     /// 0-based.
     pub page: usize,
     /// Where: the page, and the part of the data or the template line.
-    pub place: Place,
+    pub place: Origin,
     /// Starts with the page (`page 5: …`).
     pub message: String,
     /// What to do about it.
@@ -116,12 +116,12 @@ pub fn diagnostics(findings: &[Finding], reports: &[&Report], world: &ReportWorl
 
 fn diagnostic(f: &Finding, reports: &[&Report], world: &ReportWorld) -> Diagnostic {
     let mut d = match &f.place {
-        Place::Data(name) => locate_data(name, reports, &f.message),
-        Place::Template(span) => Some(
+        Origin::Data(name) => locate_data(name, reports, &f.message),
+        Origin::Template(span) => Some(
             locate_span(*span, world, &f.message)
                 .unwrap_or_else(|| Diagnostic::file("templates", &f.message)),
         ),
-        Place::Page => None,
+        Origin::Page => None,
     }
     .unwrap_or_else(|| match reports.first() {
         Some(r) => Diagnostic::file(format!("data/cities/{}", r.slug), f.message.clone()),

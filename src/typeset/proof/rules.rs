@@ -8,7 +8,7 @@ use typst::syntax::Span;
 
 use super::colour;
 use super::page::{Ink, Mark, Page, Pages, Rect};
-use super::{Finding, Place, Setting, Severity};
+use super::{Finding, Origin, Setting, Severity};
 
 /// Lengths in points, compared give or take this.
 const EPS: f64 = 0.3;
@@ -55,19 +55,19 @@ pub fn all(pages: &Pages, setting: &Setting) -> Vec<Finding> {
 
 /// Where a mark comes from: the template that drew it, else the paragraph or part it is in
 /// (text Typst makes itself, such as a footnote's number, has no place in a template).
-fn place_of(pages: &Pages, m: &Mark) -> Place {
+fn place_of(pages: &Pages, m: &Mark) -> Origin {
     if !m.span.is_detached() {
-        Place::Template(m.span)
+        Origin::Template(m.span)
     } else if let Some(p) = m.paragraph {
-        Place::Data(pages.paragraphs[p].clone())
+        Origin::Data(pages.paragraphs[p].clone())
     } else if let Some(p) = m.part {
-        Place::Data(pages.parts[p].clone())
+        Origin::Data(pages.parts[p].clone())
     } else {
-        Place::Page
+        Origin::Page
     }
 }
 
-fn error(rule: &'static str, page: &Page, place: Place, message: String) -> Finding {
+fn error(rule: &'static str, page: &Page, place: Origin, message: String) -> Finding {
     Finding { rule, severity: Severity::Error, page: page.index, place, message, hint: None }
 }
 
@@ -118,8 +118,8 @@ fn footnote_pages(pages: &Pages) -> Vec<Finding> {
             continue;
         }
         let place = match note.paragraph {
-            Some(p) => Place::Data(pages.paragraphs[p].clone()),
-            None => Place::Page,
+            Some(p) => Origin::Data(pages.paragraphs[p].clone()),
+            None => Origin::Page,
         };
         let message = format!(
             "footnote {} prints on page {}, its marker on page {}",
@@ -141,8 +141,8 @@ fn overflow(pages: &Pages, setting: &Setting) -> Vec<Finding> {
     for (owner, loss) in losses(pages, setting) {
         let finding = match owner {
             Owner::Part(i) => part_loss(pages, setting, &pages.parts[i], &loss),
-            Owner::Paragraph(i) => text_loss(pages, &loss, Place::Data(pages.paragraphs[i].clone())),
-            Owner::Template(span) => text_loss(pages, &loss, Place::Template(span)),
+            Owner::Paragraph(i) => text_loss(pages, &loss, Origin::Data(pages.paragraphs[i].clone())),
+            Owner::Template(span) => text_loss(pages, &loss, Origin::Template(span)),
         };
         out.extend(finding);
     }
@@ -229,13 +229,13 @@ fn part_loss(pages: &Pages, setting: &Setting, name: &str, loss: &Loss) -> Optio
     } else {
         return None;
     };
-    let mut f = error("overflow", &pages.pages[page], Place::Data(name.to_string()), message);
+    let mut f = error("overflow", &pages.pages[page], Origin::Data(name.to_string()), message);
     f.hint = Some(fits(kept, setting));
     Some(f)
 }
 
 /// Text of the prose or the templates that is lost (a word too long for a line).
-fn text_loss(pages: &Pages, loss: &Loss, place: Place) -> Option<Finding> {
+fn text_loss(pages: &Pages, loss: &Loss, place: Origin) -> Option<Finding> {
     let (p, how, by) = loss.how?;
     let sample: String = loss.lost.iter().filter_map(|m| m.text()).collect::<Vec<_>>().join(" ");
     let sample: String = sample.chars().take(40).collect();
@@ -515,7 +515,7 @@ fn folios(pages: &Pages, setting: &Setting) -> Vec<Finding> {
             out.push(error(
                 "folio",
                 page,
-                Place::Template(first.span),
+                Origin::Template(first.span),
                 format!("page {}: {message}", page.index + 1),
             ));
         }
@@ -603,7 +603,7 @@ fn page_fill(pages: &Pages, setting: &Setting) -> Vec<Finding> {
                 page.index + 1,
                 (fill * 100.0).max(0.0)
             );
-            let mut f = error("page-fill", page, Place::Page, message);
+            let mut f = error("page-fill", page, Origin::Page, message);
             f.severity = Severity::Warning;
             f.hint =
                 Some("something on the next page did not fit here: a box or a long unbreakable block".into());
