@@ -354,20 +354,30 @@ fn kinds() -> [(&'static str, Output); 3] {
     ]
 }
 
-/// What `check` says of the report (through the library, as `check` does): Ok, or every
-/// problem, each of which must be located in a data file.
+/// What `check --data-only` says of the report, through the library (`Project::check`): Ok,
+/// or every problem, each of which must be located in a data file.
 fn check(root: &Path) -> Result<(cityreport::Project, cityreport::data::City), Vec<String>> {
+    use cityreport::publish::check::{CheckOptions, Finding};
     let located = |d: &cityreport::Diagnostics| -> Vec<String> {
         for e in d.0.iter().filter(|e| !e.warning) {
             assert!(e.text.is_some() && e.path.starts_with("data"), "an error not located in the data: {e}");
         }
-        d.0.iter().map(|e| e.to_string()).collect()
+        d.0.iter().filter(|e| !e.warning).map(|e| e.to_string()).collect()
     };
     let project = cityreport::Project::open(root).map_err(|e| match e {
         cityreport::OpenError::Data(d) => located(&d),
         cityreport::OpenError::Other(e) => panic!("not a data error: {e:#}"),
     })?;
-    let city = project.city("tiny").map_err(|d| located(&d))?;
+    let options = CheckOptions { cities: vec!["tiny".into()], data_only: true, ..CheckOptions::default() };
+    let report = project.check(&options);
+    if !report.passed {
+        let found = report.findings.iter().filter_map(|f| match f {
+            Finding::Diagnostics(d) => Some(located(d)),
+            _ => None,
+        });
+        return Err(found.flatten().collect());
+    }
+    let city = project.city("tiny").expect("the city check passed");
     Ok((project, city))
 }
 

@@ -72,11 +72,10 @@ pub fn finish(pdf: Vec<u8>, job: &Finishing) -> Result<Finished> {
     let pdf = stream_ends::unambiguous(pdf)?;
     match (job.output.profile(), job.print) {
         (Profile::Print, Some(print)) => {
-            let (pdf, doc) = print_file(pdf, job.output.bleed_mm(), &print.intent)?;
-            let preflight = preflight::report(
-                &doc,
-                &preflight::Subject { file: job.file, output: job.output, condition: print.condition },
-            )?;
+            let (pdf, doc, inks) = print_file(pdf, job.output.bleed_mm(), &print.intent)?;
+            let subject =
+                preflight::Subject { file: job.file, output: job.output, condition: print.condition };
+            let preflight = preflight::report(&doc, &inks, &subject);
             Ok(Finished { pdf, preflight: Some(preflight) })
         }
         (Profile::Print, None) => anyhow::bail!("a print file needs its printing condition"),
@@ -99,25 +98,30 @@ fn screen_file(pdf: Vec<u8>) -> Result<Vec<u8>> {
     save(update)
 }
 
-/// A print file, `bleed_mm` of bleed, made PDF/X-4 for `intent`: the file, and the document
-/// as finished (for the preflight report).
+/// A print file, `bleed_mm` of bleed, made PDF/X-4 for `intent`: the file, the document as
+/// finished and its inks (for the preflight report), each page's inks measured once.
 pub(crate) fn print_file(
     pdf: Vec<u8>,
     bleed_mm: f64,
     intent: &pdfx::OutputIntent,
-) -> Result<(Vec<u8>, Document)> {
+) -> Result<(Vec<u8>, Document, Vec<pdfx::PageInk>)> {
     let doc = Document::load_mem(&pdf).context("cannot read the PDF")?;
     let instance = pdfx::instance_id(&pdf, intent);
     let mut update = updating(pdf, doc);
     pages::bleed_boxes(&mut update, bleed_mm)?;
     pages::display_doc_title(&mut update)?;
     links::remove(&mut update)?;
-    pdfx::make(&mut update, instance, intent)?;
-    let finished = merged(&update);
+    pdfx::convert(&mut update, intent)?;
+    // What is printed, inside each page's bleed, is final now: measured once.
+    let mut finished = merged(&update);
+    let inks = pdfx::ink_coverage_of(&finished)?;
+    pdfx::no_rgb(&inks)?;
+    pdfx::declare(&mut update, instance, intent)?;
+    overlay(&mut finished, &update);
     pdfx::check(&finished)?;
     let mut pdf = save(update)?;
     pdfx::set_header_version(&mut pdf)?;
-    Ok((pdf, finished))
+    Ok((pdf, finished, inks))
 }
 
 /// An incremental update of `pdf` (read as `doc`) that keeps its version.
@@ -131,6 +135,13 @@ fn updating(pdf: Vec<u8>, doc: Document) -> IncrementalDocument {
 /// The document as the update leaves it: the previous one with the update's objects.
 fn merged(update: &IncrementalDocument) -> Document {
     let mut doc = update.get_prev_documents().clone();
+    overlay(&mut doc, update);
+    doc
+}
+
+/// `doc` (the previous document, or [`merged`] before the last edits) with the update's
+/// objects, version and identifiers.
+fn overlay(doc: &mut Document, update: &IncrementalDocument) {
     for (id, object) in &update.new_document.objects {
         doc.objects.insert(*id, object.clone());
     }
@@ -138,7 +149,6 @@ fn merged(update: &IncrementalDocument) -> Document {
     if let Ok(Object::Array(ids)) = update.new_document.trailer.get(b"ID") {
         doc.trailer.set("ID", Object::Array(ids.clone()));
     }
-    doc
 }
 
 /// The file with the update written after it, every stream's end unambiguous.

@@ -4,11 +4,10 @@
 
 use std::fmt::Write as _;
 
-use anyhow::Result;
 use lopdf::Document;
 
 use crate::data::PrintCondition;
-use crate::finish::pdfx::{PageInk, ink_coverage_of};
+use crate::finish::pdfx::PageInk;
 use crate::report::output::{Output, Paper};
 
 /// What the report says about a print file beyond what the file holds.
@@ -21,10 +20,9 @@ pub struct Subject<'a> {
     pub condition: &'a PrintCondition,
 }
 
-/// The preflight report of the print file `doc`, made as `job` says. Fails only if its
-/// content cannot be read.
-pub fn report(doc: &Document, job: &Subject) -> Result<String> {
-    let inks = ink_coverage_of(doc)?;
+/// The preflight report of the print file `doc`, whose pages' inks are `inks`
+/// ([`crate::finish::pdfx::ink_coverage_of`]), made as `job` says.
+pub fn report(doc: &Document, inks: &[PageInk], job: &Subject) -> String {
     let mut out = String::new();
     let line = |out: &mut String, key: &str, value: String| _ = writeln!(out, "{key:<16}{value}");
     let _ = writeln!(out, "Preflight report: {}\n", job.file);
@@ -37,11 +35,11 @@ pub fn report(doc: &Document, job: &Subject) -> Result<String> {
         format!("{} mm on every side (BleedBox); crop marks outside it", job.output.bleed_mm()),
     );
     line(&mut out, "Pages", pages(doc.get_pages().len(), job.output));
-    line(&mut out, "Inks", inks_used(&inks));
-    line(&mut out, "Total ink", total_ink(&inks, job.condition.total_ink));
-    line(&mut out, "Pictures", pictures(&inks));
+    line(&mut out, "Inks", inks_used(inks));
+    line(&mut out, "Total ink", total_ink(inks, job.condition.total_ink));
+    line(&mut out, "Pictures", pictures(inks));
     line(&mut out, "Fonts", fonts(doc));
-    line(&mut out, "Thinnest rule", thinnest(&inks));
+    line(&mut out, "Thinnest rule", thinnest(inks));
     line(&mut out, "Trapping", "not trapped (Trapped: False): trap it if your press needs it".into());
     line(&mut out, "Links", "none: a print file has no link annotations or actions".into());
     if job.output.booklet() {
@@ -51,7 +49,7 @@ pub fn report(doc: &Document, job: &Subject) -> Result<String> {
     for step in instructions(job.output, doc.get_pages().len()) {
         let _ = writeln!(out, "- {step}");
     }
-    Ok(out)
+    out
 }
 
 /// The PDF/X version and the PDF version the file declares.

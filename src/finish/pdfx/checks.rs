@@ -4,7 +4,7 @@
 use anyhow::{Context, Result, bail, ensure};
 use lopdf::{Document, Object, ObjectId};
 
-use super::ink::{Bounds, number, page_ink};
+use super::ink::{Bounds, PageInk, number};
 
 /// The value of the inheritable page attribute `key` of page `page`: its own or an ancestor's.
 pub(super) fn inherited<'a>(doc: &'a Document, page: ObjectId, key: &[u8]) -> Option<&'a Object> {
@@ -104,14 +104,10 @@ pub(super) fn check_fonts(doc: &Document) -> Result<()> {
     Ok(())
 }
 
-/// Checks that no page paints in RGB ([`ink_coverage`]), which cannot be changed without
-/// converting colours.
-pub(super) fn check_no_rgb(doc: &Document) -> Result<()> {
-    let mut found = Vec::new();
-    for (number, id) in doc.get_pages() {
-        let ink = page_ink(doc, number as usize, id)?;
-        found.extend(ink.rgb.iter().map(|what| format!("page {number}: {what}")));
-    }
+/// Fails if the inks `inks` of a file's pages ([`super::ink_coverage_of`]) hold RGB.
+pub(super) fn no_rgb(inks: &[PageInk]) -> Result<()> {
+    let found: Vec<String> =
+        inks.iter().flat_map(|p| p.rgb.iter().map(move |what| format!("page {}: {what}", p.page))).collect();
     if !found.is_empty() {
         bail!("the PDF paints in RGB, which a CMYK print file may not: {}", found.join("; "));
     }

@@ -1,10 +1,11 @@
 //! PDF/X-4 (ISO 15930-7:2010) for print files, and the inks they print with.
 //!
-//! [`make`] makes, in the finishing step's one incremental update, a print PDF that Typst
-//! wrote a PDF/X-4 file with a CMYK output intent ([`intent`]): its RGB vector colours
-//! converted through the output profile ([`vector`]), RGB groups and annotation colours made
-//! CMYK and RGB colour spaces no content uses dropped ([`colour`]), the metadata saying
-//! PDF/X-4 ([`xmp`]). [`check`] refuses what cannot be fixed ([`checks`]). Typst's bytes, and
+//! In the finishing step's one incremental update, a print PDF that Typst wrote becomes a
+//! PDF/X-4 file with a CMYK output intent ([`intent`]): [`convert`] converts its RGB vector
+//! colours through the output profile ([`vector`]); once its inks are measured and found
+//! CMYK ([`no_rgb`]), [`declare`] makes RGB groups and annotation colours CMYK, drops RGB
+//! colour spaces no content uses ([`colour`]) and writes the metadata that says PDF/X-4
+//! ([`xmp`]). [`check`] refuses what cannot be fixed ([`checks`]). Typst's bytes, and
 //! with them its structure tree, stay as they are, but for the version in the header (1.7
 //! becomes 1.6, a change of one byte that moves nothing: [`set_header_version`]). The result
 //! is deterministic: no clock, identifiers derived from the input.
@@ -29,39 +30,42 @@ pub use intent::{OutputIntent, instance_id};
 /// The PDF version PDF/X-4 is based on.
 pub(crate) const VERSION: &str = "1.6";
 
-/// Makes the print PDF in `update` a PDF/X-4 file for the printing condition `intent`, with
-/// the instance identifier `instance` ([`instance_id`]).
+/// Converts, in `update`, the RGB colours of vector content (an SVG picture's) to CMYK
+/// through the output profile of `intent` (`vector`): the first half of making a print PDF a
+/// PDF/X-4 file, after which its inks can be measured ([`no_rgb`]) and [`declare`] finishes.
 ///
-/// Adds: the output intent with the embedded profile; XMP metadata that says PDF/X-4
-/// (`pdfxid:GTS_PDFXVersion`), not trapped, with its dates, document, version and instance
-/// identifiers and rendition class, and everything else Typst wrote kept; `/Trapped /False` and
-/// `/GTS_PDFXVersion` in the document information; the version 1.6 in the catalog. Converts
-/// the RGB colours of vector content (an SVG picture's) to CMYK through the output profile
-/// (`vector`). Makes the blending colour space of RGB transparency groups DeviceCMYK, gives
-/// annotation colours in RGB as CMYK, and drops RGB colour spaces no content uses. The links
-/// are removed by the caller, in the same update.
-///
-/// Fails, saying why, where it cannot make the file conform: a profile [`OutputIntent::check`]
-/// refuses, an encrypted file, content painted in RGB (see [`ink_coverage`]), no title or no
-/// date. [`check`] does the rest once every edit is made.
-pub fn make(update: &mut IncrementalDocument, instance: [u8; 16], intent: &OutputIntent) -> Result<()> {
+/// Fails on a profile [`OutputIntent::check`] refuses, or an encrypted file.
+pub fn convert(update: &mut IncrementalDocument, intent: &OutputIntent) -> Result<()> {
     intent.check()?;
     let doc = update.get_prev_documents();
     ensure!(!doc.is_encrypted(), "the PDF is encrypted, which PDF/X forbids");
     let cmyk = vector::rgb_content_as_cmyk(doc, intent.icc)?;
-    if cmyk.is_empty() {
-        checks::check_no_rgb(doc)?;
-    } else {
-        let mut converted = doc.clone();
-        for (id, stream) in &cmyk {
-            converted.objects.insert(*id, Object::Stream(stream.clone()));
-        }
-        checks::check_no_rgb(&converted)?;
-    }
-    update.new_document.version = VERSION.to_string();
     for (id, stream) in cmyk {
         update.new_document.objects.insert(id, Object::Stream(stream));
     }
+    Ok(())
+}
+
+/// Fails if a page paints in RGB (measured by [`ink_coverage_of`]), which cannot be changed
+/// without converting colours.
+pub fn no_rgb(inks: &[PageInk]) -> Result<()> {
+    checks::no_rgb(inks)
+}
+
+/// Makes the print PDF in `update`, its colours converted ([`convert`]) and found CMYK
+/// ([`no_rgb`]), a PDF/X-4 file for the printing condition `intent`, with the instance
+/// identifier `instance` ([`instance_id`]).
+///
+/// Adds: the output intent with the embedded profile; XMP metadata that says PDF/X-4
+/// (`pdfxid:GTS_PDFXVersion`), not trapped, with its dates, document, version and instance
+/// identifiers and rendition class, and everything else Typst wrote kept; `/Trapped /False` and
+/// `/GTS_PDFXVersion` in the document information; the version 1.6 in the catalog. Makes the
+/// blending colour space of RGB transparency groups DeviceCMYK, gives annotation colours in RGB
+/// as CMYK, and drops RGB colour spaces no content uses. The links are removed by the caller,
+/// in the same update. Fails on no title or no date; [`check`] does the rest once every edit
+/// is made.
+pub fn declare(update: &mut IncrementalDocument, instance: [u8; 16], intent: &OutputIntent) -> Result<()> {
+    update.new_document.version = VERSION.to_string();
     colour::transparency_groups_cmyk(update)?;
     colour::annotation_colours_cmyk(update)?;
     colour::drop_rgb_colour_spaces(update)?;

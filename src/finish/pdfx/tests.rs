@@ -6,7 +6,7 @@ use super::*;
 
 /// The print finishing of `pdf` (its bleed 3 mm) for `intent`: what these tests check of it.
 fn to_pdfx4(pdf: Vec<u8>, intent: &OutputIntent) -> Result<Vec<u8>> {
-    crate::finish::print_file(pdf, 3.0, intent).map(|(pdf, _)| pdf)
+    crate::finish::print_file(pdf, 3.0, intent).map(|(pdf, ..)| pdf)
 }
 
 /// A minimal ICC header: a CMYK output profile of ICC version 2.2 without tags.
