@@ -14,11 +14,11 @@
 //! May import: `report`, `data`, `diagnostics`.
 
 mod edit;
-pub mod links;
+mod links;
 mod pages;
 pub mod pdfx;
-pub mod preflight;
-pub mod stream_ends;
+mod preflight;
+mod stream_ends;
 
 use anyhow::{Context, Result};
 use lopdf::{Document, IncrementalDocument, Object};

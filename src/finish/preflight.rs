@@ -11,7 +11,7 @@ use crate::finish::pdfx::PageInk;
 use crate::report::output::{Output, Paper};
 
 /// What the report says about a print file beyond what the file holds.
-pub struct Subject<'a> {
+pub(crate) struct Subject<'a> {
     /// The file's name.
     pub file: &'a str,
     /// The kind of file.
@@ -22,7 +22,7 @@ pub struct Subject<'a> {
 
 /// The preflight report of the print file `doc`, whose pages' inks are `inks`
 /// ([`crate::finish::pdfx::ink_coverage_of`]), made as `job` says.
-pub fn report(doc: &Document, inks: &[PageInk], job: &Subject) -> String {
+pub(crate) fn report(doc: &Document, inks: &[PageInk], job: &Subject) -> String {
     let mut out = String::new();
     let line = |out: &mut String, key: &str, value: String| _ = writeln!(out, "{key:<16}{value}");
     let _ = writeln!(out, "Preflight report: {}\n", job.file);

@@ -17,7 +17,7 @@ use anyhow::{Context, Result, bail, ensure};
 /// `pdf` with CR LF written after the data of every stream of its last revision whose data
 /// ends in a carriage return; unchanged if there is none. Fails on a file whose last
 /// revision is not a classic cross-reference table (Typst and lopdf write one).
-pub fn unambiguous(pdf: Vec<u8>) -> Result<Vec<u8>> {
+pub(crate) fn unambiguous(pdf: Vec<u8>) -> Result<Vec<u8>> {
     let revision = Revision::read(&pdf)?;
     let ends = revision.ambiguous_ends(&pdf);
     if ends.is_empty() {
@@ -46,8 +46,9 @@ pub fn unambiguous(pdf: Vec<u8>) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// How many streams of the last revision of `pdf` end ambiguously (for tests and checks).
-pub fn ambiguous_count(pdf: &[u8]) -> Result<usize> {
+/// How many streams of the last revision of `pdf` end ambiguously.
+#[cfg(test)]
+fn ambiguous_count(pdf: &[u8]) -> Result<usize> {
     Ok(Revision::read(pdf)?.ambiguous_ends(pdf).len())
 }
 

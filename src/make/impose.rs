@@ -20,7 +20,7 @@ use crate::typeset::world::{ReportWorld, Shared};
 
 /// One side of a sheet: the pages on its left and right half (1-based).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Side {
+pub(crate) struct Side {
     /// 1-based.
     pub sheet: usize,
     /// Front or back of the sheet.
@@ -38,7 +38,7 @@ pub struct Side {
 /// in printing order: the first sheet's front carries the last page and the first (16|1),
 /// its back the second and the second-to-last (2|15), and so on inwards.
 /// Each sheet's pages move `creep` mm toward the spine per sheet outside it.
-pub fn saddle_stitch(pages: usize, creep: f64) -> Vec<Side> {
+pub(crate) fn saddle_stitch(pages: usize, creep: f64) -> Vec<Side> {
     let mut sides = Vec::with_capacity(pages / 2);
     for i in 0..pages / 4 {
         let (outer, inner) = (pages - 2 * i, 2 * i + 1);
@@ -59,7 +59,7 @@ struct Booklet {
 /// Imposes the print pages `pages` of the document whose World served `document` (the files
 /// of the data it was made from, a report's or a bundle's: giving the title, language and
 /// output) as a booklet, exported and not yet finished.
-pub fn impose(
+pub(crate) fn impose(
     shared: &Arc<Shared>,
     mut document: Vec<(String, Vec<u8>)>,
     ident: String,

@@ -11,7 +11,7 @@
 //!
 //! May import: `finish`, `typeset`, `report`, `data`, `diagnostics`.
 
-pub mod impose;
+mod impose;
 
 use std::sync::Arc;
 
