@@ -27,9 +27,12 @@ fn main() {
             let report = project.report(&city, lang, output).unwrap_or_else(|e| panic!("{e}"));
             let today = render::today(&report).unwrap();
             let shared = project.shared();
-            let (pictures, _) =
-                cityreport::typeset::prepare::serve(&report.pictures, output.profile(), shared.output_profile())
-                    .unwrap_or_else(|e| panic!("{e}"));
+            let (pictures, _) = cityreport::typeset::prepare::serve(
+                &report.pictures,
+                output.profile(),
+                shared.output_profile(),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
             let world = ReportWorld::new(shared.clone(), report.files(&[]), today).with_pictures(&pictures);
             let typeset = render::typeset(&world).unwrap_or_else(|e| panic!("{e}"));
             let exported = render::export(&world, typeset, format!("{slug}/{lang}"), today, &[])
