@@ -2,7 +2,7 @@
 //! [`scaffold`] starts a city (`cityreport new`), [`translate`] brings a translation up to
 //! date with the default language.
 //!
-//! May import: `project`, `make`, `typeset`, `report`, `data`, `diagnostics`.
+//! May import: `report`, `data`, `diagnostics`.
 
 pub mod scaffold;
 pub mod translate;
