@@ -664,6 +664,12 @@ fn each_rule_of_the_proof_fires_on_a_page_made_to_break_it() {
             print,
         ),
         (
+            "crop-marks",
+            "cover.typ",
+            Box::new(|t| t.replace("    print-page.at(\"foreground\", default: none)\n", "")),
+            print,
+        ),
+        (
             "safe-area",
             "cover.typ",
             Box::new(|t| {

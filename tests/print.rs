@@ -3,6 +3,7 @@
 //! booklets in saddle-stitch order, and bundles of several cities — all read back from the PDFs.
 
 use std::path::Path;
+use std::process::Command;
 use std::sync::OnceLock;
 
 use crate::common::*;
@@ -113,6 +114,63 @@ fn crop_marks_are_drawn_in_the_slug() {
         "no vertical crop mark"
     );
     assert!((0..px(3.0)).all(|y| (0..px(3.0)).all(|x| !dark(x, y))), "ink in the outer corner of the slug");
+}
+
+/// Every page of every print kind has its crop marks at the four corners of its trim, covers
+/// included (a cover that sets its own `foreground` lost them): read from the PDF as poppler
+/// draws it (`pdftoppm`; the test says so and skips where it is missing).
+#[test]
+fn every_print_page_has_crop_marks_at_its_four_corners() {
+    if Command::new("pdftoppm").arg("-v").output().is_err() {
+        eprintln!("pdftoppm (poppler-utils) is not installed: crop marks read from the Typst frames only");
+        return;
+    }
+    let a5 = make(
+        &repo(),
+        &["render", "milan", "--lang", "el", "--profile", "print", "--paper", "a5"],
+        "milan-el-print-a5.pdf",
+    );
+    let files = [
+        (milan_de_print().1.path().join("milan-de-print.pdf"), 210.0, 297.0),
+        (a5.1.path().join("milan-el-print-a5.pdf"), 148.0, 210.0),
+    ];
+    for (file, width, height) in files {
+        let out = tempfile::tempdir().unwrap();
+        let status = Command::new("pdftoppm")
+            .args(["-r", "108", "-gray", "-png"])
+            .arg(&file)
+            .arg(out.path().join("p"))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let mut pictures: Vec<_> =
+            std::fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().path()).collect();
+        pictures.sort();
+        assert!(pictures.len() >= 16, "{} pages", pictures.len());
+        // 1.5 px per point; the trim starts 13 mm in (10 mm slug, 3 mm bleed); each corner's
+        // vertical mark runs along the trim's edge from 4 to 10 mm beyond it.
+        let px = |v: f32| (mm(v) * 1.5).round() as i64;
+        for (i, picture) in pictures.iter().enumerate() {
+            let image = image::open(picture).unwrap().to_luma8();
+            let dark = |x: i64, y: i64| image.get_pixel(x as u32, y as u32).0[0] < 200;
+            for (cx, above) in [(13.0, true), (13.0 + width, true), (13.0, false), (13.0 + width, false)] {
+                let (y0, y1) = if above {
+                    (px(4.0), px(9.0))
+                } else {
+                    (px(13.0 + height + 4.0), px(13.0 + height + 9.0))
+                };
+                let x = px(cx);
+                let found = (y0..y1).any(|y| (x - 1..=x + 1).any(|x| dark(x, y)));
+                let side = if above { "top" } else { "bottom" };
+                assert!(
+                    found,
+                    "{}: page {} has no crop mark at its {side} corner at x = {cx} mm",
+                    file.display(),
+                    i + 1
+                );
+            }
+        }
+    }
 }
 
 /// 16 pages (A4) and 24 (A5): whole sheets for saddle stitching; the padding is blank pages

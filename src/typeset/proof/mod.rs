@@ -83,6 +83,8 @@ pub enum Origin {
     Template(Span),
     /// Only the page.
     Page,
+    /// The templates, with no one place to name (what every page of a kind should draw).
+    Templates,
 }
 
 /// One thing the proof found.
@@ -122,6 +124,7 @@ fn diagnostic(f: &Finding, reports: &[&Report], world: &ReportWorld) -> Diagnost
                 .unwrap_or_else(|| Diagnostic::file("templates", &f.message)),
         ),
         Origin::Page => None,
+        Origin::Templates => Some(Diagnostic::file("templates", &f.message)),
     }
     .unwrap_or_else(|| match reports.first() {
         Some(r) => Diagnostic::file(format!("data/cities/{}", r.slug), f.message.clone()),

@@ -40,6 +40,7 @@ pub fn all(pages: &Pages, setting: &Setting) -> Vec<Finding> {
         out.extend(safe_area(pages));
         out.extend(bleed(pages, setting));
         out.extend(mark_ink(pages, setting.bleed));
+        out.extend(crop_marks(pages, setting.bleed));
         out.extend(inks(pages, setting.total_ink));
         if !setting.booklet {
             out.extend(folios(pages, setting));
@@ -387,6 +388,45 @@ fn mark_ink(pages: &Pages, bleed: f64) -> Vec<Finding> {
                 page.index + 1
             );
             out.push(error("mark-ink", page, place_of(pages, m), message));
+        }
+    }
+    out
+}
+
+/// How far from a corner of the trim its crop marks reach: the bleed, then the marks (6 mm,
+/// `crop-marks` in print.typ), with room to spare.
+const CROP_MARK_REACH: f64 = 8.0 / 25.4 * 72.0;
+
+/// Print: every page has its crop marks, registration ink in the slug at each corner of the
+/// trim (a page that sets its own `foreground` replaces the print page's marks).
+fn crop_marks(pages: &Pages, bleed: f64) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for page in &pages.pages {
+        let t = page.trim();
+        let reach = bleed + CROP_MARK_REACH;
+        let corners = [
+            ("top left", t.x0, t.y0),
+            ("top right", t.x1, t.y0),
+            ("bottom left", t.x0, t.y1),
+            ("bottom right", t.x1, t.y1),
+        ];
+        let missing: Vec<&str> = corners
+            .into_iter()
+            .filter(|&(_, x, y)| {
+                // A hairline's box may have no width or height: touching counts.
+                let near = |v: Rect| (v.x0 - x).max(x - v.x1) <= reach && (v.y0 - y).max(y - v.y1) <= reach;
+                !page.marks.iter().any(|m| {
+                    m.colour.as_ref().is_some_and(colour::is_registration) && m.visible.is_some_and(near)
+                })
+            })
+            .map(|(corner, ..)| corner)
+            .collect();
+        if !missing.is_empty() {
+            let message =
+                format!("page {}: no crop marks at its {} corner", page.index + 1, missing.join(", "));
+            let mut finding = error("crop-marks", page, Origin::Templates, message);
+            finding.hint = Some("a page that sets its own `foreground` replaces the print page's: draw `print-page.foreground` (print.typ) in it too".into());
+            out.push(finding);
         }
     }
     out
@@ -769,6 +809,42 @@ mod tests {
             let (pages, _) = print_page(vec![m.clone()]);
             assert_eq!(rules_of(&inks(&pages, 300.0)), expected, "{m:?}");
         }
+    }
+
+    #[test]
+    fn a_print_page_without_a_corners_crop_marks_is_refused() {
+        let (w, h, b) = (148.0 * MM, 210.0 * MM, 3.0 * MM);
+        let registration = cmyk(1.0, 1.0, 1.0, 1.0);
+        let stroke = Ink::Stroke { thickness: 0.25 };
+        // The two marks of a corner at (x, y), in the slug: one above or below, one beside.
+        let corner = |x: f64, y: f64| {
+            let dy = if y == 0.0 { -b - 6.0 * MM } else { b };
+            let dx = if x == 0.0 { -b - 6.0 * MM } else { b };
+            vec![
+                mark(stroke.clone(), Rect::new(x, y + dy, x, y + dy + 6.0 * MM), registration.clone()),
+                mark(stroke.clone(), Rect::new(x + dx, y, x + dx + 6.0 * MM, y), registration.clone()),
+            ]
+        };
+        let all: Vec<Mark> =
+            [(0.0, 0.0), (w, 0.0), (0.0, h), (w, h)].iter().flat_map(|&(x, y)| corner(x, y)).collect();
+        let (pages, setting) = print_page(all.clone());
+        assert!(crop_marks(&pages, setting.bleed).is_empty());
+        // The cover's own foreground drew its art and no marks: every corner is named.
+        let (pages, _) =
+            print_page(vec![mark(Ink::Fill, Rect::new(0.0, 0.0, w, h), cmyk(0.0, 0.0, 1.0, 0.0))]);
+        let found = crop_marks(&pages, b);
+        assert_eq!(rules_of(&found), ["crop-marks"]);
+        assert!(
+            found[0].message.contains("top left, top right, bottom left, bottom right corner"),
+            "{}",
+            found[0].message
+        );
+        // One corner's marks missing; marks in another ink do not count.
+        let mut three = all[2..].to_vec();
+        three.push(mark(stroke, Rect::new(0.0, -b - 6.0 * MM, 0.0, -b), cmyk(0.0, 0.0, 0.0, 1.0)));
+        let (pages, _) = print_page(three);
+        let found = crop_marks(&pages, b);
+        assert!(found[0].message.ends_with("no crop marks at its top left corner"), "{}", found[0].message);
     }
 
     #[test]
